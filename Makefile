@@ -1,0 +1,64 @@
+# luxc - the commands people type. See README.md.
+#   make            build build/luxc and libluxc (static + shared)
+#   make test       normal build + ASan/UBSan build, all tests in both
+#   make bench      run the benchmarks (build/luxc bench)
+#   make fuzz       run each fuzz target for FUZZ_SECONDS (default 300)
+# Every target first runs scripts/setup.sh, which installs missing Debian
+# packages and prints nothing when all are present.
+
+BUILD       ?= build
+ASAN_BUILD  ?= build-asan
+FUZZ_BUILD  ?= build-fuzz
+JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
+FUZZ_SECONDS ?= 300
+FUZZ_SMOKE_SECONDS ?= 30
+CTEST_FLAGS ?= --output-on-failure
+
+.PHONY: all setup build asan test test-normal test-asan bench fuzz fuzz-smoke clean
+
+all: build
+
+setup:
+	@bash scripts/setup.sh
+
+$(BUILD)/CMakeCache.txt: | setup
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DLUXC_NATIVE=ON >/dev/null
+
+build: setup $(BUILD)/CMakeCache.txt
+	@cmake --build $(BUILD) -j $(JOBS)
+
+$(ASAN_BUILD)/CMakeCache.txt: | setup
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLUXC_SANITIZE=ON >/dev/null
+
+asan: setup $(ASAN_BUILD)/CMakeCache.txt
+	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+
+test-normal: build
+	@echo "== tests: normal build =="
+	@cd $(BUILD) && ctest $(CTEST_FLAGS) -j $(JOBS)
+
+test-asan: asan
+	@echo "== tests: ASan + UBSan build =="
+	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest $(CTEST_FLAGS) -j $(JOBS)
+
+test: test-normal test-asan fuzz-smoke
+
+bench: build
+	@$(BUILD)/luxc bench
+
+$(FUZZ_BUILD)/CMakeCache.txt: | setup
+	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLUXC_FUZZ=ON >/dev/null
+
+fuzz-build: setup $(FUZZ_BUILD)/CMakeCache.txt
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
+
+# Each fuzz target runs for a bounded time; a crash fails the target.
+fuzz-smoke: fuzz-build
+	@bash scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SMOKE_SECONDS)
+
+fuzz: fuzz-build
+	@bash scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
