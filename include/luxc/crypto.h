@@ -1,0 +1,222 @@
+/* luxc/crypto.h - the primitives luxc builds on: ML-KEM-768 (FIPS 203),
+ * ML-DSA-65 (FIPS 204), X25519, Ed25519, XChaCha20-Poly1305, BLAKE2b, and
+ * the two hybrids made from them (key agreement X25519 + ML-KEM-768,
+ * signature Ed25519 + ML-DSA-65).
+ *
+ * ML-KEM / ML-DSA come from PQClean's portable sources (pinned npm package
+ * `pqclean`, compiled at build time); everything else from libsodium.
+ * Randomness is libsodium's randombytes_buf (the OS CSPRNG). The *_from_seed
+ * and *_derand functions are deterministic, for tests and test vectors.
+ *
+ * Conventions (libsodium style): callers own every buffer, sized by the
+ * LUXC_*BYTES macros (a size_t function returns each for bindings);
+ * functions return LUXC_OK or a negative luxc_err; verification and
+ * decryption failures return LUXC_EAUTH and must be checked.
+ * Call luxc_crypto_init() once before anything else (idempotent, thread-safe).
+ *
+ * Thread safety: every function is thread-safe; the only state is the
+ * caller's buffers. Secret outputs are wiped on every error path. */
+#ifndef LUXC_CRYPTO_H
+#define LUXC_CRYPTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "luxc/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Initialise libsodium. LUXC_OK, or LUXC_ECRYPTO if it cannot start. */
+LUXC_MUST_CHECK int luxc_crypto_init(void);
+
+/* Random bytes from the OS CSPRNG. */
+void luxc_randombytes(uint8_t *buf, size_t len);
+
+/* Constant-time comparison: 0 if equal, -1 otherwise. */
+int luxc_memeq_ct(const uint8_t *a, const uint8_t *b, size_t len);
+/* Wipe memory the compiler cannot optimise away. */
+void luxc_wipe(void *p, size_t len);
+
+/* ---- BLAKE2b ---------------------------------------------------------- */
+#define LUXC_HASH_BYTES 32u /* BLAKE2b-256, the luxc digest (ids, roots) */
+size_t luxc_hash_bytes(void);
+/* out = BLAKE2b-256(m). m may be NULL if mlen == 0. */
+LUXC_NONNULL(1)
+int luxc_hash(uint8_t out[LUXC_HASH_BYTES], const uint8_t *m, size_t mlen);
+
+/* ---- AEAD: XChaCha20-Poly1305 (IETF) ---------------------------------- */
+#define LUXC_AEAD_KEYBYTES 32u
+#define LUXC_AEAD_NONCEBYTES 24u
+#define LUXC_AEAD_TAGBYTES 16u
+size_t luxc_aead_keybytes(void);
+size_t luxc_aead_noncebytes(void);
+size_t luxc_aead_tagbytes(void);
+/* c gets mlen + TAGBYTES bytes (*clen set) and may alias m; m and ad may be
+ * NULL when their length is 0. */
+LUXC_MUST_CHECK LUXC_NONNULL(1, 2, 7, 8)
+int luxc_aead_seal(uint8_t *c, size_t *clen, const uint8_t *m, size_t mlen,
+                   const uint8_t *ad, size_t adlen,
+                   const uint8_t nonce[LUXC_AEAD_NONCEBYTES],
+                   const uint8_t key[LUXC_AEAD_KEYBYTES]);
+/* m gets clen - TAGBYTES bytes and may alias c. LUXC_ETRUNC if clen <
+ * TAGBYTES, LUXC_EAUTH if the tag does not verify (m is then wiped). */
+LUXC_MUST_CHECK LUXC_NONNULL(1, 2, 7, 8)
+int luxc_aead_open(uint8_t *m, size_t *mlen, const uint8_t *c, size_t clen,
+                   const uint8_t *ad, size_t adlen,
+                   const uint8_t nonce[LUXC_AEAD_NONCEBYTES],
+                   const uint8_t key[LUXC_AEAD_KEYBYTES]);
+
+/* ---- KDF: BLAKE2b keyed, domain-separated ----------------------------- */
+#define LUXC_KDF_KEYBYTES 32u
+/* out (outlen in 16..64) = BLAKE2b(key=ikm_hash, label || info): derive a
+ * key from input keying material `ikm` for the purpose named by `label`
+ * (a NUL-terminated ASCII string, e.g. "luxc/qzmq/i2r"). */
+LUXC_MUST_CHECK LUXC_NONNULL(1, 3, 5)
+int luxc_kdf(uint8_t *out, size_t outlen, const uint8_t *ikm, size_t ikmlen,
+             const char *label, const uint8_t *info, size_t infolen);
+
+/* ---- ML-KEM-768 (FIPS 203) -------------------------------------------- */
+#define LUXC_MLKEM_PUBLICKEYBYTES 1184u
+#define LUXC_MLKEM_SECRETKEYBYTES 2400u
+#define LUXC_MLKEM_CIPHERTEXTBYTES 1088u
+#define LUXC_MLKEM_SHAREDBYTES 32u
+#define LUXC_MLKEM_SEEDBYTES 64u  /* d || z of KeyGen_internal */
+#define LUXC_MLKEM_COINBYTES 32u  /* m of Encaps_internal */
+size_t luxc_mlkem_publickeybytes(void);
+size_t luxc_mlkem_secretkeybytes(void);
+size_t luxc_mlkem_ciphertextbytes(void);
+size_t luxc_mlkem_sharedbytes(void);
+
+LUXC_MUST_CHECK LUXC_NONNULL(1, 2)
+int luxc_mlkem_keypair(uint8_t pk[LUXC_MLKEM_PUBLICKEYBYTES],
+                       uint8_t sk[LUXC_MLKEM_SECRETKEYBYTES]);
+LUXC_MUST_CHECK LUXC_NONNULL(1, 2, 3)
+int luxc_mlkem_keypair_from_seed(uint8_t pk[LUXC_MLKEM_PUBLICKEYBYTES],
+                                 uint8_t sk[LUXC_MLKEM_SECRETKEYBYTES],
+                                 const uint8_t seed[LUXC_MLKEM_SEEDBYTES]);
+/* LUXC_EINVAL if pk fails the FIPS 203 s7.2 encapsulation-key check. */
+LUXC_MUST_CHECK LUXC_NONNULL(1, 2, 3)
+int luxc_mlkem_encaps(uint8_t ct[LUXC_MLKEM_CIPHERTEXTBYTES],
+                      uint8_t ss[LUXC_MLKEM_SHAREDBYTES],
+                      const uint8_t pk[LUXC_MLKEM_PUBLICKEYBYTES]);
+LUXC_MUST_CHECK LUXC_NONNULL(1, 2, 3, 4)
+int luxc_mlkem_encaps_derand(uint8_t ct[LUXC_MLKEM_CIPHERTEXTBYTES],
+                             uint8_t ss[LUXC_MLKEM_SHAREDBYTES],
+                             const uint8_t pk[LUXC_MLKEM_PUBLICKEYBYTES],
+                             const uint8_t coins[LUXC_MLKEM_COINBYTES]);
+/* Implicit rejection: a modified ciphertext yields a pseudorandom ss and
+ * LUXC_OK (FIPS 203 Alg. 18). LUXC_EINVAL if sk fails the s7.3 check. */
+LUXC_MUST_CHECK LUXC_NONNULL(1, 2, 3)
+int luxc_mlkem_decaps(uint8_t ss[LUXC_MLKEM_SHAREDBYTES],
+                      const uint8_t ct[LUXC_MLKEM_CIPHERTEXTBYTES],
+                      const uint8_t sk[LUXC_MLKEM_SECRETKEYBYTES]);
+
+/* ---- ML-DSA-65 (FIPS 204) --------------------------------------------- */
+#define LUXC_MLDSA_PUBLICKEYBYTES 1952u
+#define LUXC_MLDSA_SECRETKEYBYTES 4032u
+#define LUXC_MLDSA_BYTES 3309u
+#define LUXC_MLDSA_SEEDBYTES 32u    /* xi of KeyGen_internal */
+#define LUXC_MLDSA_RNDBYTES 32u     /* rnd of Sign_internal */
+#define LUXC_MLDSA_CONTEXTMAX 255u  /* longest context string */
+size_t luxc_mldsa_publickeybytes(void);
+size_t luxc_mldsa_secretkeybytes(void);
+size_t luxc_mldsa_bytes(void);
+
+LUXC_MUST_CHECK LUXC_NONNULL(1, 2)
+int luxc_mldsa_keypair(uint8_t pk[LUXC_MLDSA_PUBLICKEYBYTES],
+                       uint8_t sk[LUXC_MLDSA_SECRETKEYBYTES]);
+LUXC_MUST_CHECK LUXC_NONNULL(1, 2, 3)
+int luxc_mldsa_keypair_from_seed(uint8_t pk[LUXC_MLDSA_PUBLICKEYBYTES],
+                                 uint8_t sk[LUXC_MLDSA_SECRETKEYBYTES],
+                                 const uint8_t seed[LUXC_MLDSA_SEEDBYTES]);
+/* Hedged ML-DSA.Sign (FIPS 204 Alg. 2) of m under context ctx (ctxlen <=
+ * CONTEXTMAX, else LUXC_ETOOBIG). m/ctx may be NULL when their length is 0. */
+LUXC_MUST_CHECK LUXC_NONNULL(1, 6)
+int luxc_mldsa_sign(uint8_t sig[LUXC_MLDSA_BYTES], const uint8_t *m, size_t mlen,
+                    const uint8_t *ctx, size_t ctxlen,
+                    const uint8_t sk[LUXC_MLDSA_SECRETKEYBYTES]);
+/* Same with caller-chosen rnd (all zero = the deterministic variant). */
+LUXC_MUST_CHECK LUXC_NONNULL(1, 6, 7)
+int luxc_mldsa_sign_derand(uint8_t sig[LUXC_MLDSA_BYTES], const uint8_t *m,
+                           size_t mlen, const uint8_t *ctx, size_t ctxlen,
+                           const uint8_t sk[LUXC_MLDSA_SECRETKEYBYTES],
+                           const uint8_t rnd[LUXC_MLDSA_RNDBYTES]);
+/* LUXC_OK if sig is valid for (m, ctx, pk), else LUXC_EAUTH. */
+LUXC_MUST_CHECK LUXC_NONNULL(1, 6)
+int luxc_mldsa_verify(const uint8_t sig[LUXC_MLDSA_BYTES], const uint8_t *m,
+                      size_t mlen, const uint8_t *ctx, size_t ctxlen,
+                      const uint8_t pk[LUXC_MLDSA_PUBLICKEYBYTES]);
+
+/* ---- X25519 / Ed25519 (libsodium) ------------------------------------- */
+#define LUXC_X25519_BYTES 32u           /* public key, secret key, shared */
+#define LUXC_ED25519_PUBLICKEYBYTES 32u
+#define LUXC_ED25519_SECRETKEYBYTES 64u
+#define LUXC_ED25519_SEEDBYTES 32u
+#define LUXC_ED25519_BYTES 64u
+
+/* ---- Hybrid signature: Ed25519 + ML-DSA-65 ----------------------------
+ * Keys and signatures are the concatenation ed25519 || ml-dsa-65; a hybrid
+ * signature verifies only if both halves verify. ML-DSA signs with the
+ * context; Ed25519 signs ctxlen(1) || ctx || m, so both bind the context. */
+#define LUXC_HSIGN_PUBLICKEYBYTES (LUXC_ED25519_PUBLICKEYBYTES + LUXC_MLDSA_PUBLICKEYBYTES)
+#define LUXC_HSIGN_SECRETKEYBYTES (LUXC_ED25519_SECRETKEYBYTES + LUXC_MLDSA_SECRETKEYBYTES)
+#define LUXC_HSIGN_BYTES (LUXC_ED25519_BYTES + LUXC_MLDSA_BYTES)
+#define LUXC_HSIGN_SEEDBYTES 64u /* ed25519 seed || ml-dsa xi */
+LUXC_MUST_CHECK LUXC_NONNULL(1, 2)
+int luxc_hsign_keypair(uint8_t pk[LUXC_HSIGN_PUBLICKEYBYTES],
+                       uint8_t sk[LUXC_HSIGN_SECRETKEYBYTES]);
+LUXC_MUST_CHECK LUXC_NONNULL(1, 2, 3)
+int luxc_hsign_keypair_from_seed(uint8_t pk[LUXC_HSIGN_PUBLICKEYBYTES],
+                                 uint8_t sk[LUXC_HSIGN_SECRETKEYBYTES],
+                                 const uint8_t seed[LUXC_HSIGN_SEEDBYTES]);
+LUXC_MUST_CHECK LUXC_NONNULL(1, 6)
+int luxc_hsign_sign(uint8_t sig[LUXC_HSIGN_BYTES], const uint8_t *m, size_t mlen,
+                    const uint8_t *ctx, size_t ctxlen,
+                    const uint8_t sk[LUXC_HSIGN_SECRETKEYBYTES]);
+LUXC_MUST_CHECK LUXC_NONNULL(1, 6)
+int luxc_hsign_verify(const uint8_t sig[LUXC_HSIGN_BYTES], const uint8_t *m,
+                      size_t mlen, const uint8_t *ctx, size_t ctxlen,
+                      const uint8_t pk[LUXC_HSIGN_PUBLICKEYBYTES]);
+
+/* ---- Hybrid key agreement: X25519 + ML-KEM-768 ------------------------
+ * One round trip. The initiator sends an ephemeral X25519 key and an
+ * ephemeral ML-KEM-768 encapsulation key; the responder answers with its
+ * ephemeral X25519 key and an ML-KEM ciphertext. Both sides derive
+ *   secret = KDF(x25519_shared || mlkem_shared, "luxc/hkx/v1",
+ *                BLAKE2b(prologue || init_msg || resp_msg))
+ * so the secret binds both exchanges and the caller's transcript prologue.
+ * The secret is LUXC_HKX_SECRETBYTES; split it per direction with luxc_kdf.
+ * An all-zero X25519 result (low-order point) is rejected with LUXC_EAUTH. */
+#define LUXC_HKX_INITBYTES (LUXC_X25519_BYTES + LUXC_MLKEM_PUBLICKEYBYTES)
+#define LUXC_HKX_RESPBYTES (LUXC_X25519_BYTES + LUXC_MLKEM_CIPHERTEXTBYTES)
+#define LUXC_HKX_SECRETBYTES 64u
+
+/* Initiator's ephemeral state between start and finish; wipe with
+ * luxc_hkx_state_wipe (finish wipes it too). Plain struct, caller-owned. */
+typedef struct luxc_hkx_state {
+    uint8_t x25519_sk[LUXC_X25519_BYTES];
+    uint8_t mlkem_sk[LUXC_MLKEM_SECRETKEYBYTES];
+    uint8_t init_msg[LUXC_HKX_INITBYTES];
+} luxc_hkx_state;
+
+LUXC_MUST_CHECK LUXC_NONNULL(1, 2)
+int luxc_hkx_initiate(luxc_hkx_state *st, uint8_t init_msg[LUXC_HKX_INITBYTES]);
+/* Responder: from init_msg, produce resp_msg and the secret. */
+LUXC_MUST_CHECK LUXC_NONNULL(1, 2, 3)
+int luxc_hkx_respond(uint8_t resp_msg[LUXC_HKX_RESPBYTES],
+                     uint8_t secret[LUXC_HKX_SECRETBYTES],
+                     const uint8_t init_msg[LUXC_HKX_INITBYTES],
+                     const uint8_t *prologue, size_t prologuelen);
+/* Initiator: from resp_msg, derive the same secret; wipes st. */
+LUXC_MUST_CHECK LUXC_NONNULL(1, 2, 3)
+int luxc_hkx_finish(luxc_hkx_state *st, uint8_t secret[LUXC_HKX_SECRETBYTES],
+                    const uint8_t resp_msg[LUXC_HKX_RESPBYTES],
+                    const uint8_t *prologue, size_t prologuelen);
+void luxc_hkx_state_wipe(luxc_hkx_state *st);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* LUXC_CRYPTO_H */
