@@ -1,0 +1,48 @@
+/* luxc/log.h - structured log lines for the node and the CLI.
+ *
+ * One event is one line in logfmt:
+ *   ts=2026-11-25T09:40:00.123Z level=info node=node0 msg="block final" height=42
+ * written with a single write(2), so lines from threads (and from processes
+ * sharing a file) never interleave. Lower layers (net, ai) report through
+ * their own callbacks; the node adapts those to this logger.
+ *
+ * Thread safety: a luxc_logger is immutable after luxc_logger_init; any
+ * thread may log through it. */
+#ifndef LUXC_LOG_H
+#define LUXC_LOG_H
+
+#include <stdarg.h>
+
+#include "luxc/common.h"
+#include "luxc/node_config.h" /* luxc_log_level */
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LUXC_LOG_LINE_MAX 2048u /* longer lines are cut, ending in "..." */
+
+typedef struct luxc_logger {
+    int fd;                  /* where lines go (2 = stderr) */
+    luxc_log_level level;    /* events above this level are dropped */
+    char component[64];      /* e.g. node=node0; "" for none */
+} luxc_logger;
+
+/* fd, level, and a "key=value" tag put on every line (NULL for none). */
+void luxc_logger_init(luxc_logger *lg, int fd, luxc_log_level level, const char *tag);
+
+/* Log `msg` with extra fields given printf-style as "key=value ..." text
+ * (fields may be NULL). Values with spaces must be quoted by the caller:
+ * luxc_log(lg, LUXC_LOG_INFO, "peer refused", "peer=%s reason=\"%s\"", ...). */
+void luxc_log(const luxc_logger *lg, luxc_log_level level, const char *msg,
+              const char *fields, ...) __attribute__((format(printf, 4, 5)));
+void luxc_logv(const luxc_logger *lg, luxc_log_level level, const char *msg,
+               const char *fields, va_list ap) __attribute__((format(printf, 4, 0)));
+
+/* "error", "warn", "info", "debug". */
+const char *luxc_log_level_name(luxc_log_level level);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
