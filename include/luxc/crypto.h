@@ -112,6 +112,14 @@ LUXC_MUST_CHECK LUXC_NONNULL(1, 2, 3)
 int luxc_mlkem_decaps(uint8_t ss[LUXC_MLKEM_SHAREDBYTES],
                       const uint8_t ct[LUXC_MLKEM_CIPHERTEXTBYTES],
                       const uint8_t sk[LUXC_MLKEM_SECRETKEYBYTES]);
+/* The input checks encaps/decaps run, exposed for callers that receive keys
+ * (and for the ACVP keyCheck vectors). check_pk: FIPS 203 s7.2 modulus check
+ * (every 12-bit coefficient < q). check_sk: s7.3 hash check (H(ek) stored in
+ * dk matches the ek stored in dk). LUXC_OK or LUXC_EINVAL. */
+LUXC_MUST_CHECK LUXC_NONNULL(1)
+int luxc_mlkem_check_pk(const uint8_t pk[LUXC_MLKEM_PUBLICKEYBYTES]);
+LUXC_MUST_CHECK LUXC_NONNULL(1)
+int luxc_mlkem_check_sk(const uint8_t sk[LUXC_MLKEM_SECRETKEYBYTES]);
 
 /* ---- ML-DSA-65 (FIPS 204) --------------------------------------------- */
 #define LUXC_MLDSA_PUBLICKEYBYTES 1952u
@@ -120,6 +128,7 @@ int luxc_mlkem_decaps(uint8_t ss[LUXC_MLKEM_SHAREDBYTES],
 #define LUXC_MLDSA_SEEDBYTES 32u    /* xi of KeyGen_internal */
 #define LUXC_MLDSA_RNDBYTES 32u     /* rnd of Sign_internal */
 #define LUXC_MLDSA_CONTEXTMAX 255u  /* longest context string */
+#define LUXC_MLDSA_MUBYTES 64u      /* mu = H(tr || M', 64) */
 size_t luxc_mldsa_publickeybytes(void);
 size_t luxc_mldsa_secretkeybytes(void);
 size_t luxc_mldsa_bytes(void);
@@ -148,6 +157,39 @@ LUXC_MUST_CHECK LUXC_NONNULL(1, 6)
 int luxc_mldsa_verify(const uint8_t sig[LUXC_MLDSA_BYTES], const uint8_t *m,
                       size_t mlen, const uint8_t *ctx, size_t ctxlen,
                       const uint8_t pk[LUXC_MLDSA_PUBLICKEYBYTES]);
+
+/* FIPS 204 internal interface (Alg. 7/8), for protocols that frame M'
+ * themselves and for the ACVP vectors. Most callers want sign/verify above.
+ * sign_internal/verify_internal take M' as is (no 0 || len(ctx) || ctx
+ * prefix); mp may be NULL when mplen is 0, else LUXC_EINVAL.
+ * sign_mu/verify_mu take mu = H(tr || M', 64) directly ("external mu");
+ * luxc_mldsa_mu computes it for the pure external interface, so that
+ * sign_mu(mldsa_mu(m, ctx, pk)) == sign_derand(m, ctx). Verification
+ * returns LUXC_OK or LUXC_EAUTH. */
+LUXC_MUST_CHECK LUXC_NONNULL(1, 4, 5)
+int luxc_mldsa_sign_internal(uint8_t sig[LUXC_MLDSA_BYTES], const uint8_t *mp,
+                             size_t mplen,
+                             const uint8_t sk[LUXC_MLDSA_SECRETKEYBYTES],
+                             const uint8_t rnd[LUXC_MLDSA_RNDBYTES]);
+LUXC_MUST_CHECK LUXC_NONNULL(1, 4)
+int luxc_mldsa_verify_internal(const uint8_t sig[LUXC_MLDSA_BYTES],
+                               const uint8_t *mp, size_t mplen,
+                               const uint8_t pk[LUXC_MLDSA_PUBLICKEYBYTES]);
+LUXC_MUST_CHECK LUXC_NONNULL(1, 2, 3, 4)
+int luxc_mldsa_sign_mu(uint8_t sig[LUXC_MLDSA_BYTES],
+                       const uint8_t mu[LUXC_MLDSA_MUBYTES],
+                       const uint8_t sk[LUXC_MLDSA_SECRETKEYBYTES],
+                       const uint8_t rnd[LUXC_MLDSA_RNDBYTES]);
+LUXC_MUST_CHECK LUXC_NONNULL(1, 2, 3)
+int luxc_mldsa_verify_mu(const uint8_t sig[LUXC_MLDSA_BYTES],
+                         const uint8_t mu[LUXC_MLDSA_MUBYTES],
+                         const uint8_t pk[LUXC_MLDSA_PUBLICKEYBYTES]);
+/* mu for ML-DSA.Sign/Verify of (m, ctx) under pk. LUXC_ETOOBIG if ctxlen >
+ * CONTEXTMAX, LUXC_EINVAL if m/ctx is NULL with a nonzero length. */
+LUXC_MUST_CHECK LUXC_NONNULL(1, 6)
+int luxc_mldsa_mu(uint8_t mu[LUXC_MLDSA_MUBYTES], const uint8_t *m, size_t mlen,
+                  const uint8_t *ctx, size_t ctxlen,
+                  const uint8_t pk[LUXC_MLDSA_PUBLICKEYBYTES]);
 
 /* ---- X25519 / Ed25519 (libsodium) ------------------------------------- */
 #define LUXC_X25519_BYTES 32u           /* public key, secret key, shared */

@@ -1,0 +1,323 @@
+/* fips202.c - the Keccak sponge: SHA3-256/512, SHAKE128/256 (FIPS 202).
+ * Owns: Keccak-f[1600] and absorb/pad/squeeze over a caller-owned context.
+ * Not here: what hashes what (mlkem/mldsa code, PQClean's symmetric-shake.c).
+ * See fips202.h for why PQClean's own fips202.c is not used. The round
+ * below is written out lane by lane (theta, rho+pi, chi, iota of FIPS 202
+ * s3.2; rotation offsets and round constants computed from s3.2.2/s3.2.5).
+ * No allocation, no global state. */
+#include "fips202.h"
+
+#include <string.h>
+
+#define ROL64(x, n) (((x) << (n)) | ((x) >> (64 - (n))))
+
+static const uint64_t keccak_rc[24] = {
+    0x0000000000000001ull, 0x0000000000008082ull, 0x800000000000808aull,
+    0x8000000080008000ull, 0x000000000000808bull, 0x0000000080000001ull,
+    0x8000000080008081ull, 0x8000000000008009ull, 0x000000000000008aull,
+    0x0000000000000088ull, 0x0000000080008009ull, 0x000000008000000aull,
+    0x000000008000808bull, 0x800000000000008bull, 0x8000000000008089ull,
+    0x8000000000008003ull, 0x8000000000008002ull, 0x8000000000000080ull,
+    0x000000000000800aull, 0x800000008000000aull, 0x8000000080008081ull,
+    0x8000000000008080ull, 0x0000000080000001ull, 0x8000000080008008ull,
+};
+
+#define KECCAK_ROUND(rc) do { \
+    c0 = a00 ^ a01 ^ a02 ^ a03 ^ a04; \
+    c1 = a10 ^ a11 ^ a12 ^ a13 ^ a14; \
+    c2 = a20 ^ a21 ^ a22 ^ a23 ^ a24; \
+    c3 = a30 ^ a31 ^ a32 ^ a33 ^ a34; \
+    c4 = a40 ^ a41 ^ a42 ^ a43 ^ a44; \
+    d0 = c4 ^ ROL64(c1, 1); \
+    d1 = c0 ^ ROL64(c2, 1); \
+    d2 = c1 ^ ROL64(c3, 1); \
+    d3 = c2 ^ ROL64(c4, 1); \
+    d4 = c3 ^ ROL64(c0, 1); \
+    b00 = (a00 ^ d0); \
+    b01 = ROL64((a30 ^ d3), 28); \
+    b02 = ROL64((a10 ^ d1), 1); \
+    b03 = ROL64((a40 ^ d4), 27); \
+    b04 = ROL64((a20 ^ d2), 62); \
+    b10 = ROL64((a11 ^ d1), 44); \
+    b11 = ROL64((a41 ^ d4), 20); \
+    b12 = ROL64((a21 ^ d2), 6); \
+    b13 = ROL64((a01 ^ d0), 36); \
+    b14 = ROL64((a31 ^ d3), 55); \
+    b20 = ROL64((a22 ^ d2), 43); \
+    b21 = ROL64((a02 ^ d0), 3); \
+    b22 = ROL64((a32 ^ d3), 25); \
+    b23 = ROL64((a12 ^ d1), 10); \
+    b24 = ROL64((a42 ^ d4), 39); \
+    b30 = ROL64((a33 ^ d3), 21); \
+    b31 = ROL64((a13 ^ d1), 45); \
+    b32 = ROL64((a43 ^ d4), 8); \
+    b33 = ROL64((a23 ^ d2), 15); \
+    b34 = ROL64((a03 ^ d0), 41); \
+    b40 = ROL64((a44 ^ d4), 14); \
+    b41 = ROL64((a24 ^ d2), 61); \
+    b42 = ROL64((a04 ^ d0), 18); \
+    b43 = ROL64((a34 ^ d3), 56); \
+    b44 = ROL64((a14 ^ d1), 2); \
+    a00 = b00 ^ (~b10 & b20) ^ (rc); \
+    a10 = b10 ^ (~b20 & b30); \
+    a20 = b20 ^ (~b30 & b40); \
+    a30 = b30 ^ (~b40 & b00); \
+    a40 = b40 ^ (~b00 & b10); \
+    a01 = b01 ^ (~b11 & b21); \
+    a11 = b11 ^ (~b21 & b31); \
+    a21 = b21 ^ (~b31 & b41); \
+    a31 = b31 ^ (~b41 & b01); \
+    a41 = b41 ^ (~b01 & b11); \
+    a02 = b02 ^ (~b12 & b22); \
+    a12 = b12 ^ (~b22 & b32); \
+    a22 = b22 ^ (~b32 & b42); \
+    a32 = b32 ^ (~b42 & b02); \
+    a42 = b42 ^ (~b02 & b12); \
+    a03 = b03 ^ (~b13 & b23); \
+    a13 = b13 ^ (~b23 & b33); \
+    a23 = b23 ^ (~b33 & b43); \
+    a33 = b33 ^ (~b43 & b03); \
+    a43 = b43 ^ (~b03 & b13); \
+    a04 = b04 ^ (~b14 & b24); \
+    a14 = b14 ^ (~b24 & b34); \
+    a24 = b24 ^ (~b34 & b44); \
+    a34 = b34 ^ (~b44 & b04); \
+    a44 = b44 ^ (~b04 & b14); \
+} while (0)
+
+void luxc_keccak_f1600(uint64_t s[25])
+{
+    uint64_t a00 = s[0], a10 = s[1], a20 = s[2], a30 = s[3], a40 = s[4];
+    uint64_t a01 = s[5], a11 = s[6], a21 = s[7], a31 = s[8], a41 = s[9];
+    uint64_t a02 = s[10], a12 = s[11], a22 = s[12], a32 = s[13], a42 = s[14];
+    uint64_t a03 = s[15], a13 = s[16], a23 = s[17], a33 = s[18], a43 = s[19];
+    uint64_t a04 = s[20], a14 = s[21], a24 = s[22], a34 = s[23], a44 = s[24];
+    uint64_t c0, c1, c2, c3, c4, d0, d1, d2, d3, d4;
+    uint64_t b00, b10, b20, b30, b40, b01, b11, b21, b31, b41, b02, b12, b22,
+        b32, b42, b03, b13, b23, b33, b43, b04, b14, b24, b34, b44;
+
+    for (int r = 0; r < 24; r += 2) {
+        KECCAK_ROUND(keccak_rc[r]);
+        KECCAK_ROUND(keccak_rc[r + 1]);
+    }
+    s[0] = a00; s[1] = a10; s[2] = a20; s[3] = a30; s[4] = a40;
+    s[5] = a01; s[6] = a11; s[7] = a21; s[8] = a31; s[9] = a41;
+    s[10] = a02; s[11] = a12; s[12] = a22; s[13] = a32; s[14] = a42;
+    s[15] = a03; s[16] = a13; s[17] = a23; s[18] = a33; s[19] = a43;
+    s[20] = a04; s[21] = a14; s[22] = a24; s[23] = a34; s[24] = a44;
+}
+
+static uint64_t load64_le(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+static void store64_le(uint8_t *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void xor_byte(uint64_t s[25], size_t i, uint8_t b)
+{
+    s[i / 8] ^= (uint64_t)b << (8 * (i % 8));
+}
+
+static uint8_t get_byte(const uint64_t s[25], size_t i)
+{
+    return (uint8_t)(s[i / 8] >> (8 * (i % 8)));
+}
+
+static void sponge_init(luxc_keccak_ctx *c)
+{
+    memset(c, 0, sizeof *c);
+}
+
+static void sponge_absorb(luxc_keccak_ctx *c, size_t rate, const uint8_t *in,
+                          size_t inlen)
+{
+    /* Finish a partial block byte by byte, then whole lanes. */
+    while (inlen > 0 && (c->pos % 8) != 0) {
+        xor_byte(c->s, c->pos++, *in++);
+        inlen--;
+        if (c->pos == rate) {
+            luxc_keccak_f1600(c->s);
+            c->pos = 0;
+        }
+    }
+    while (inlen >= 8) {
+        c->s[c->pos / 8] ^= load64_le(in);
+        c->pos += 8;
+        in += 8;
+        inlen -= 8;
+        if (c->pos == rate) {
+            luxc_keccak_f1600(c->s);
+            c->pos = 0;
+        }
+    }
+    while (inlen > 0) {
+        xor_byte(c->s, c->pos++, *in++);
+        inlen--;
+    }
+}
+
+/* Pad (domain bits + pad10*1) and mark the rate block as used up, so the
+ * first squeeze permutes. */
+static void sponge_finalize(luxc_keccak_ctx *c, size_t rate, uint8_t domain)
+{
+    xor_byte(c->s, c->pos, domain);
+    xor_byte(c->s, rate - 1, 0x80);
+    c->pos = rate;
+}
+
+static void sponge_squeeze(uint8_t *out, size_t outlen, luxc_keccak_ctx *c,
+                           size_t rate)
+{
+    while (outlen > 0) {
+        if (c->pos == rate) {
+            luxc_keccak_f1600(c->s);
+            c->pos = 0;
+        }
+        if (c->pos == 0 && outlen >= rate) {
+            for (size_t i = 0; i < rate / 8; i++)
+                store64_le(out + 8 * i, c->s[i]);
+            out += rate;
+            outlen -= rate;
+            c->pos = rate;
+            continue;
+        }
+        *out++ = get_byte(c->s, c->pos++);
+        outlen--;
+    }
+}
+
+static void sponge_wipe(luxc_keccak_ctx *c)
+{
+    volatile uint8_t *p = (volatile uint8_t *)c;
+    for (size_t i = 0; i < sizeof *c; i++)
+        p[i] = 0;
+}
+
+#define SHAKE_DOMAIN 0x1F
+#define SHA3_DOMAIN 0x06
+
+void shake128_absorb(shake128ctx *state, const uint8_t *input, size_t inlen)
+{
+    sponge_init(state);
+    sponge_absorb(state, SHAKE128_RATE, input, inlen);
+    sponge_finalize(state, SHAKE128_RATE, SHAKE_DOMAIN);
+}
+
+void shake128_squeezeblocks(uint8_t *output, size_t nblocks, shake128ctx *state)
+{
+    sponge_squeeze(output, nblocks * SHAKE128_RATE, state, SHAKE128_RATE);
+}
+
+void shake128_ctx_release(shake128ctx *state) { sponge_wipe(state); }
+void shake128_ctx_clone(shake128ctx *dest, const shake128ctx *src) { *dest = *src; }
+
+void shake256_absorb(shake256ctx *state, const uint8_t *input, size_t inlen)
+{
+    sponge_init(state);
+    sponge_absorb(state, SHAKE256_RATE, input, inlen);
+    sponge_finalize(state, SHAKE256_RATE, SHAKE_DOMAIN);
+}
+
+void shake256_squeezeblocks(uint8_t *output, size_t nblocks, shake256ctx *state)
+{
+    sponge_squeeze(output, nblocks * SHAKE256_RATE, state, SHAKE256_RATE);
+}
+
+void shake256_ctx_release(shake256ctx *state) { sponge_wipe(state); }
+void shake256_ctx_clone(shake256ctx *dest, const shake256ctx *src) { *dest = *src; }
+
+void shake128_inc_init(shake128incctx *state) { sponge_init(state); }
+void shake128_inc_absorb(shake128incctx *state, const uint8_t *input, size_t inlen)
+{
+    sponge_absorb(state, SHAKE128_RATE, input, inlen);
+}
+void shake128_inc_finalize(shake128incctx *state)
+{
+    sponge_finalize(state, SHAKE128_RATE, SHAKE_DOMAIN);
+}
+void shake128_inc_squeeze(uint8_t *output, size_t outlen, shake128incctx *state)
+{
+    sponge_squeeze(output, outlen, state, SHAKE128_RATE);
+}
+void shake128_inc_ctx_clone(shake128incctx *dest, const shake128incctx *src) { *dest = *src; }
+void shake128_inc_ctx_release(shake128incctx *state) { sponge_wipe(state); }
+
+void shake256_inc_init(shake256incctx *state) { sponge_init(state); }
+void shake256_inc_absorb(shake256incctx *state, const uint8_t *input, size_t inlen)
+{
+    sponge_absorb(state, SHAKE256_RATE, input, inlen);
+}
+void shake256_inc_finalize(shake256incctx *state)
+{
+    sponge_finalize(state, SHAKE256_RATE, SHAKE_DOMAIN);
+}
+void shake256_inc_squeeze(uint8_t *output, size_t outlen, shake256incctx *state)
+{
+    sponge_squeeze(output, outlen, state, SHAKE256_RATE);
+}
+void shake256_inc_ctx_clone(shake256incctx *dest, const shake256incctx *src) { *dest = *src; }
+void shake256_inc_ctx_release(shake256incctx *state) { sponge_wipe(state); }
+
+void shake128(uint8_t *output, size_t outlen, const uint8_t *input, size_t inlen)
+{
+    luxc_keccak_ctx c;
+    shake128_absorb(&c, input, inlen);
+    sponge_squeeze(output, outlen, &c, SHAKE128_RATE);
+    sponge_wipe(&c);
+}
+
+void shake256(uint8_t *output, size_t outlen, const uint8_t *input, size_t inlen)
+{
+    luxc_keccak_ctx c;
+    shake256_absorb(&c, input, inlen);
+    sponge_squeeze(output, outlen, &c, SHAKE256_RATE);
+    sponge_wipe(&c);
+}
+
+void sha3_256_inc_init(sha3_256incctx *state) { sponge_init(state); }
+void sha3_256_inc_absorb(sha3_256incctx *state, const uint8_t *input, size_t inlen)
+{
+    sponge_absorb(state, SHA3_256_RATE, input, inlen);
+}
+void sha3_256_inc_finalize(uint8_t *output, sha3_256incctx *state)
+{
+    sponge_finalize(state, SHA3_256_RATE, SHA3_DOMAIN);
+    sponge_squeeze(output, 32, state, SHA3_256_RATE);
+    sponge_wipe(state);
+}
+
+void sha3_512_inc_init(sha3_512incctx *state) { sponge_init(state); }
+void sha3_512_inc_absorb(sha3_512incctx *state, const uint8_t *input, size_t inlen)
+{
+    sponge_absorb(state, SHA3_512_RATE, input, inlen);
+}
+void sha3_512_inc_finalize(uint8_t *output, sha3_512incctx *state)
+{
+    sponge_finalize(state, SHA3_512_RATE, SHA3_DOMAIN);
+    sponge_squeeze(output, 64, state, SHA3_512_RATE);
+    sponge_wipe(state);
+}
+
+void sha3_256(uint8_t *output, const uint8_t *input, size_t inlen)
+{
+    luxc_keccak_ctx c;
+    sha3_256_inc_init(&c);
+    sha3_256_inc_absorb(&c, input, inlen);
+    sha3_256_inc_finalize(output, &c);
+}
+
+void sha3_512(uint8_t *output, const uint8_t *input, size_t inlen)
+{
+    luxc_keccak_ctx c;
+    sha3_512_inc_init(&c);
+    sha3_512_inc_absorb(&c, input, inlen);
+    sha3_512_inc_finalize(output, &c);
+}
