@@ -14,5 +14,6 @@ typedef struct luxc_cmd {
 } luxc_cmd;
 
 int luxc_cmd_bench(int argc, char **argv);
+int luxc_cmd_keygen(int argc, char **argv);
 
 #endif

@@ -9,6 +9,7 @@
 
 static const luxc_cmd commands[] = {
     {"bench", luxc_cmd_bench, "run the benchmarks (Go-style lines, --json)"},
+    {"keygen", luxc_cmd_keygen, "create a validator's identity keys"},
 };
 
 static void usage(FILE *f)

@@ -24,3 +24,12 @@ if(NOT LUXC_SANITIZE AND NOT LUXC_FUZZ)
             ${LUXC_CLI} $<TARGET_FILE:cli_bench_json_check> "${LUXC_BENCH_REQUIRED}")
   set_tests_properties(cli_bench_json PROPERTIES TIMEOUT 600)
 endif()
+
+# keygen: creates, then refuses to overwrite.
+add_test(NAME cli_keygen_and_refuse
+  COMMAND sh -c "d=$(mktemp -d) && \"$0\" keygen --out \"$d/k\" >/dev/null && \
+    test \"$(stat -c %a \"$d/k/validator.key\")\" = 600 && \
+    ! \"$0\" keygen --out \"$d/k\" 2>\"$d/err\" && grep -q 'refusing to overwrite' \"$d/err\"; \
+    rc=$?; rm -rf \"$d\"; exit $rc" ${LUXC_CLI})
+add_test(NAME cli_keygen_needs_out COMMAND ${LUXC_CLI} keygen)
+set_tests_properties(cli_keygen_needs_out PROPERTIES WILL_FAIL TRUE)
