@@ -9,7 +9,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config git
   libsodium-dev libzmq3-dev liblmdb-dev libcjson-dev libcmocka-dev
-  libmicrohttpd-dev
+  libmicrohttpd-dev libssl-dev
   clang libclang-rt-14-dev
   nodejs npm
   iproute2 procps
