@@ -1,0 +1,346 @@
+/* test_zmq.c - the transport over real ZeroMQ sockets, two processes:
+ * 100,000 records cross loopback intact and in order across forced rekeys,
+ * an outsider is refused, and bad frames on the wire are dropped and
+ * counted without breaking the session. The child process is the client
+ * (validator A), the parent the server (validator B). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <zmq.h>
+
+#include "common/be.h"
+#include "net_fixture.h"
+#include "testutil.h"
+
+#define NRECORDS 100000
+#define REKEY_EVERY 7919 /* a prime: rekeys land mid-stream, not on round numbers */
+#define RECMAX 640
+
+static fx *F;
+static uint64_t seed;
+static char dir[64];
+
+static int setup(void **state)
+{
+    (void)state;
+    F = calloc(1, sizeof *F);
+    if (!F || fx_init(F) != 0)
+        return -1;
+    strcpy(dir, "/tmp/luxc-net-XXXXXX");
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char p[128];
+    snprintf(p, sizeof p, "%s/s", dir);
+    unlink(p);
+    rmdir(dir);
+    fx_free(F);
+    free(F);
+    return 0;
+}
+
+/* Record i: be64(i) then a seeded pseudo-random body of 0..599 bytes. */
+static size_t make_record(uint64_t i, uint8_t *b)
+{
+    uint64_t rs = seed ^ (i * 0x9e3779b97f4a7c15ull);
+    size_t len = 8 + (size_t)(luxc_test_rand(&rs) % 600);
+    luxc_be64_store(b, i);
+    for (size_t j = 8; j < len; j++)
+        b[j] = (uint8_t)luxc_test_rand(&rs);
+    return len;
+}
+
+/* Running digest d = H(d || be32(len) || record). */
+static void digest_add(uint8_t d[LUXC_HASH_BYTES], const uint8_t *r, size_t len)
+{
+    uint8_t buf[LUXC_HASH_BYTES + 4 + RECMAX];
+    memcpy(buf, d, LUXC_HASH_BYTES);
+    luxc_be32_store(buf + LUXC_HASH_BYTES, (uint32_t)len);
+    memcpy(buf + LUXC_HASH_BYTES + 4, r, len);
+    if (luxc_hash(d, buf, LUXC_HASH_BYTES + 4 + len) != LUXC_OK)
+        abort();
+}
+
+static luxc_net_cfg quiet_cfg(int who)
+{
+    luxc_net_cfg c = F->cfg[who];
+    c.rekey_records = REKEY_EVERY;
+    c.max_record = 1024;
+    return c;
+}
+
+/* ---- child side (no cmocka here: exit codes report failures) ---------- */
+
+static int child_stream(const char *ep)
+{
+    void *ctx = zmq_ctx_new();
+    luxc_net_cfg cfg = quiet_cfg(FX_A);
+    cfg.log = NULL;
+    luxc_zclient *c;
+    if (luxc_zclient_new(&c, ctx, ep, &cfg, F->pk[FX_B], 20000) != LUXC_OK)
+        return 10;
+    uint8_t rec[RECMAX], d[LUXC_HASH_BYTES] = {0};
+    for (uint64_t i = 0; i < NRECORDS; i++) {
+        size_t len = make_record(i, rec);
+        digest_add(d, rec, len);
+        if (luxc_zclient_send(c, rec, len) != LUXC_OK)
+            return 11;
+    }
+    uint8_t ack[64];
+    size_t alen;
+    if (luxc_zclient_recv(c, ack, sizeof ack, &alen, 30000) != LUXC_OK || alen != 40)
+        return 12;
+    if (luxc_be64_load(ack) != NRECORDS || memcmp(ack + 8, d, sizeof d))
+        return 13;
+    luxc_net_stats st;
+    luxc_zclient_stats(c, &st);
+    if (st.sent_records != NRECORDS || st.rekeys_sent != (NRECORDS - 1) / REKEY_EVERY ||
+        st.recv_records != 1)
+        return 14;
+    luxc_zclient_free(c);
+    zmq_ctx_term(ctx);
+    return 0;
+}
+
+static int child_outsider(const char *ep)
+{
+    void *ctx = zmq_ctx_new();
+    luxc_zclient *c = NULL;
+    int rc = luxc_zclient_new(&c, ctx, ep, &F->cfg[FX_C], NULL, 1000);
+    zmq_ctx_term(ctx);
+    return rc == LUXC_ETIMEOUT && c == NULL ? 0 : 20;
+}
+
+static int raw_send(void *sock, const uint8_t *b, size_t len)
+{
+    return zmq_send(sock, b, len, 0) == (int)len ? 0 : 1;
+}
+
+static int child_bad_frames(const char *ep)
+{
+    void *ctx = zmq_ctx_new();
+    luxc_net_cfg cfg = quiet_cfg(FX_A);
+    luxc_zclient *c;
+    if (luxc_zclient_new(&c, ctx, ep, &cfg, F->pk[FX_B], 20000) != LUXC_OK)
+        return 30;
+    void *s = luxc_zclient_socket(c);
+    uint8_t f[64] = {0};
+    int bad = 0;
+    bad |= raw_send(s, f, 5); /* truncated */
+    f[0] = 9;
+    f[1] = LUXC_NET_MSG_DATA;
+    luxc_be32_store(f + 2, 40);
+    bad |= raw_send(s, f, 46); /* wrong version */
+    f[0] = LUXC_NET_VERSION;
+    f[1] = LUXC_NET_MSG_HELLO_I;
+    bad |= raw_send(s, f, 46); /* wrong type after the handshake */
+    f[1] = LUXC_NET_MSG_DATA;
+    luxc_be32_store(f + 2, 0x7fffffff);
+    bad |= raw_send(s, f, 46); /* length field far beyond the limit */
+    luxc_be32_store(f + 2, 40);
+    bad |= raw_send(s, f, 46); /* well-formed, seq 0, forged tag */
+    f[17] = 5;
+    bad |= raw_send(s, f, 46); /* seq 5: out of order */
+    if (zmq_send(s, f, 3, ZMQ_SNDMORE) != 3 || raw_send(s, f, 3)) /* two frames */
+        bad = 1;
+    if (bad)
+        return 31;
+    const uint8_t ok[] = "after the garbage";
+    if (luxc_zclient_send(c, ok, sizeof ok) != LUXC_OK)
+        return 32;
+    uint8_t ack[8];
+    size_t alen;
+    if (luxc_zclient_recv(c, ack, sizeof ack, &alen, 30000) != LUXC_OK)
+        return 33;
+    luxc_zclient_free(c);
+    zmq_ctx_term(ctx);
+    return 0;
+}
+
+static pid_t spawn(int (*fn)(const char *), const char *ep)
+{
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        _exit(fn(ep));
+    return pid;
+}
+
+static void reap(pid_t pid, int *exited)
+{
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(WIFEXITED(st));
+    if (WEXITSTATUS(st) != 0)
+        LUXC_TEST_FAIL_SEED(seed, "child failed with code %d", WEXITSTATUS(st));
+    if (exited)
+        *exited = 1;
+}
+
+/* Receive one record; fails (instead of hanging) if the child died. */
+static int server_recv(luxc_zserver *s, pid_t child, int *peer, uint8_t *b, size_t max,
+                       size_t *len)
+{
+    for (int tries = 0; tries < 600; tries++) {
+        int rc = luxc_zserver_recv(s, peer, b, max, len, 100);
+        if (rc != LUXC_EAGAIN)
+            return rc;
+        int st;
+        if (waitpid(child, &st, WNOHANG) == child)
+            LUXC_TEST_FAIL_SEED(seed, "child exited early, status %d", st);
+    }
+    return LUXC_ETIMEOUT;
+}
+
+static void test_100k_records_two_processes(void **state)
+{
+    (void)state;
+    void *ctx = zmq_ctx_new();
+    char ep[128];
+    snprintf(ep, sizeof ep, "ipc://%s/s", dir);
+    luxc_net_cfg cfg = quiet_cfg(FX_B);
+    luxc_zserver *s;
+    assert_int_equal(luxc_zserver_new(&s, ctx, ep, &cfg), LUXC_OK);
+    pid_t pid = spawn(child_stream, ep);
+    uint8_t want[RECMAX], got[RECMAX], d[LUXC_HASH_BYTES] = {0};
+    for (uint64_t i = 0; i < NRECORDS; i++) {
+        int peer;
+        size_t len;
+        int rc = server_recv(s, pid, &peer, got, sizeof got, &len);
+        if (rc != LUXC_OK)
+            LUXC_TEST_FAIL_SEED(seed, "record %llu: %s", (unsigned long long)i,
+                                luxc_strerror(rc));
+        size_t wlen = make_record(i, want);
+        if (peer != FX_A || len != wlen || memcmp(got, want, len))
+            LUXC_TEST_FAIL_SEED(seed, "record %llu differs (len %zu, want %zu)",
+                                (unsigned long long)i, len, wlen);
+        digest_add(d, got, len);
+    }
+    luxc_net_stats st;
+    assert_int_equal(luxc_zserver_stats(s, FX_A, &st), LUXC_OK);
+    assert_int_equal(st.recv_records, NRECORDS);
+    assert_int_equal(st.rekeys_recv, (NRECORDS - 1) / REKEY_EVERY);
+    assert_true(st.rekeys_recv >= 12);
+    assert_int_equal(st.drop_truncated + st.drop_oversized + st.drop_header + st.drop_version +
+                         st.drop_replay + st.drop_reorder + st.drop_epoch + st.drop_auth,
+                     0);
+    uint8_t ack[40];
+    luxc_be64_store(ack, NRECORDS);
+    memcpy(ack + 8, d, sizeof d);
+    assert_int_equal(luxc_zserver_send(s, FX_A, ack, sizeof ack), LUXC_OK);
+    reap(pid, NULL);
+    assert_int_equal(luxc_zserver_refused(s), 0);
+    luxc_zserver_free(s);
+    zmq_ctx_term(ctx);
+}
+
+static void test_outsider_refused(void **state)
+{
+    (void)state;
+    memset(&F->log[FX_B], 0, sizeof F->log[FX_B]);
+    void *ctx = zmq_ctx_new();
+    luxc_zserver *s;
+    assert_int_equal(luxc_zserver_new(&s, ctx, "tcp://127.0.0.1:*", &F->cfg[FX_B]), LUXC_OK);
+    char ep[128];
+    assert_int_equal(luxc_zserver_endpoint(s, ep, sizeof ep), LUXC_OK);
+    assert_non_null(strstr(ep, "tcp://127.0.0.1:"));
+    assert_int_equal(luxc_zserver_endpoint(s, ep, 3), LUXC_EFULL);
+    assert_int_equal(luxc_zserver_endpoint(s, ep, sizeof ep), LUXC_OK);
+    pid_t pid = spawn(child_outsider, ep);
+    for (int tries = 0; tries < 600 && luxc_zserver_refused(s) == 0; tries++) {
+        int peer;
+        size_t len;
+        uint8_t b[64];
+        assert_int_equal(luxc_zserver_recv(s, &peer, b, sizeof b, &len, 100), LUXC_EAGAIN);
+    }
+    assert_int_equal(luxc_zserver_refused(s), 1);
+    assert_non_null(strstr(F->log[FX_B].text, "not in the validator set"));
+    reap(pid, NULL);
+    luxc_net_stats st;
+    assert_int_equal(luxc_zserver_stats(s, FX_C, &st), LUXC_ENOTFOUND);
+    assert_int_equal(luxc_zserver_send(s, FX_A, (const uint8_t *)"x", 1), LUXC_ENOTFOUND);
+    luxc_zserver_free(s);
+    zmq_ctx_term(ctx);
+}
+
+static void test_bad_frames_on_the_wire(void **state)
+{
+    (void)state;
+    void *ctx = zmq_ctx_new();
+    luxc_net_cfg cfg = quiet_cfg(FX_B);
+    luxc_zserver *s;
+    assert_int_equal(luxc_zserver_new(&s, ctx, "tcp://127.0.0.1:*", &cfg), LUXC_OK);
+    char ep[128];
+    assert_int_equal(luxc_zserver_endpoint(s, ep, sizeof ep), LUXC_OK);
+    pid_t pid = spawn(child_bad_frames, ep);
+    int peer;
+    size_t len;
+    uint8_t b[1024];
+    assert_int_equal(server_recv(s, pid, &peer, b, sizeof b, &len), LUXC_OK);
+    assert_int_equal(peer, FX_A);
+    assert_string_equal((const char *)b, "after the garbage");
+    luxc_net_stats st;
+    assert_int_equal(luxc_zserver_stats(s, FX_A, &st), LUXC_OK);
+    assert_int_equal(st.drop_truncated, 1);
+    assert_int_equal(st.drop_version, 1);
+    assert_int_equal(st.drop_header, 1);
+    assert_int_equal(st.drop_oversized, 1);
+    assert_int_equal(st.drop_auth, 1);
+    assert_int_equal(st.drop_reorder, 1);
+    assert_int_equal(st.recv_records, 1);
+    assert_int_equal(luxc_zserver_send(s, FX_A, b, 8), LUXC_OK);
+    reap(pid, NULL);
+    luxc_zserver_free(s);
+    zmq_ctx_term(ctx);
+}
+
+static void test_socket_errors(void **state)
+{
+    (void)state;
+    void *ctx = zmq_ctx_new();
+    luxc_zserver *s = (luxc_zserver *)&s;
+    assert_int_equal(luxc_zserver_new(&s, ctx, "bogus://nowhere", &F->cfg[FX_B]), LUXC_EIO);
+    assert_null(s);
+    assert_int_equal(luxc_zserver_new(&s, NULL, "tcp://127.0.0.1:*", &F->cfg[FX_B]),
+                     LUXC_EINVAL);
+    luxc_net_cfg c = F->cfg[FX_C];
+    c.valset = F->vs; /* carol is not in it */
+    assert_int_equal(luxc_zserver_new(&s, ctx, "tcp://127.0.0.1:*", &c), LUXC_ENOTMEMBER);
+    c = F->cfg[FX_B];
+    c.rekey_ms = LUXC_NET_REKEY_MS_MAX + 1;
+    assert_int_equal(luxc_zserver_new(&s, ctx, "tcp://127.0.0.1:*", &c), LUXC_EPARAM);
+    luxc_zclient *cl = (luxc_zclient *)&cl;
+    assert_int_equal(luxc_zclient_new(&cl, ctx, "bogus://x", &F->cfg[FX_A], NULL, 10), LUXC_EIO);
+    assert_null(cl);
+    /* nobody listens: the handshake times out */
+    assert_int_equal(luxc_zclient_new(&cl, ctx, "tcp://127.0.0.1:1", &F->cfg[FX_A], NULL, 50),
+                     LUXC_ETIMEOUT);
+    assert_int_equal(luxc_zclient_send(NULL, NULL, 0), LUXC_EINVAL);
+    luxc_zserver_free(NULL);
+    luxc_zclient_free(NULL);
+    assert_null(luxc_zclient_socket(NULL));
+    assert_int_equal(luxc_zserver_refused(NULL), 0);
+    zmq_ctx_term(ctx);
+}
+
+int main(void)
+{
+    seed = luxc_test_seed();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_100k_records_two_processes),
+        cmocka_unit_test(test_outsider_refused),
+        cmocka_unit_test(test_bad_frames_on_the_wire),
+        cmocka_unit_test(test_socket_errors),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
