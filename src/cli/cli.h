@@ -15,5 +15,6 @@ typedef struct luxc_cmd {
 
 int luxc_cmd_bench(int argc, char **argv);
 int luxc_cmd_keygen(int argc, char **argv);
+int luxc_cmd_sim(int argc, char **argv);
 
 #endif

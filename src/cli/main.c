@@ -10,6 +10,7 @@
 static const luxc_cmd commands[] = {
     {"bench", luxc_cmd_bench, "run the benchmarks (Go-style lines, --json)"},
     {"keygen", luxc_cmd_keygen, "create a validator's identity keys"},
+    {"sim", luxc_cmd_sim, "simulate N validators deterministically (safety, rounds)"},
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,349 @@
+/* sim.c - the deterministic network simulator (luxc/consensus_sim.h).
+ * Owns: virtual validators, Byzantine strategies, loss and delay, the
+ * lock-step height loop and the safety / liveness / finality accounting.
+ * It composes the layer's own rules: photon for sampling, wave for the
+ * thresholds, focus (snowball) for confidence. No clock, no threads: one
+ * xoshiro256** stream drives everything in a fixed order. */
+#include "luxc/consensus_sim.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const strategy_names[] = {"honest", "fixed", "random", "equivocate",
+                                             "silent"};
+
+const char *luxc_sim_strategy_name(luxc_sim_strategy s)
+{
+    return (unsigned)s < 5 ? strategy_names[s] : "unknown";
+}
+
+int luxc_sim_strategy_parse(const char *name, luxc_sim_strategy *out)
+{
+    if (!name || !out)
+        return LUXC_EINVAL;
+    for (unsigned i = 0; i < 5; i++)
+        if (!strcmp(name, strategy_names[i])) {
+            *out = (luxc_sim_strategy)i;
+            return LUXC_OK;
+        }
+    return LUXC_EINVAL;
+}
+
+void luxc_sim_defaults(luxc_sim_cfg *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->nodes = 100;
+    cfg->blocks = 10;
+    cfg->candidates = 2;
+    cfg->strategy = LUXC_SIM_HONEST;
+    int rc = luxc_params_preset(&cfg->params, "default");
+    (void)rc; /* the name is ours */
+}
+
+typedef struct sim {
+    const luxc_sim_cfg *cfg;
+    uint32_t n, c, h;          /* nodes, candidates, history slots */
+    uint8_t *byz;              /* 1 = Byzantine */
+    uint8_t *hist;             /* h slots x n preferences, slot-major */
+    uint8_t *decided;          /* 0 = undecided, else choice + 1 */
+    luxc_snowball *sb;
+    uint32_t *strengths;       /* n x c */
+    uint32_t *sample;
+    uint32_t *counts;
+    uint64_t *dec, *signed_c;  /* per candidate: honest decisions, signers */
+    luxc_photon *photon;
+    luxc_xoshiro x;
+    uint64_t bytes;
+} sim;
+
+static void *sim_alloc(sim *s, size_t n, size_t size)
+{
+    if (n && size > SIZE_MAX / n)
+        return NULL;
+    void *p = calloc(n ? n : 1, size);
+    if (p)
+        s->bytes += n * size;
+    return p;
+}
+
+static void sim_free(sim *s)
+{
+    free(s->byz);
+    free(s->hist);
+    free(s->decided);
+    free(s->sb);
+    free(s->strengths);
+    free(s->sample);
+    free(s->counts);
+    free(s->dec);
+    free(s->signed_c);
+    luxc_photon_free(s->photon);
+}
+
+static int check_cfg(const luxc_sim_cfg *cfg)
+{
+    if (cfg->nodes < 1 || cfg->nodes > LUXC_SIM_MAX_NODES || cfg->blocks < 1)
+        return LUXC_EINVAL;
+    if (!(cfg->byzantine >= 0.0 && cfg->byzantine < 1.0) || !(cfg->loss >= 0.0 && cfg->loss <= 1.0))
+        return LUXC_EINVAL;
+    if (cfg->delay > LUXC_SIM_MAX_DELAY || cfg->candidates > LUXC_SIM_MAX_CANDIDATES ||
+        (unsigned)cfg->strategy > LUXC_SIM_SILENT)
+        return LUXC_EINVAL;
+    if (luxc_params_validate(&cfg->params, NULL, 0) != LUXC_OK)
+        return LUXC_EPARAM;
+    if (cfg->params.k > cfg->nodes)
+        return LUXC_ERANGE;
+    return LUXC_OK;
+}
+
+/* The answer of Byzantine validator j to querier i (UINT32_MAX: none). */
+static uint32_t byz_answer(sim *s, uint32_t i, uint32_t prev_slot)
+{
+    switch (s->cfg->strategy) {
+    case LUXC_SIM_FIXED:
+        return s->c - 1;
+    case LUXC_SIM_RANDOM:
+        return (uint32_t)luxc_xoshiro_below(&s->x, s->c);
+    case LUXC_SIM_EQUIVOCATE:
+        return (s->hist[(size_t)prev_slot * s->n + i] + 1u) % s->c;
+    case LUXC_SIM_SILENT:
+    default:
+        return UINT32_MAX;
+    }
+}
+
+/* One poll of honest validator i in round r. */
+static int poll_one(sim *s, uint32_t i, uint64_t r, uint32_t ap, uint32_t ac,
+                    luxc_sim_result *res)
+{
+    const luxc_sim_cfg *cfg = s->cfg;
+    uint32_t k = cfg->params.k, c = s->c, h = s->h, n = s->n;
+    luxc_rng rng = luxc_rng_xoshiro(&s->x);
+    int rc = luxc_photon_sample(s->photon, &rng, s->sample, k);
+    if (rc != LUXC_OK)
+        return rc;
+    uint32_t prev_slot = (uint32_t)((r - 1) % h);
+    memset(s->counts, 0, c * sizeof *s->counts);
+    int byz_active = cfg->strategy != LUXC_SIM_HONEST;
+    for (uint32_t q = 0; q < k; q++) {
+        uint32_t j = s->sample[q];
+        if (cfg->loss > 0 && (double)(luxc_xoshiro_next(&s->x) >> 11) * 0x1p-53 < cfg->loss) {
+            res->lost++;
+            continue;
+        }
+        uint32_t v;
+        if (byz_active && s->byz[j]) {
+            v = byz_answer(s, i, prev_slot);
+            if (v == UINT32_MAX)
+                continue;
+        } else {
+            uint64_t age = cfg->delay ? luxc_xoshiro_below(&s->x, (uint64_t)cfg->delay + 1) : 0;
+            uint64_t at = r - 1 >= age ? r - 1 - age : 0;
+            v = s->hist[(size_t)(at % h) * n + j];
+        }
+        s->counts[v]++;
+        res->votes++;
+    }
+    uint32_t best = 0;
+    for (uint32_t q = 1; q < c; q++)
+        if (s->counts[q] > s->counts[best])
+            best = q;
+    luxc_snowball *sb = &s->sb[i];
+    if (s->counts[best] >= ap)
+        rc = luxc_snowball_record_poll_at(sb, s->counts[best], best, ap, ac);
+    else
+        luxc_snowball_record_unsuccessful(sb);
+    res->polls++;
+    return rc;
+}
+
+/* Run one height; returns the rounds used or a negative error. */
+static int64_t run_height(sim *s, uint32_t height, luxc_sim_result *res)
+{
+    const luxc_sim_cfg *cfg = s->cfg;
+    uint32_t n = s->n, c = s->c, h = s->h;
+    int byz_active = cfg->strategy != LUXC_SIM_HONEST;
+    uint32_t running = 0, ndecided = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        uint8_t init = (uint8_t)luxc_xoshiro_below(&s->x, c);
+        for (uint32_t sl = 0; sl < h; sl++)
+            s->hist[(size_t)sl * n + i] = init;
+        s->decided[i] = 0;
+        if (byz_active && s->byz[i])
+            continue;
+        running++;
+        int rc = luxc_snowball_init(&s->sb[i], &cfg->params, s->strengths + (size_t)i * c, c, init);
+        if (rc != LUXC_OK)
+            return rc;
+    }
+    uint8_t seed[LUXC_FPC_SEEDBYTES] = {0};
+    if (cfg->params.fpc) {
+        uint8_t chain[32] = {0}, prev[32] = {0};
+        memcpy(chain, "luxc-sim", 8);
+        for (int b = 0; b < 8; b++)
+            prev[b] = (uint8_t)(height >> (8 * b));
+        luxc_fpc_epoch_seed(seed, height, chain, prev);
+    }
+    uint32_t max_rounds = cfg->max_rounds ? cfg->max_rounds : 1000;
+    uint64_t r = 0;
+    while (ndecided < running && r < max_rounds) {
+        r++;
+        uint32_t ap, ac;
+        int rc = luxc_wave_thresholds(&cfg->params, seed, r, &ap, &ac);
+        if (rc != LUXC_OK)
+            return rc;
+        uint8_t *cur = s->hist + (size_t)(r % h) * n;
+        for (uint32_t i = 0; i < n; i++) {
+            if ((byz_active && s->byz[i]) || s->decided[i]) {
+                cur[i] = s->decided[i] ? (uint8_t)(s->decided[i] - 1)
+                                       : s->hist[(size_t)((r - 1) % h) * n + i];
+                continue;
+            }
+            if ((rc = poll_one(s, i, r, ap, ac, res)) != LUXC_OK)
+                return rc;
+            uint32_t pref = luxc_snowball_preference(&s->sb[i]);
+            cur[i] = (uint8_t)pref;
+            if (luxc_snowball_finalized(&s->sb[i])) {
+                s->decided[i] = (uint8_t)(pref + 1);
+                ndecided++;
+            }
+        }
+    }
+    return (int64_t)r;
+}
+
+/* Safety, liveness and certificates of one finished height. */
+static void account(sim *s, luxc_sim_result *res)
+{
+    const luxc_sim_cfg *cfg = s->cfg;
+    uint32_t n = s->n, c = s->c;
+    uint64_t *dec = s->dec, *signed_c = s->signed_c;
+    memset(dec, 0, c * sizeof *dec);
+    memset(signed_c, 0, c * sizeof *signed_c);
+    uint32_t undecided = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (s->byz[i]) {
+            switch (cfg->strategy) {
+            case LUXC_SIM_HONEST:
+                if (s->decided[i])
+                    signed_c[s->decided[i] - 1]++;
+                break;
+            case LUXC_SIM_FIXED:
+                signed_c[c - 1]++;
+                break;
+            case LUXC_SIM_RANDOM:
+                signed_c[luxc_xoshiro_below(&s->x, c)]++;
+                break;
+            case LUXC_SIM_EQUIVOCATE:
+                for (uint32_t q = 0; q < c; q++)
+                    signed_c[q]++;
+                break;
+            case LUXC_SIM_SILENT:
+                break;
+            }
+            continue;
+        }
+        if (!s->decided[i]) {
+            undecided++;
+            continue;
+        }
+        dec[s->decided[i] - 1]++;
+        signed_c[s->decided[i] - 1]++;
+    }
+    uint32_t kinds = 0, certified = 0, winner = UINT32_MAX;
+    for (uint32_t q = 0; q < c; q++) {
+        kinds += dec[q] != 0;
+        if (luxc_horizon_is_final(signed_c[q], n)) {
+            certified++;
+            winner = q;
+        }
+    }
+    if (kinds > 1)
+        res->safety_violations++;
+    if (undecided)
+        res->stalled_blocks++;
+    if (certified > 1)
+        res->conflicting_certificates++;
+    if (certified >= 1)
+        res->blocks_finalized++;
+    if (certified == 1 && c > 1 && winner == c - 1 && cfg->strategy != LUXC_SIM_HONEST)
+        res->byzantine_wins++;
+}
+
+int luxc_sim_run(const luxc_sim_cfg *cfg, luxc_sim_result *res)
+{
+    if (!res)
+        return LUXC_EINVAL;
+    memset(res, 0, sizeof *res);
+    if (!cfg)
+        return LUXC_EINVAL;
+    int rc = check_cfg(cfg);
+    if (rc != LUXC_OK)
+        return rc;
+    sim s = {0};
+    s.cfg = cfg;
+    s.n = cfg->nodes;
+    s.c = cfg->candidates ? cfg->candidates : 2;
+    s.h = cfg->delay + 2;
+    luxc_xoshiro_seed(&s.x, cfg->seed);
+    uint32_t nbyz = (uint32_t)floor(cfg->byzantine * (double)s.n);
+    rc = LUXC_ENOMEM;
+    s.byz = sim_alloc(&s, s.n, 1);
+    s.hist = sim_alloc(&s, (size_t)s.h * s.n, 1);
+    s.decided = sim_alloc(&s, s.n, 1);
+    s.sb = sim_alloc(&s, s.n, sizeof *s.sb);
+    s.strengths = sim_alloc(&s, (size_t)s.n * s.c, sizeof *s.strengths);
+    s.sample = sim_alloc(&s, cfg->params.k, sizeof *s.sample);
+    s.counts = sim_alloc(&s, s.c, sizeof *s.counts);
+    s.dec = sim_alloc(&s, s.c, sizeof *s.dec);
+    s.signed_c = sim_alloc(&s, s.c, sizeof *s.signed_c);
+    if (!s.byz || !s.hist || !s.decided || !s.sb || !s.strengths || !s.sample || !s.counts ||
+        !s.dec || !s.signed_c)
+        goto out;
+    if ((rc = luxc_photon_new(&s.photon, s.n, LUXC_PHOTON_UNIFORM, NULL, 0)) != LUXC_OK)
+        goto out;
+    s.bytes += (size_t)s.n * sizeof(uint32_t); /* the photon permutation */
+    /* Choose the Byzantine set: a seeded sample of nbyz validators. */
+    if (nbyz) {
+        uint32_t *pick = malloc((size_t)nbyz * sizeof *pick);
+        if (!pick) {
+            rc = LUXC_ENOMEM;
+            goto out;
+        }
+        luxc_rng rng = luxc_rng_xoshiro(&s.x);
+        rc = luxc_photon_sample(s.photon, &rng, pick, nbyz);
+        for (uint32_t i = 0; rc == LUXC_OK && i < nbyz; i++)
+            s.byz[pick[i]] = 1;
+        free(pick);
+        if (rc != LUXC_OK)
+            goto out;
+    }
+    res->nodes = s.n;
+    res->byzantine_nodes = nbyz;
+    res->blocks = cfg->blocks;
+    for (uint32_t height = 1; height <= cfg->blocks; height++) {
+        int64_t r = run_height(&s, height, res);
+        if (r < 0) {
+            rc = (int)r;
+            goto out;
+        }
+        res->rounds += (uint64_t)r;
+        if ((uint64_t)r > res->max_rounds_per_block)
+            res->max_rounds_per_block = (uint32_t)r;
+        account(&s, res);
+        if (cfg->progress)
+            cfg->progress(cfg->progress_ctx, height, res->rounds);
+    }
+    res->mean_rounds_per_block = (double)res->rounds / (double)cfg->blocks;
+    res->agreement = res->safety_violations == 0 && res->stalled_blocks == 0;
+    res->bytes = s.bytes;
+    res->bytes_per_validator = (double)s.bytes / (double)s.n;
+    rc = LUXC_OK;
+out:
+    sim_free(&s);
+    if (rc != LUXC_OK) {
+        memset(res, 0, sizeof *res);
+    }
+    return rc;
+}
