@@ -1,0 +1,371 @@
+/* luxc/ai_model.h - the learning model of the ai layer: sigmoid, feature
+ * extractors, the feature normaliser and the logistic model (SPEC section 2).
+ *
+ * Model. A luxc_ai_model is logistic regression over a fixed feature schema
+ * (the names of an extractor, resolved to indices once at _new):
+ *   score      = bias + sum_f w[f] * x[f]
+ *   confidence = sigmoid(score) = 1 / (1 + e^-score)
+ *   action     = APPROVE if score >= 0, else REJECT
+ *   learn:  p = sigmoid(score), target = (feedback + 1) / 2,
+ *           g = lr * (target - p) * p * (1 - p) * example_weight,
+ *           w[f] += g * x[f], bias += g            (lr default 0.01)
+ * Decide and learn touch no strings and allocate nothing: the decision
+ * record (with its reasoning text) is written into a caller-owned struct,
+ * and each learned example is stored in a preallocated history ring
+ * (capacity LUXC_AI_HISTORY_MAX by default; the oldest entry is dropped).
+ *
+ * Sigmoid. luxc_ai_exp uses a Cody-Waite range reduction to |r| <= ln2/2
+ * and a degree-11 Taylor polynomial (Estrin's scheme, FMA where
+ * available); its relative error against libm exp is below 1e-14 for x in
+ * [-708, 709] (tests/ai/test_sigmoid.c sweeps it).
+ * Arguments are clamped to [-708, 709], so exp never overflows: sigmoid(x)
+ * for x < -708 returns about 1e-308 instead of a subnormal. NaN gives NaN.
+ * It has no branches or table lookups, so loops over arrays vectorise
+ * (luxc_ai_sigmoid_batch, luxc_ai_model_decide_batch).
+ *
+ * Errors: LUXC_EINVAL (NULL, empty string, wrong count), LUXC_ERANGE (NaN or
+ * infinite feature, feedback outside [-1, 1], ...), LUXC_ETOOBIG (a bounded
+ * size exceeded), LUXC_ENOMEM, and for load: LUXC_ETRUNC, LUXC_ECORRUPT,
+ * LUXC_EVERSION, LUXC_ETRAILING, LUXC_EPARAM, LUXC_EIO.
+ *
+ * Thread safety: extractors, the sigmoid and the batch functions are pure.
+ * A luxc_ai_normalizer belongs to one thread at a time. A luxc_ai_model:
+ * decide, score, validate and the getters may run concurrently with each
+ * other (decision ids come from an atomic counter); learn, update_weights,
+ * set_weights and load need exclusive access (the caller serialises them
+ * against everything else). _free must not overlap any call. */
+#ifndef LUXC_AI_MODEL_H
+#define LUXC_AI_MODEL_H
+
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "luxc/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- limits ------------------------------------------------------------ */
+#define LUXC_AI_MAX_FEATURES 16u      /* features in one schema */
+#define LUXC_AI_FEATURE_NAME_MAX 31u  /* bytes of a feature name, no NUL */
+#define LUXC_AI_NODE_ID_MAX 64u       /* bytes of a node id, no NUL */
+#define LUXC_AI_DECISION_IDBYTES 17u  /* 16 hex digits + NUL */
+#define LUXC_AI_REASONINGBYTES 512u   /* reasoning text incl. NUL */
+#define LUXC_AI_HISTORY_MAX 10000u    /* default and largest history ring */
+#define LUXC_AI_STRING_MAX 4096u      /* longest string an extractor reads */
+size_t luxc_ai_max_features(void);
+size_t luxc_ai_reasoningbytes(void);
+
+/* ---- sigmoid ------------------------------------------------------------ */
+
+/* a * b + c, fused where the target has FMA (one rounding, and GCC's
+ * ISO C mode does not contract a * b + c by itself). */
+#ifdef __FMA__
+#define LUXC_AI_FMA(a, b, c) fma((a), (b), (c))
+#else
+#define LUXC_AI_FMA(a, b, c) ((a) * (b) + (c))
+#endif
+
+/* e^x, see the header comment for range and error. */
+static inline double luxc_ai_exp(double x)
+{
+    /* Cody-Waite split of ln 2: LN2_HI has 11 trailing zero bits, so
+     * n * LN2_HI is exact for |n| <= 2^11. */
+    const double LOG2E = 0x1.71547652b82fep0;
+    const double LN2_HI = 0x1.62e42fee00000p-1;
+    const double LN2_LO = 0x1.a39ef35793c76p-33;
+    const double SHIFT = 0x1.8p52; /* adding it rounds to an integer */
+    /* "a < b ? a : b" is the form that maps onto minpd/maxpd. */
+    x = x < 709.0 ? x : 709.0;
+    x = x > -708.0 ? x : -708.0;
+    double t = LUXC_AI_FMA(x, LOG2E, SHIFT);
+    double n = t - SHIFT;
+    double r = LUXC_AI_FMA(-n, LN2_LO, LUXC_AI_FMA(-n, LN2_HI, x));
+    /* Taylor coefficients 1/k!, k = 0 .. 11, evaluated by Estrin's scheme
+     * (short dependency chains). */
+    double r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
+    double p01 = LUXC_AI_FMA(1.0, r, 1.0);
+    double p23 = LUXC_AI_FMA(1.666666666666666667e-01, r, 0.5);
+    double p45 = LUXC_AI_FMA(8.333333333333333333e-03, r, 4.166666666666666667e-02);
+    double p67 = LUXC_AI_FMA(1.984126984126984127e-04, r, 1.388888888888888889e-03);
+    double p89 = LUXC_AI_FMA(2.755731922398589065e-06, r, 2.480158730158730158e-05);
+    double pab = LUXC_AI_FMA(2.505210838544171878e-08, r, 2.755731922398589065e-07);
+    double p03 = LUXC_AI_FMA(p23, r2, p01);
+    double p47 = LUXC_AI_FMA(p67, r2, p45);
+    double p8b = LUXC_AI_FMA(pab, r2, p89);
+    double p = LUXC_AI_FMA(p8b, r8, LUXC_AI_FMA(p47, r4, p03));
+    /* t's low mantissa bits hold n + 2^51; rebuild 2^n as a double. */
+    uint64_t bits;
+    memcpy(&bits, &t, sizeof bits);
+    uint64_t k = bits - UINT64_C(0x4338000000000000);
+    uint64_t sbits = (k + 1023u) << 52;
+    double scale;
+    memcpy(&scale, &sbits, sizeof scale);
+    return p * scale;
+}
+
+/* 1 / (1 + e^-x). Pure; inline so tight loops pay no call. */
+static inline double luxc_ai_sigmoid(double x) { return 1.0 / (1.0 + luxc_ai_exp(-x)); }
+
+/* y[i] = sigmoid(x[i]) for i < n; y may alias x. Vectorised. */
+void luxc_ai_sigmoid_batch(double *y, const double *x, size_t n);
+
+/* ---- inputs and feature extractors --------------------------------------- */
+
+/* A block as the extractors see it. Strings may be NULL (= empty).
+ * Times are nanoseconds since the Unix epoch. */
+typedef struct luxc_ai_block {
+    uint64_t height;
+    const char *hash;        /* hex text, e.g. "0xab12..." */
+    const char *parent_hash;
+    size_t tx_count;
+    int64_t timestamp_ns;
+    uint64_t size;           /* bytes */
+    uint64_t gas_used;
+    const char *validator;
+} luxc_ai_block;
+
+typedef struct luxc_ai_tx {
+    const char *hash;
+    const char *from;
+    const char *to;
+    uint64_t amount;
+    uint64_t fee;
+    size_t data_size;        /* payload bytes (the reference printed its map) */
+    int64_t timestamp_ns;
+} luxc_ai_tx;
+
+typedef struct luxc_ai_upgrade {
+    const char *version;     /* e.g. "v2.0.0" */
+    size_t change_count;
+    const char *risk;        /* "low", "medium", "high", "critical"; else 0 */
+    size_t test_count;
+    int64_t timestamp_ns;
+} luxc_ai_upgrade;
+
+/* Fills out[0 .. n_features) from input at time now_ns; 0 or LUXC_E*. */
+typedef int (*luxc_ai_extract_fn)(const void *input, int64_t now_ns, double *out);
+
+/* A feature schema plus the function that fills it. Immutable. */
+typedef struct luxc_ai_extractor {
+    size_t n_features;           /* 1 .. LUXC_AI_MAX_FEATURES */
+    const char *const *names;    /* n_features distinct names */
+    luxc_ai_extract_fn extract;
+} luxc_ai_extractor;
+
+/* Built-in extractors (input types in brackets):
+ *  block_basic [luxc_ai_block]: height, tx_count, size, gas_used
+ *      (the reference benchmark's extractor)
+ *  block [luxc_ai_block]: height, tx_count, age_seconds,
+ *      age_normalized = sigmoid(age_seconds / 3600), hash_complexity,
+ *      time_since_last = now_s - timestamp_s (whole seconds)
+ *  tx [luxc_ai_tx]: amount, fee, fee_ratio = fee / max(amount, 1),
+ *      data_size, age_seconds, from_entropy, to_entropy
+ *  upgrade [luxc_ai_upgrade]: change_count, risk_score, test_count,
+ *      age_hours, version_entropy */
+extern const luxc_ai_extractor luxc_ai_extractor_block_basic;
+extern const luxc_ai_extractor luxc_ai_extractor_block;
+extern const luxc_ai_extractor luxc_ai_extractor_tx;
+extern const luxc_ai_extractor luxc_ai_extractor_upgrade;
+
+#define LUXC_AI_BLOCK_BASIC_FEATURES 4u
+#define LUXC_AI_BLOCK_FEATURES 6u
+#define LUXC_AI_TX_FEATURES 7u
+#define LUXC_AI_UPGRADE_FEATURES 5u
+
+/* Direct forms of the extractors (same layout as above). LUXC_EINVAL on
+ * NULL, LUXC_ETOOBIG for a string longer than LUXC_AI_STRING_MAX. */
+int luxc_ai_extract_block_basic(const luxc_ai_block *b, double out[4]);
+int luxc_ai_extract_block(const luxc_ai_block *b, int64_t now_ns, double out[6]);
+int luxc_ai_extract_tx(const luxc_ai_tx *t, int64_t now_ns, double out[7]);
+int luxc_ai_extract_upgrade(const luxc_ai_upgrade *u, int64_t now_ns, double out[5]);
+
+/* Feature helpers (pure; a NULL or empty string gives 0):
+ * hash_complexity: (0.1 per '0'-'9' + 0.2 per 'a'-'f') / length in bytes;
+ * entropy: Shannon entropy in bits of the byte distribution;
+ * version_entropy: (0.5 per '.' + 0.1 * i per digit at byte index i) / length;
+ * risk_score: low .25, medium .5, high .75, critical 1, anything else 0. */
+double luxc_ai_hash_complexity(const char *s, size_t len);
+double luxc_ai_entropy(const char *s, size_t len);
+double luxc_ai_version_entropy(const char *s, size_t len);
+double luxc_ai_risk_score(const char *risk);
+
+/* ---- feature normaliser (running mean / variance, Welford) -------------- */
+
+/* Caller-allocated state; init before use. z = (x - mean) / stddev with the
+ * sample standard deviation; with fewer than 2 samples, or a feature whose
+ * stddev is below 1e-12, z = x - mean. */
+typedef struct luxc_ai_normalizer {
+    size_t n;
+    uint64_t count;
+    double mean[LUXC_AI_MAX_FEATURES];
+    double m2[LUXC_AI_MAX_FEATURES];
+} luxc_ai_normalizer;
+
+/* LUXC_EINVAL if nz is NULL or n is 0 or > LUXC_AI_MAX_FEATURES. */
+int luxc_ai_normalizer_init(luxc_ai_normalizer *nz, size_t n);
+/* Adds one sample of nz->n features; LUXC_ERANGE if any is not finite
+ * (the state is then unchanged). */
+int luxc_ai_normalizer_update(luxc_ai_normalizer *nz, const double *x);
+/* z may alias x. */
+int luxc_ai_normalizer_apply(const luxc_ai_normalizer *nz, double *z, const double *x);
+/* Sample variance of feature i (0 with fewer than 2 samples). */
+double luxc_ai_normalizer_variance(const luxc_ai_normalizer *nz, size_t i);
+
+/* ---- the model ------------------------------------------------------------ */
+
+typedef enum luxc_ai_action {
+    LUXC_AI_REJECT = 0,
+    LUXC_AI_APPROVE = 1,
+    LUXC_AI_DEFER = 2, /* only the pipeline's threshold decision uses it */
+} luxc_ai_action;
+
+/* "reject", "approve", "defer"; "unknown" otherwise. Static string. */
+const char *luxc_ai_action_name(int action);
+
+/* Clock: nanoseconds since the Unix epoch. NULL in a config = CLOCK_REALTIME. */
+typedef int64_t (*luxc_ai_clock_fn)(void *ctx);
+
+typedef struct luxc_ai_model_cfg {
+    const char *node_id;                 /* required, 1..LUXC_AI_NODE_ID_MAX */
+    const luxc_ai_extractor *extractor;  /* required; copied (names too) */
+    double learning_rate;                /* 0 = 0.01; must be finite, > 0 */
+    size_t history_cap;                  /* 0 = LUXC_AI_HISTORY_MAX */
+    int normalize;                       /* 1: learn updates a running
+                                            normaliser, decide/learn use z */
+    luxc_ai_clock_fn clock;              /* NULL = CLOCK_REALTIME */
+    void *clock_ctx;
+    uint64_t id_salt;                    /* 0 = random (getrandom) */
+} luxc_ai_model_cfg;
+
+typedef struct luxc_ai_model luxc_ai_model;
+
+/* The full decision record (the reference's Decision). */
+typedef struct luxc_ai_decision {
+    char id[LUXC_AI_DECISION_IDBYTES];   /* unique per model: 16 hex digits */
+    int action;                          /* LUXC_AI_APPROVE / LUXC_AI_REJECT */
+    double score;
+    double confidence;                   /* sigmoid(score) */
+    int64_t timestamp_ns;
+    char proposer[LUXC_AI_NODE_ID_MAX + 1];
+    uint32_t key_factors;                /* bit f set: |w[f] x[f]| > 0.1 */
+    size_t reasoning_len;
+    /* "Decision to approve based on score 10.500. Key factors:
+     * [tx_count(10.00)]"; factors in schema order, "%.3f" / "%.2f" as the
+     * reference prints them. Cut with "...]" if it would not fit. */
+    char reasoning[LUXC_AI_REASONINGBYTES];
+} luxc_ai_decision;
+
+/* One training example: features come from x (n_features values) if it is
+ * non-NULL, else from the model's extractor applied to input.
+ * feedback in [-1, 1]; weight finite and >= 0. */
+typedef struct luxc_ai_example {
+    const void *input;
+    const double *x;
+    double feedback;
+    double weight;
+} luxc_ai_example;
+
+/* Creates a model with zero weights and bias. On failure *out = NULL.
+ * LUXC_EINVAL (NULL, empty/duplicate names, empty node id), LUXC_ETOOBIG
+ * (node id, name or count over the limit), LUXC_ERANGE (learning rate),
+ * LUXC_ENOMEM. */
+LUXC_MUST_CHECK int luxc_ai_model_new(luxc_ai_model **out, const luxc_ai_model_cfg *cfg);
+void luxc_ai_model_free(luxc_ai_model *m);
+
+size_t luxc_ai_model_n_features(const luxc_ai_model *m);
+/* Name of feature i (NULL if out of range). Lives as long as the model. */
+const char *luxc_ai_model_feature_name(const luxc_ai_model *m, size_t i);
+/* Index of a feature name, or LUXC_ENOTFOUND / LUXC_EINVAL. */
+int luxc_ai_model_feature_index(const luxc_ai_model *m, const char *name);
+
+/* Extracts features from input (at the model clock's time) and decides.
+ * The record is complete: id, action, confidence, timestamp, proposer,
+ * reasoning. LUXC_EINVAL (NULL), LUXC_ERANGE (a feature not finite), or
+ * the extractor's error. Allocates nothing. */
+int luxc_ai_model_decide(luxc_ai_model *m, const void *input, luxc_ai_decision *out);
+/* Same on a feature vector of n == n_features values. */
+int luxc_ai_model_decide_x(luxc_ai_model *m, const double *x, size_t n,
+                           luxc_ai_decision *out);
+/* Runs the model's extractor on input at the model clock's time; x gets
+ * n_features values. */
+int luxc_ai_model_extract(const luxc_ai_model *m, const void *input, double *x);
+/* Score and confidence only (no record). */
+int luxc_ai_model_score(const luxc_ai_model *m, const double *x, size_t n, double *score,
+                        double *confidence);
+
+/* Decides rows of a feature-major matrix: xt[f * rows + r] is feature f of
+ * row r. Any output pointer may be NULL. Vectorised; LUXC_ERANGE if any
+ * value is not finite (outputs then undefined). Uses the raw features
+ * (no normaliser). */
+int luxc_ai_model_decide_batch(const luxc_ai_model *m, const double *xt, size_t rows,
+                               double *score, double *confidence, uint8_t *approve);
+
+/* Learns the examples in order. *learned (may be NULL) gets how many were
+ * applied: on an error at example k, examples 0..k-1 stay learned.
+ * LUXC_EINVAL (NULL, count 0), LUXC_ERANGE (feedback, weight or feature). */
+int luxc_ai_model_learn(luxc_ai_model *m, const luxc_ai_example *ex, size_t count,
+                        size_t *learned);
+
+/* Validates another node's decision on the same input: re-decides and returns
+ * agreement (0/1) * (1 - |our confidence - theirs|) * our confidence.
+ * their_action APPROVE/REJECT (else LUXC_EINVAL), their_confidence in [0, 1]
+ * (else LUXC_ERANGE). */
+int luxc_ai_model_validate(const luxc_ai_model *m, const void *input, int their_action,
+                           double their_confidence, double *out);
+
+/* w[f] -= lr * g[f], bias -= lr * g[n]: g has n_features + 1 entries
+ * (else LUXC_EINVAL); LUXC_ERANGE if any is not finite (nothing changes). */
+int luxc_ai_model_update_weights(luxc_ai_model *m, const double *g, size_t n);
+
+/* Copies out / replaces the n_features weights and the bias. */
+int luxc_ai_model_get_weights(const luxc_ai_model *m, double *w, size_t n, double *bias);
+int luxc_ai_model_set_weights(luxc_ai_model *m, const double *w, size_t n, double bias);
+double luxc_ai_model_learning_rate(const luxc_ai_model *m);
+
+/* History ring: entries currently stored (<= capacity) and entry i
+ * (0 = oldest); x gets n_features values. */
+size_t luxc_ai_model_history_len(const luxc_ai_model *m);
+int luxc_ai_model_history_get(const luxc_ai_model *m, size_t i, double *x, double *feedback,
+                              double *weight);
+
+/* ---- save / load -------------------------------------------------------- *
+ * Format version 1, big-endian:
+ *   magic "LUXCAIMD" (8) | version u32 = 1 | n u32 (1..16) |
+ *   learning_rate f64 | bias f64 |
+ *   n x { name_len u8 (1..31) | name bytes | weight f64 } |
+ *   checksum u64 = FNV-1a 64 of every preceding byte.
+ * f64 is the IEEE-754 bit pattern. Load matches features by name: a saved
+ * name the model does not have is LUXC_EPARAM, a schema feature not in the
+ * file gets weight 0. Load is all-or-nothing. The history is not saved. */
+#define LUXC_AI_MODEL_MAGIC "LUXCAIMD"
+#define LUXC_AI_MODEL_VERSION 1u
+
+/* Bytes luxc_ai_model_save writes. */
+size_t luxc_ai_model_saved_size(const luxc_ai_model *m);
+/* LUXC_EFULL if cap is too small (*len then holds the size needed). */
+int luxc_ai_model_save(const luxc_ai_model *m, uint8_t *buf, size_t cap, size_t *len);
+/* LUXC_ETRUNC, LUXC_ECORRUPT (magic, checksum, lengths, non-finite values,
+ * duplicate names), LUXC_EVERSION, LUXC_ETRAILING, LUXC_EPARAM. */
+LUXC_MUST_CHECK int luxc_ai_model_load(luxc_ai_model *m, const uint8_t *buf, size_t len);
+/* File forms: save writes path.tmp then renames; LUXC_EIO on I/O errors.
+ * Files larger than 64 KiB are rejected with LUXC_ETOOBIG. */
+int luxc_ai_model_save_file(const luxc_ai_model *m, const char *path);
+LUXC_MUST_CHECK int luxc_ai_model_load_file(luxc_ai_model *m, const char *path);
+
+/* ---- stake-weighted aggregation ----------------------------------------- */
+
+/* out[j] = sum_i stake[i] * vec[i][j] / sum_i stake[i], j < n (e.g. the
+ * weights followed by the bias of k models). LUXC_EINVAL (NULL, k or n 0,
+ * negative stake, total stake 0), LUXC_ERANGE (non-finite input). out may
+ * alias vec[0]. */
+int luxc_ai_merge_weighted(double *out, const double *const *vec, const double *stake,
+                           size_t k, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* LUXC_AI_MODEL_H */

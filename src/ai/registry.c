@@ -1,0 +1,495 @@
+/* registry.c - the chain-state registry: per-chain entries updated in
+ * place, and immutable reference-counted snapshots of all of them.
+ * Owns: luxc_ai_registry, luxc_ai_snapshot and the snapshot buffer pool.
+ * Not here: the upgrade decision (upgrade.c).
+ *
+ * Locks (order: lock, then pool->mu): `lock` (pthread_rwlock) guards the
+ * entries, version, last_update and `cached`. Writers (update,
+ * set_issues, rebuilding a stale snapshot) hold it exclusively; lookups
+ * and handing out a fresh cached snapshot hold it shared. pool->mu guards
+ * the free list of snapshot buffers; releases take only pool->mu. A
+ * snapshot's reference count is atomic; the cache holds one reference.
+ * The pool outlives the registry while snapshots are still held (`live`
+ * counts buffers not yet freed). */
+#include "luxc/ai_registry.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define POOL_KEEP 4u /* idle snapshot buffers kept for reuse */
+
+typedef struct entry {
+    uint64_t id_hash;
+    uint32_t id_len, hash_len;
+    uint64_t height;
+    luxc_ai_perf perf;
+    int64_t last_seen_ns;
+    uint64_t seq;
+    uint32_t n_val, val_bytes, n_iss, iss_bytes;
+    char id[LUXC_AI_CHAIN_ID_MAX + 1];
+    char hash[LUXC_AI_HASH_MAX + 1];
+    char vals[LUXC_AI_VALIDATORSBYTES];
+    char iss[LUXC_AI_ISSUESBYTES];
+} entry;
+
+typedef struct pool {
+    pthread_mutex_t mu;
+    luxc_ai_snapshot *free_list;
+    size_t n_free;
+    size_t live;
+    int closed;
+} pool;
+
+struct luxc_ai_snapshot {
+    _Atomic size_t refs;
+    pool *pool;
+    luxc_ai_snapshot *next; /* free list link */
+    size_t cap;             /* bytes allocated for this object */
+    uint64_t version;
+    int64_t last_update;
+    size_t count;
+    luxc_ai_chain_info e[]; /* then the string arena */
+};
+
+struct luxc_ai_registry {
+    pthread_rwlock_t lock;
+    entry **e;
+    size_t n, cap;
+    uint64_t version;
+    int64_t last_update;
+    luxc_ai_snapshot *cached;
+    pool *pool;
+    luxc_ai_clock_fn clock;
+    void *clock_ctx;
+};
+
+static int64_t reg_now(const luxc_ai_registry *r)
+{
+    if (r->clock)
+        return r->clock(r->clock_ctx);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static uint64_t fnv1a(const char *s, size_t n)
+{
+    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= UINT64_C(0x100000001b3);
+    }
+    return h;
+}
+
+/* Length of a required string in [1, max], or a negative code. */
+static long req_len(const char *s, size_t max)
+{
+    if (s == NULL || s[0] == '\0')
+        return LUXC_EINVAL;
+    size_t l = strnlen(s, max + 1);
+    return l > max ? LUXC_ETOOBIG : (long)l;
+}
+
+int luxc_ai_registry_new(luxc_ai_registry **out, const luxc_ai_registry_cfg *cfg)
+{
+    if (out == NULL)
+        return LUXC_EINVAL;
+    *out = NULL;
+    size_t cap = cfg && cfg->max_chains ? cfg->max_chains : LUXC_AI_DEFAULT_CHAINS;
+    if (cap > LUXC_AI_MAX_CHAINS)
+        return LUXC_ETOOBIG;
+    luxc_ai_registry *r = calloc(1, sizeof *r);
+    if (r == NULL)
+        return LUXC_ENOMEM;
+    r->e = calloc(cap, sizeof *r->e);
+    r->pool = calloc(1, sizeof *r->pool);
+    if (r->e == NULL || r->pool == NULL)
+        goto fail;
+    if (pthread_mutex_init(&r->pool->mu, NULL) != 0)
+        goto fail;
+    if (pthread_rwlock_init(&r->lock, NULL) != 0) {
+        pthread_mutex_destroy(&r->pool->mu);
+        goto fail;
+    }
+    r->cap = cap;
+    if (cfg) {
+        r->clock = cfg->clock;
+        r->clock_ctx = cfg->clock_ctx;
+    }
+    *out = r;
+    return LUXC_OK;
+fail:
+    free(r->pool);
+    free(r->e);
+    free(r);
+    return LUXC_ENOMEM;
+}
+
+static void pool_destroy(pool *p)
+{
+    pthread_mutex_destroy(&p->mu);
+    free(p);
+}
+
+void luxc_ai_snapshot_retain(luxc_ai_snapshot *s)
+{
+    if (s)
+        atomic_fetch_add_explicit(&s->refs, 1, memory_order_relaxed);
+}
+
+void luxc_ai_snapshot_release(luxc_ai_snapshot *s)
+{
+    if (s == NULL)
+        return;
+    if (atomic_fetch_sub_explicit(&s->refs, 1, memory_order_acq_rel) != 1)
+        return;
+    pool *p = s->pool;
+    int destroy = 0;
+    pthread_mutex_lock(&p->mu);
+    if (!p->closed && p->n_free < POOL_KEEP) {
+        s->next = p->free_list;
+        p->free_list = s;
+        p->n_free++;
+        s = NULL;
+    } else {
+        p->live--;
+        destroy = p->closed && p->live == 0;
+    }
+    pthread_mutex_unlock(&p->mu);
+    free(s);
+    if (destroy)
+        pool_destroy(p);
+}
+
+void luxc_ai_registry_free(luxc_ai_registry *r)
+{
+    if (r == NULL)
+        return;
+    pool *p = r->pool;
+    luxc_ai_snapshot_release(r->cached);
+    pthread_mutex_lock(&p->mu);
+    p->closed = 1;
+    luxc_ai_snapshot *s = p->free_list;
+    p->free_list = NULL;
+    while (s) {
+        luxc_ai_snapshot *next = s->next;
+        free(s);
+        p->live--;
+        s = next;
+    }
+    p->n_free = 0;
+    int destroy = p->live == 0;
+    pthread_mutex_unlock(&p->mu);
+    if (destroy)
+        pool_destroy(p);
+    for (size_t i = 0; i < r->n; i++)
+        free(r->e[i]);
+    free(r->e);
+    pthread_rwlock_destroy(&r->lock);
+    free(r);
+}
+
+static entry *find(const luxc_ai_registry *r, const char *id, size_t len, uint64_t h)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        entry *e = r->e[i];
+        if (e->id_hash == h && e->id_len == len && memcmp(e->id, id, len) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+/* Checks a string list against its bounds; *bytes gets sum(len + 1). */
+static int check_list(const char *const *v, size_t n, size_t max_n, size_t max_len,
+                      size_t max_bytes, size_t *bytes)
+{
+    *bytes = 0;
+    if (n > max_n)
+        return LUXC_ETOOBIG;
+    if (n > 0 && v == NULL)
+        return LUXC_EINVAL;
+    for (size_t i = 0; i < n; i++) {
+        long l = req_len(v[i], max_len);
+        if (l < 0)
+            return (int)l;
+        *bytes += (size_t)l + 1;
+    }
+    return *bytes > max_bytes ? LUXC_ETOOBIG : LUXC_OK;
+}
+
+static void pack_list(char *dst, const char *const *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t l = strlen(v[i]) + 1;
+        memcpy(dst, v[i], l);
+        dst += l;
+    }
+}
+
+int luxc_ai_registry_update(luxc_ai_registry *r, const char *chain_id, uint64_t height,
+                            const char *hash, const char *const *validators,
+                            size_t n_validators, const luxc_ai_perf *perf)
+{
+    if (r == NULL)
+        return LUXC_EINVAL;
+    long il = req_len(chain_id, LUXC_AI_CHAIN_ID_MAX);
+    if (il < 0)
+        return (int)il;
+    long hl = req_len(hash, LUXC_AI_HASH_MAX);
+    if (hl < 0)
+        return (int)hl;
+    size_t vb;
+    int rc = check_list(validators, n_validators, LUXC_AI_MAX_VALIDATORS,
+                        LUXC_AI_VALIDATOR_ID_MAX, LUXC_AI_VALIDATORSBYTES, &vb);
+    if (rc != LUXC_OK)
+        return rc;
+    luxc_ai_perf pf = {0};
+    if (perf) {
+        if (!isfinite(perf->tps) || !isfinite(perf->fault_rate))
+            return LUXC_ERANGE;
+        pf = *perf;
+        pf.upgrade_needed = perf->upgrade_needed != 0;
+    }
+    uint64_t h = fnv1a(chain_id, (size_t)il);
+    int64_t now = reg_now(r);
+
+    pthread_rwlock_wrlock(&r->lock);
+    entry *e = find(r, chain_id, (size_t)il, h);
+    if (e == NULL) {
+        if (r->n == r->cap) {
+            pthread_rwlock_unlock(&r->lock);
+            return LUXC_EFULL;
+        }
+        e = malloc(sizeof *e);
+        if (e == NULL) {
+            pthread_rwlock_unlock(&r->lock);
+            return LUXC_ENOMEM;
+        }
+        e->id_hash = h;
+        e->id_len = (uint32_t)il;
+        memcpy(e->id, chain_id, (size_t)il + 1);
+        e->n_iss = e->iss_bytes = 0;
+        r->e[r->n++] = e;
+    }
+    e->height = height;
+    e->hash_len = (uint32_t)hl;
+    memcpy(e->hash, hash, (size_t)hl + 1);
+    pack_list(e->vals, validators, n_validators);
+    e->n_val = (uint32_t)n_validators;
+    e->val_bytes = (uint32_t)vb;
+    e->perf = pf;
+    e->last_seen_ns = now;
+    e->seq = ++r->version;
+    r->last_update = now;
+    pthread_rwlock_unlock(&r->lock);
+    return LUXC_OK;
+}
+
+int luxc_ai_registry_set_issues(luxc_ai_registry *r, const char *chain_id,
+                                const char *const *issues, size_t n_issues)
+{
+    if (r == NULL)
+        return LUXC_EINVAL;
+    long il = req_len(chain_id, LUXC_AI_CHAIN_ID_MAX);
+    if (il < 0)
+        return (int)il;
+    size_t ib;
+    int rc = check_list(issues, n_issues, LUXC_AI_MAX_ISSUES, LUXC_AI_ISSUE_MAX,
+                        LUXC_AI_ISSUESBYTES, &ib);
+    if (rc != LUXC_OK)
+        return rc;
+    uint64_t h = fnv1a(chain_id, (size_t)il);
+    int64_t now = reg_now(r);
+    pthread_rwlock_wrlock(&r->lock);
+    entry *e = find(r, chain_id, (size_t)il, h);
+    if (e) {
+        pack_list(e->iss, issues, n_issues);
+        e->n_iss = (uint32_t)n_issues;
+        e->iss_bytes = (uint32_t)ib;
+        e->seq = ++r->version;
+        r->last_update = now;
+    }
+    pthread_rwlock_unlock(&r->lock);
+    return e ? LUXC_OK : LUXC_ENOTFOUND;
+}
+
+int luxc_ai_registry_lookup(luxc_ai_registry *r, const char *chain_id,
+                            luxc_ai_chain_summary *out)
+{
+    if (r == NULL || out == NULL)
+        return LUXC_EINVAL;
+    long il = req_len(chain_id, LUXC_AI_CHAIN_ID_MAX);
+    if (il < 0)
+        return il == LUXC_ETOOBIG ? LUXC_ENOTFOUND : (int)il;
+    uint64_t h = fnv1a(chain_id, (size_t)il);
+    pthread_rwlock_rdlock(&r->lock);
+    const entry *e = find(r, chain_id, (size_t)il, h);
+    if (e) {
+        memcpy(out->chain_id, e->id, e->id_len + 1);
+        memcpy(out->hash, e->hash, e->hash_len + 1);
+        out->height = e->height;
+        out->perf = e->perf;
+        out->last_seen_ns = e->last_seen_ns;
+        out->update_seq = e->seq;
+        out->n_validators = e->n_val;
+        out->n_issues = e->n_iss;
+    }
+    pthread_rwlock_unlock(&r->lock);
+    return e ? LUXC_OK : LUXC_ENOTFOUND;
+}
+
+size_t luxc_ai_registry_count(luxc_ai_registry *r)
+{
+    if (r == NULL)
+        return 0;
+    pthread_rwlock_rdlock(&r->lock);
+    size_t n = r->n;
+    pthread_rwlock_unlock(&r->lock);
+    return n;
+}
+
+/* A buffer of at least `need` bytes: a pooled one if one fits, else new. */
+static luxc_ai_snapshot *pool_take(pool *p, size_t need)
+{
+    luxc_ai_snapshot *s = NULL, *drop = NULL;
+    pthread_mutex_lock(&p->mu);
+    if (p->free_list) {
+        s = p->free_list;
+        p->free_list = s->next;
+        p->n_free--;
+        if (s->cap < need) {
+            drop = s;
+            s = NULL;
+            p->live--;
+        }
+    }
+    if (s == NULL)
+        p->live++; /* reserved for the allocation below */
+    pthread_mutex_unlock(&p->mu);
+    free(drop);
+    if (s)
+        return s;
+    size_t cap = need < 1024 ? 1024 : need;
+    s = malloc(cap);
+    if (s == NULL) {
+        pthread_mutex_lock(&p->mu);
+        p->live--;
+        pthread_mutex_unlock(&p->mu);
+        return NULL;
+    }
+    s->cap = cap;
+    s->pool = p;
+    return s;
+}
+
+/* Builds a snapshot of the current version. Caller holds the write lock. */
+static luxc_ai_snapshot *build(luxc_ai_registry *r)
+{
+    size_t need = sizeof(luxc_ai_snapshot) + r->n * sizeof(luxc_ai_chain_info);
+    for (size_t i = 0; i < r->n; i++) {
+        const entry *e = r->e[i];
+        need += e->id_len + 1 + e->hash_len + 1 + e->val_bytes + e->iss_bytes;
+    }
+    luxc_ai_snapshot *s = pool_take(r->pool, need);
+    if (s == NULL)
+        return NULL;
+    atomic_init(&s->refs, 1);
+    s->next = NULL;
+    s->version = r->version;
+    s->last_update = r->last_update;
+    s->count = r->n;
+    char *a = (char *)&s->e[r->n];
+    for (size_t i = 0; i < r->n; i++) {
+        const entry *e = r->e[i];
+        luxc_ai_chain_info *c = &s->e[i];
+        c->chain_id = memcpy(a, e->id, e->id_len + 1);
+        a += e->id_len + 1;
+        c->hash = memcpy(a, e->hash, e->hash_len + 1);
+        a += e->hash_len + 1;
+        c->validators = e->val_bytes ? memcpy(a, e->vals, e->val_bytes) : "";
+        a += e->val_bytes;
+        c->issues = e->iss_bytes ? memcpy(a, e->iss, e->iss_bytes) : "";
+        a += e->iss_bytes;
+        c->n_validators = e->n_val;
+        c->n_issues = e->n_iss;
+        c->height = e->height;
+        c->perf = e->perf;
+        c->last_seen_ns = e->last_seen_ns;
+        c->update_seq = e->seq;
+    }
+    return s;
+}
+
+int luxc_ai_registry_snapshot(luxc_ai_registry *r, luxc_ai_snapshot **out)
+{
+    if (out == NULL)
+        return LUXC_EINVAL;
+    *out = NULL;
+    if (r == NULL)
+        return LUXC_EINVAL;
+    pthread_rwlock_rdlock(&r->lock);
+    luxc_ai_snapshot *s = r->cached;
+    if (s && s->version == r->version) {
+        /* Relaxed: the cache's own reference keeps s alive while we hold
+         * the lock; the caller's later reads are ordered by the unlock. */
+        atomic_fetch_add_explicit(&s->refs, 1, memory_order_relaxed);
+        pthread_rwlock_unlock(&r->lock);
+        *out = s;
+        return LUXC_OK;
+    }
+    pthread_rwlock_unlock(&r->lock);
+
+    pthread_rwlock_wrlock(&r->lock);
+    s = r->cached;
+    luxc_ai_snapshot *old = NULL;
+    if (s == NULL || s->version != r->version) {
+        s = build(r);
+        if (s == NULL) {
+            pthread_rwlock_unlock(&r->lock);
+            return LUXC_ENOMEM;
+        }
+        old = r->cached;
+        r->cached = s;
+    }
+    atomic_fetch_add_explicit(&s->refs, 1, memory_order_relaxed);
+    pthread_rwlock_unlock(&r->lock);
+    luxc_ai_snapshot_release(old);
+    *out = s;
+    return LUXC_OK;
+}
+
+size_t luxc_ai_snapshot_count(const luxc_ai_snapshot *s) { return s ? s->count : 0; }
+uint64_t luxc_ai_snapshot_version(const luxc_ai_snapshot *s) { return s ? s->version : 0; }
+int64_t luxc_ai_snapshot_last_update(const luxc_ai_snapshot *s)
+{
+    return s ? s->last_update : 0;
+}
+
+int luxc_ai_snapshot_get(const luxc_ai_snapshot *s, size_t i, luxc_ai_chain_info *out)
+{
+    if (s == NULL || out == NULL)
+        return LUXC_EINVAL;
+    if (i >= s->count)
+        return LUXC_ENOTFOUND;
+    *out = s->e[i];
+    return LUXC_OK;
+}
+
+int luxc_ai_snapshot_find(const luxc_ai_snapshot *s, const char *chain_id,
+                          luxc_ai_chain_info *out)
+{
+    if (s == NULL || out == NULL || chain_id == NULL)
+        return LUXC_EINVAL;
+    for (size_t i = 0; i < s->count; i++) {
+        if (strcmp(s->e[i].chain_id, chain_id) == 0) {
+            *out = s->e[i];
+            return LUXC_OK;
+        }
+    }
+    return LUXC_ENOTFOUND;
+}
