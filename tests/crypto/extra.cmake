@@ -3,14 +3,17 @@
 
 # ACVP vectors: JSON via cJSON; HashML-DSA's pre-hash PH(M) via OpenSSL's
 # libcrypto (an independent SHA-2/SHA-3 implementation) when it is present.
+# test_fips202 also compares our SHA-3 with libcrypto's.
+pkg_check_modules(LUXC_LIBCRYPTO IMPORTED_TARGET libcrypto)
 if(TARGET crypto_test_vectors)
   target_link_libraries(crypto_test_vectors PRIVATE PkgConfig::CJSON)
-  pkg_check_modules(LUXC_LIBCRYPTO IMPORTED_TARGET libcrypto)
-  if(LUXC_LIBCRYPTO_FOUND)
-    target_link_libraries(crypto_test_vectors PRIVATE PkgConfig::LUXC_LIBCRYPTO)
-    target_compile_definitions(crypto_test_vectors PRIVATE LUXC_HAVE_LIBCRYPTO=1)
-  endif()
 endif()
+foreach(t crypto_test_vectors crypto_test_fips202)
+  if(TARGET ${t} AND LUXC_LIBCRYPTO_FOUND)
+    target_link_libraries(${t} PRIVATE PkgConfig::LUXC_LIBCRYPTO)
+    target_compile_definitions(${t} PRIVATE LUXC_HAVE_LIBCRYPTO=1)
+  endif()
+endforeach()
 
 # Cross-check against @noble/post-quantum (independent implementation).
 # The C side is noble_helper; the test-only npm package is installed at
