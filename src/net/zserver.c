@@ -18,7 +18,7 @@ typedef struct zsession {
     size_t ridlen;
     luxc_hs *hs;     /* while handshaking */
     luxc_chan *ch;   /* once established */
-    uint64_t born_ms;
+    uint64_t born;   /* arrival order, for eviction */
 } zsession;
 
 struct luxc_zserver {
@@ -30,7 +30,7 @@ struct luxc_zserver {
     char endpoint[LUXC_NET_ADDRMAX];
     zsession *s;
     size_t n, cap;
-    uint64_t refused;
+    uint64_t refused, arrivals;
     uint8_t reply[LUXC_NET_HS_MSGMAX];
 };
 
@@ -144,7 +144,7 @@ static zsession *new_session(luxc_zserver *s, const uint8_t *rid, size_t ridlen)
     if (s->n == s->cap) {
         size_t old = s->n;
         for (size_t i = 0; i < s->n; i++)
-            if (s->s[i].hs && (old == s->n || s->s[i].born_ms < s->s[old].born_ms))
+            if (s->s[i].hs && (old == s->n || s->s[i].born < s->s[old].born))
                 old = i;
         if (old == s->n)
             return NULL;
@@ -157,7 +157,7 @@ static zsession *new_session(luxc_zserver *s, const uint8_t *rid, size_t ridlen)
         return NULL;
     memcpy(z->rid, rid, ridlen);
     z->ridlen = ridlen;
-    z->born_ms = luxc_net_now_ms(&s->lim);
+    z->born = s->arrivals++;
     s->n++;
     return z;
 }

@@ -167,6 +167,73 @@ static int child_bad_frames(const char *ep)
     return 0;
 }
 
+static int child_reconnect(const char *ep)
+{
+    void *ctx = zmq_ctx_new();
+    luxc_net_cfg cfg = quiet_cfg(FX_A);
+    luxc_zclient *c;
+    if (luxc_zclient_new(&c, ctx, ep, &cfg, F->pk[FX_B], 20000) != LUXC_OK)
+        return 40;
+    if (luxc_zclient_send(c, (const uint8_t *)"first", 6) != LUXC_OK)
+        return 41;
+    luxc_zclient_free(c);
+    if (luxc_zclient_new(&c, ctx, ep, &cfg, F->pk[FX_B], 20000) != LUXC_OK)
+        return 42;
+    if (luxc_zclient_send(c, (const uint8_t *)"second", 7) != LUXC_OK)
+        return 43;
+    uint8_t ack[8];
+    size_t alen;
+    if (luxc_zclient_recv(c, ack, sizeof ack, &alen, 30000) != LUXC_OK || alen != 3 ||
+        memcmp(ack, "ack", 3))
+        return 44;
+    luxc_zclient_free(c);
+    zmq_ctx_term(ctx);
+    return 0;
+}
+
+/* 25 connections that send HELLO_I and never finish, then a real client:
+ * the server (room for 2 * 2 + 16 sessions) evicts the oldest half-open
+ * ones and still serves the real client. */
+#define HALF_OPEN 25
+static int child_half_open(const char *ep)
+{
+    void *ctx = zmq_ctx_new();
+    static uint8_t hello[LUXC_NET_HS_MSGMAX], reply[LUXC_NET_HS_MSGMAX];
+    size_t hlen;
+    luxc_hs *hs;
+    if (luxc_hs_new(&hs, &F->cfg[FX_A], LUXC_HS_INITIATOR, NULL) != LUXC_OK ||
+        luxc_hs_start(hs, hello, sizeof hello, &hlen) != LUXC_OK)
+        return 50;
+    luxc_hs_free(hs);
+    void *raw[HALF_OPEN];
+    int timeout = 20000, zero = 0;
+    for (int i = 0; i < HALF_OPEN; i++) {
+        raw[i] = zmq_socket(ctx, ZMQ_DEALER);
+        if (!raw[i] || zmq_setsockopt(raw[i], ZMQ_RCVTIMEO, &timeout, sizeof timeout) ||
+            zmq_setsockopt(raw[i], ZMQ_LINGER, &zero, sizeof zero) || zmq_connect(raw[i], ep) ||
+            zmq_send(raw[i], hello, hlen, 0) != (int)hlen)
+            return 51;
+        /* wait for HELLO_R: the server has opened this session */
+        if (zmq_recv(raw[i], reply, sizeof reply, 0) != (int)LUXC_NET_HELLO_R_BYTES)
+            return 52;
+    }
+    luxc_net_cfg cfg = quiet_cfg(FX_A);
+    luxc_zclient *c;
+    if (luxc_zclient_new(&c, ctx, ep, &cfg, F->pk[FX_B], 20000) != LUXC_OK)
+        return 53;
+    if (luxc_zclient_send(c, (const uint8_t *)"real", 5) != LUXC_OK)
+        return 54;
+    uint8_t ack[8];
+    size_t alen;
+    if (luxc_zclient_recv(c, ack, sizeof ack, &alen, 30000) != LUXC_OK)
+        return 55;
+    luxc_zclient_free(c);
+    for (int i = 0; i < HALF_OPEN; i++)
+        zmq_close(raw[i]);
+    zmq_ctx_term(ctx);
+    return 0;
+}
+
 static pid_t spawn(int (*fn)(const char *), const char *ep)
 {
     pid_t pid = fork();
@@ -304,6 +371,57 @@ static void test_bad_frames_on_the_wire(void **state)
     zmq_ctx_term(ctx);
 }
 
+static void test_reconnect_replaces_session(void **state)
+{
+    (void)state;
+    void *ctx = zmq_ctx_new();
+    luxc_net_cfg cfg = quiet_cfg(FX_B);
+    luxc_zserver *s;
+    assert_int_equal(luxc_zserver_new(&s, ctx, "tcp://127.0.0.1:*", &cfg), LUXC_OK);
+    char ep[128];
+    assert_int_equal(luxc_zserver_endpoint(s, ep, sizeof ep), LUXC_OK);
+    pid_t pid = spawn(child_reconnect, ep);
+    int peer;
+    size_t len;
+    uint8_t b[64];
+    assert_int_equal(server_recv(s, pid, &peer, b, sizeof b, &len), LUXC_OK);
+    assert_string_equal((const char *)b, "first");
+    assert_int_equal(server_recv(s, pid, &peer, b, sizeof b, &len), LUXC_OK);
+    assert_string_equal((const char *)b, "second");
+    assert_int_equal(peer, FX_A);
+    luxc_net_stats st;
+    assert_int_equal(luxc_zserver_stats(s, FX_A, &st), LUXC_OK);
+    assert_int_equal(st.recv_records, 1); /* the new session, not the old one */
+    assert_int_equal(luxc_zserver_send(s, FX_A, (const uint8_t *)"ack", 3), LUXC_OK);
+    reap(pid, NULL);
+    assert_int_equal(luxc_zserver_refused(s), 0);
+    luxc_zserver_free(s);
+    zmq_ctx_term(ctx);
+}
+
+static void test_half_open_handshakes_evicted(void **state)
+{
+    (void)state;
+    memset(&F->log[FX_B], 0, sizeof F->log[FX_B]);
+    void *ctx = zmq_ctx_new();
+    luxc_net_cfg cfg = quiet_cfg(FX_B);
+    luxc_zserver *s;
+    assert_int_equal(luxc_zserver_new(&s, ctx, "tcp://127.0.0.1:*", &cfg), LUXC_OK);
+    char ep[128];
+    assert_int_equal(luxc_zserver_endpoint(s, ep, sizeof ep), LUXC_OK);
+    pid_t pid = spawn(child_half_open, ep);
+    int peer;
+    size_t len;
+    uint8_t b[64];
+    assert_int_equal(server_recv(s, pid, &peer, b, sizeof b, &len), LUXC_OK);
+    assert_string_equal((const char *)b, "real");
+    assert_non_null(strstr(F->log[FX_B].text, "evicting a half-open handshake"));
+    assert_int_equal(luxc_zserver_send(s, FX_A, (const uint8_t *)"ack", 3), LUXC_OK);
+    reap(pid, NULL);
+    luxc_zserver_free(s);
+    zmq_ctx_term(ctx);
+}
+
 static void test_socket_errors(void **state)
 {
     (void)state;
@@ -340,6 +458,8 @@ int main(void)
         cmocka_unit_test(test_100k_records_two_processes),
         cmocka_unit_test(test_outsider_refused),
         cmocka_unit_test(test_bad_frames_on_the_wire),
+        cmocka_unit_test(test_reconnect_replaces_session),
+        cmocka_unit_test(test_half_open_handshakes_evicted),
         cmocka_unit_test(test_socket_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
