@@ -97,6 +97,10 @@ static int open_env(store_msg *m, luxc_store *s, const luxc_store_cfg *cfg)
                          "from liblmdb %s", cfg->path, MDB_VERSION_STRING);
     if (rc != MDB_SUCCESS)
         return store_mdb_err(m, rc, "mdb_env_open");
+    /* Free reader slots of processes that died (kill -9) so their stale
+     * snapshots do not pin old pages; a failure here is harmless. */
+    int dead;
+    (void)mdb_reader_check(s->env, &dead);
     return LUXC_OK;
 }
 

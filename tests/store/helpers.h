@@ -24,7 +24,7 @@ typedef struct test_log {
     char last[1024];
 } test_log;
 
-static void test_log_fn(void *ctx, int err, const char *msg)
+static inline void test_log_fn(void *ctx, int err, const char *msg)
 {
     test_log *l = ctx;
     l->count++;
@@ -33,7 +33,7 @@ static void test_log_fn(void *ctx, int err, const char *msg)
 }
 
 /* mkdtemp under /tmp; the store goes into dir/store (not yet created). */
-static void test_tmpdir(char dir[64], char store[80])
+static inline void test_tmpdir(char dir[64], char store[80])
 {
     snprintf(dir, 64, "/tmp/luxc-store-XXXXXX");
     if (!mkdtemp(dir)) {
@@ -43,7 +43,7 @@ static void test_tmpdir(char dir[64], char store[80])
     snprintf(store, 80, "%s/store", dir);
 }
 
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
+static inline int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
 {
     (void)st;
     (void)flag;
@@ -52,20 +52,20 @@ static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
     return remove(p);
 }
 
-static void test_rmdir(const char *dir)
+static inline void test_rmdir(const char *dir)
 {
     chmod(dir, 0700);
     nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-static luxc_store_cfg test_cfg(const char *path, unsigned flags, test_log *log)
+static inline luxc_store_cfg test_cfg(const char *path, unsigned flags, test_log *log)
 {
     luxc_store_cfg c = {.path = path, .chain_id = test_chain, .flags = flags,
                         .log = log ? test_log_fn : NULL, .log_ctx = log};
     return c;
 }
 
-static luxc_store *test_open(const char *path, unsigned flags, test_log *log)
+static inline luxc_store *test_open(const char *path, unsigned flags, test_log *log)
 {
     luxc_store *s = NULL;
     char err[512] = "";
@@ -81,7 +81,7 @@ static luxc_store *test_open(const char *path, unsigned flags, test_log *log)
 }
 
 /* Deterministic block id / payload of a height under a seed. */
-static void test_id(uint8_t id[LUXC_STORE_IDBYTES], uint64_t seed, uint64_t h)
+static inline void test_id(uint8_t id[LUXC_STORE_IDBYTES], uint64_t seed, uint64_t h)
 {
     uint64_t st = seed ^ (h * 0x9e3779b97f4a7c15ull) ^ 0x1d;
     for (unsigned i = 0; i < LUXC_STORE_IDBYTES; i += 8) {
@@ -90,7 +90,7 @@ static void test_id(uint8_t id[LUXC_STORE_IDBYTES], uint64_t seed, uint64_t h)
     }
 }
 
-static size_t test_fill(uint8_t *buf, size_t n, uint64_t seed, uint64_t h, int kind)
+static inline size_t test_fill(uint8_t *buf, size_t n, uint64_t seed, uint64_t h, int kind)
 {
     uint64_t st = seed * 31 + h * 7 + (uint64_t)kind;
     for (size_t i = 0; i < n; i++)
@@ -99,13 +99,18 @@ static size_t test_fill(uint8_t *buf, size_t n, uint64_t seed, uint64_t h, int k
 }
 
 /* Sizes used for the block / certificate at height h. */
-static size_t test_block_len(uint64_t h) { return (size_t)(h * 37 % 700); }
-static size_t test_cert_len(uint64_t h) { return 1 + (size_t)(h * 53 % 300); }
+/* Every 7th block needs LMDB overflow pages. */
+#define TEST_BLOCK_MAX 8192u
+static inline size_t test_block_len(uint64_t h)
+{
+    return h % 7 == 3 ? 2000 + (size_t)(h % 5000) : (size_t)(h * 37 % 700);
+}
+static inline size_t test_cert_len(uint64_t h) { return 1 + (size_t)(h * 53 % 300); }
 
 /* Accept heights from..to; the parent of h is test_id(h - 1) (zeros at 0). */
-static int test_accept_range(luxc_store *s, uint64_t seed, uint64_t from, uint64_t to)
+static inline int test_accept_range(luxc_store *s, uint64_t seed, uint64_t from, uint64_t to)
 {
-    uint8_t id[32], parent[32], block[1024], cert[512];
+    uint8_t id[32], parent[32], block[TEST_BLOCK_MAX], cert[512];
     if (from == 0)
         memset(parent, 0, 32);
     else
@@ -123,10 +128,10 @@ static int test_accept_range(luxc_store *s, uint64_t seed, uint64_t from, uint64
 }
 
 /* 0 if heights from..to hold exactly what test_accept_range wrote. */
-static int test_verify_range(luxc_store *s, uint64_t seed, uint64_t from, uint64_t to)
+static inline int test_verify_range(luxc_store *s, uint64_t seed, uint64_t from, uint64_t to)
 {
     uint8_t id[32], parent[32], want_id[32], want_parent[32];
-    uint8_t block[1024], want[1024];
+    uint8_t block[TEST_BLOCK_MAX], want[TEST_BLOCK_MAX];
     size_t len;
     for (uint64_t h = from; h <= to; h++) {
         test_id(want_id, seed, h);
@@ -149,7 +154,7 @@ static int test_verify_range(luxc_store *s, uint64_t seed, uint64_t from, uint64
     return 0;
 }
 
-static long test_file_size(const char *path)
+static inline long test_file_size(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0 ? (long)st.st_size : -1;

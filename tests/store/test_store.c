@@ -71,7 +71,7 @@ static void test_accept_and_read_back(void **state)
 {
     fixture *f = *state;
     const uint64_t seed = 11;
-    uint8_t id[32], parent[32], buf[1024];
+    uint8_t id[32], parent[32], buf[TEST_BLOCK_MAX];
     uint64_t h;
     size_t len;
     assert_int_equal(test_accept_range(f->s, seed, 0, 40), LUXC_OK);
@@ -219,7 +219,7 @@ typedef struct collect {
 static int collect_fn(void *ctx, const luxc_store_block_view *b)
 {
     collect *c = ctx;
-    uint8_t want[1024];
+    uint8_t want[TEST_BLOCK_MAX];
     uint8_t id[32];
     test_id(id, c->seed, b->height);
     size_t wl = test_fill(want, test_block_len(b->height), c->seed, b->height, 1);
