@@ -240,6 +240,28 @@ void luxc_snowball_record_unsuccessful(luxc_snowball *sb);
 uint32_t luxc_snowball_preference(const luxc_snowball *sb);
 int luxc_snowball_finalized(const luxc_snowball *sb);
 
+/* Snowball tree (focus_tree.c): an n-ary decision made bit by bit, as
+ * avalanchego's tree.go. Choices 0..n-1 are leaves of a binary trie over
+ * their index bits (most significant first); every trie node is a binary
+ * snowball fed only the votes that share its prefix. A flat n-ary
+ * snowball with many choices rarely sees alpha votes for one choice; the
+ * tree always compares two groups, so it converges.
+ * One thread at a time; _free must not overlap. */
+typedef struct luxc_snowball_tree luxc_snowball_tree;
+
+/* nchoices in 1..65536, initial < nchoices. Errors: LUXC_EINVAL,
+ * LUXC_EPARAM (params invalid), LUXC_ENOMEM. *out NULL on failure. */
+LUXC_MUST_CHECK int luxc_snowball_tree_new(luxc_snowball_tree **out, const luxc_params *p,
+                                           uint32_t nchoices, uint32_t initial);
+void luxc_snowball_tree_free(luxc_snowball_tree *t);
+/* One poll: votes[n] are choice indices (>= nchoices ignored), n <= K.
+ * Errors: LUXC_EINVAL (NULL with n > 0, n > LUXC_CONSENSUS_MAX_K). */
+LUXC_MUST_CHECK int luxc_snowball_tree_record_poll(luxc_snowball_tree *t, const uint32_t *votes,
+                                                   size_t n);
+uint32_t luxc_snowball_tree_preference(const luxc_snowball_tree *t);
+/* 1 when every node on the preferred path has decided. */
+int luxc_snowball_tree_finalized(const luxc_snowball_tree *t);
+
 /* ---------------------------------------------------------------------
  * Snowman block engine + prism frontier (snowman.c, prism.c).
  * A luxc_snowman is one thread at a time; callbacks run on that thread,
