@@ -283,9 +283,10 @@ void luxc_zserver_free(luxc_zserver *s);
 /* The endpoint actually bound (resolves a "*" port). LUXC_EFULL if short. */
 LUXC_MUST_CHECK int luxc_zserver_endpoint(const luxc_zserver *s, char *buf, size_t len);
 /* Serve handshakes and wait up to timeout_ms (-1 = forever) for one record
- * from an authenticated peer; *peer = its validator index. LUXC_EAGAIN on
- * timeout, LUXC_EFULL if outmax < the record (the record is lost and
- * counted as received), LUXC_EIO. */
+ * from an authenticated peer; *peer = its validator index. Handshakes
+ * only progress inside this call. out must hold the configured max_record
+ * bytes (LUXC_EFULL otherwise, checked before anything is received, so a
+ * record is never half-consumed). LUXC_EAGAIN on timeout, LUXC_EIO. */
 LUXC_MUST_CHECK int luxc_zserver_recv(luxc_zserver *s, int *peer, uint8_t *out, size_t outmax,
                                       size_t *outlen, int timeout_ms);
 /* Send one record to an authenticated peer. LUXC_ENOTFOUND if no session
@@ -305,7 +306,8 @@ LUXC_MUST_CHECK int luxc_zclient_new(luxc_zclient **out, void *zctx, const char 
 void luxc_zclient_free(luxc_zclient *c);
 LUXC_MUST_CHECK int luxc_zclient_send(luxc_zclient *c, const uint8_t *m, size_t mlen);
 /* Wait up to timeout_ms for one record; bad frames are dropped, counted
- * and skipped. LUXC_EAGAIN on timeout, LUXC_EFULL, LUXC_EIO. */
+ * and skipped. out must hold max_record bytes (else LUXC_EFULL before
+ * anything is received). LUXC_EAGAIN on timeout, LUXC_EIO. */
 LUXC_MUST_CHECK int luxc_zclient_recv(luxc_zclient *c, uint8_t *out, size_t outmax,
                                       size_t *outlen, int timeout_ms);
 void luxc_zclient_stats(const luxc_zclient *c, luxc_net_stats *out);

@@ -133,6 +133,8 @@ int luxc_zclient_recv(luxc_zclient *c, uint8_t *out, size_t outmax, size_t *outl
     if (!c || !outlen)
         return LUXC_EINVAL;
     *outlen = 0;
+    if (!out || outmax < c->lim.max_record)
+        return LUXC_EFULL;
     int64_t deadline = timeout_ms < 0 ? -1 : (int64_t)luxc_net_now_ms(&c->lim) + timeout_ms;
     for (;;) {
         zmq_msg_t m;
@@ -146,7 +148,7 @@ int luxc_zclient_recv(luxc_zclient *c, uint8_t *out, size_t outmax, size_t *outl
         }
         rc = luxc_chan_open(c->ch, out, outmax, outlen, zmq_msg_data(&m), zmq_msg_size(&m));
         zmq_msg_close(&m);
-        if (rc == LUXC_OK || rc == LUXC_EFULL || rc == LUXC_EINVAL)
+        if (rc == LUXC_OK)
             return rc;
         /* dropped and counted by the channel; wait for the next one */
         if (luxc_net_left_ms(deadline, &c->lim) == 0)

@@ -210,6 +210,8 @@ int luxc_zserver_recv(luxc_zserver *s, int *peer, uint8_t *out, size_t outmax, s
         return LUXC_EINVAL;
     *outlen = 0;
     *peer = -1;
+    if (!out || outmax < s->lim.max_record)
+        return LUXC_EFULL;
     int64_t deadline = timeout_ms < 0 ? -1 : (int64_t)luxc_net_now_ms(&s->lim) + timeout_ms;
     for (;;) {
         zmq_msg_t f[2];
@@ -228,9 +230,8 @@ int luxc_zserver_recv(luxc_zserver *s, int *peer, uint8_t *out, size_t outmax, s
                 handshake_step(s, z, body, blen);
             } else if (z) {
                 rc = luxc_chan_open(z->ch, out, outmax, outlen, body, blen);
-                if (rc == LUXC_OK || rc == LUXC_EFULL)
+                if (rc == LUXC_OK) {
                     *peer = luxc_chan_peer(z->ch);
-                if (rc == LUXC_OK || rc == LUXC_EFULL || rc == LUXC_EINVAL) {
                     zmq_msg_close(&f[0]);
                     zmq_msg_close(&f[1]);
                     return rc;

@@ -96,7 +96,7 @@ static int child_stream(const char *ep)
         if (luxc_zclient_send(c, rec, len) != LUXC_OK)
             return 11;
     }
-    uint8_t ack[64];
+    uint8_t ack[1024];
     size_t alen;
     if (luxc_zclient_recv(c, ack, sizeof ack, &alen, 30000) != LUXC_OK || alen != 40)
         return 12;
@@ -158,7 +158,7 @@ static int child_bad_frames(const char *ep)
     const uint8_t ok[] = "after the garbage";
     if (luxc_zclient_send(c, ok, sizeof ok) != LUXC_OK)
         return 32;
-    uint8_t ack[8];
+    uint8_t ack[1024];
     size_t alen;
     if (luxc_zclient_recv(c, ack, sizeof ack, &alen, 30000) != LUXC_OK)
         return 33;
@@ -181,7 +181,7 @@ static int child_reconnect(const char *ep)
         return 42;
     if (luxc_zclient_send(c, (const uint8_t *)"second", 7) != LUXC_OK)
         return 43;
-    uint8_t ack[8];
+    uint8_t ack[1024];
     size_t alen;
     if (luxc_zclient_recv(c, ack, sizeof ack, &alen, 30000) != LUXC_OK || alen != 3 ||
         memcmp(ack, "ack", 3))
@@ -223,7 +223,7 @@ static int child_half_open(const char *ep)
         return 53;
     if (luxc_zclient_send(c, (const uint8_t *)"real", 5) != LUXC_OK)
         return 54;
-    uint8_t ack[8];
+    uint8_t ack[1024];
     size_t alen;
     if (luxc_zclient_recv(c, ack, sizeof ack, &alen, 30000) != LUXC_OK)
         return 55;
@@ -279,7 +279,7 @@ static void test_100k_records_two_processes(void **state)
     luxc_zserver *s;
     assert_int_equal(luxc_zserver_new(&s, ctx, ep, &cfg), LUXC_OK);
     pid_t pid = spawn(child_stream, ep);
-    uint8_t want[RECMAX], got[RECMAX], d[LUXC_HASH_BYTES] = {0};
+    uint8_t want[RECMAX], got[1024], d[LUXC_HASH_BYTES] = {0};
     for (uint64_t i = 0; i < NRECORDS; i++) {
         int peer;
         size_t len;
@@ -316,8 +316,9 @@ static void test_outsider_refused(void **state)
     (void)state;
     memset(&F->log[FX_B], 0, sizeof F->log[FX_B]);
     void *ctx = zmq_ctx_new();
+    luxc_net_cfg cfg = quiet_cfg(FX_B);
     luxc_zserver *s;
-    assert_int_equal(luxc_zserver_new(&s, ctx, "tcp://127.0.0.1:*", &F->cfg[FX_B]), LUXC_OK);
+    assert_int_equal(luxc_zserver_new(&s, ctx, "tcp://127.0.0.1:*", &cfg), LUXC_OK);
     char ep[128];
     assert_int_equal(luxc_zserver_endpoint(s, ep, sizeof ep), LUXC_OK);
     assert_non_null(strstr(ep, "tcp://127.0.0.1:"));
@@ -327,7 +328,7 @@ static void test_outsider_refused(void **state)
     for (int tries = 0; tries < 600 && luxc_zserver_refused(s) == 0; tries++) {
         int peer;
         size_t len;
-        uint8_t b[64];
+        uint8_t b[1024];
         assert_int_equal(luxc_zserver_recv(s, &peer, b, sizeof b, &len, 100), LUXC_EAGAIN);
     }
     assert_int_equal(luxc_zserver_refused(s), 1);
@@ -383,7 +384,9 @@ static void test_reconnect_replaces_session(void **state)
     pid_t pid = spawn(child_reconnect, ep);
     int peer;
     size_t len;
-    uint8_t b[64];
+    uint8_t b[1024];
+    /* a buffer smaller than max_record is refused before anything is read */
+    assert_int_equal(luxc_zserver_recv(s, &peer, b, sizeof b - 1, &len, 0), LUXC_EFULL);
     assert_int_equal(server_recv(s, pid, &peer, b, sizeof b, &len), LUXC_OK);
     assert_string_equal((const char *)b, "first");
     assert_int_equal(server_recv(s, pid, &peer, b, sizeof b, &len), LUXC_OK);
@@ -412,7 +415,7 @@ static void test_half_open_handshakes_evicted(void **state)
     pid_t pid = spawn(child_half_open, ep);
     int peer;
     size_t len;
-    uint8_t b[64];
+    uint8_t b[1024];
     assert_int_equal(server_recv(s, pid, &peer, b, sizeof b, &len), LUXC_OK);
     assert_string_equal((const char *)b, "real");
     assert_non_null(strstr(F->log[FX_B].text, "evicting a half-open handshake"));
