@@ -78,7 +78,9 @@ static inline double luxc_ai_exp(double x)
     const double LN2_HI = 0x1.62e42fee00000p-1;
     const double LN2_LO = 0x1.a39ef35793c76p-33;
     const double SHIFT = 0x1.8p52; /* adding it rounds to an integer */
-    /* "a < b ? a : b" is the form that maps onto minpd/maxpd. */
+    /* "a < b ? a : b" is the form that maps onto minpd/maxpd (it turns
+     * NaN into the bound, so NaN is put back at the end). */
+    const double x0 = x;
     x = x < 709.0 ? x : 709.0;
     x = x > -708.0 ? x : -708.0;
     double t = LUXC_AI_FMA(x, LOG2E, SHIFT);
@@ -104,7 +106,7 @@ static inline double luxc_ai_exp(double x)
     uint64_t sbits = (k + 1023u) << 52;
     double scale;
     memcpy(&scale, &sbits, sizeof scale);
-    return p * scale;
+    return x0 != x0 ? x0 : p * scale;
 }
 
 /* 1 / (1 + e^-x). Pure; inline so tight loops pay no call. */
