@@ -1,0 +1,138 @@
+/* luxc/node.h - a validator's consensus core: proposes blocks by leader
+ * rotation, polls sampled peers with the snowman engine, signs an accept
+ * vote once its engine decides, and finalizes a block only with a horizon
+ * certificate: ML-DSA-65-signed accept votes from more than 2/3 of stake.
+ *
+ * The core does no I/O of its own: messages go out through cfg.io.send and
+ * come in through luxc_node_receive; time comes in through luxc_node_tick.
+ * So the same code runs in `luxc node` (ZeroMQ transport, node/runtime.c)
+ * and in deterministic in-process tests with a simulated network.
+ *
+ * Heights move one at a time: the block at height h is proposed on top of
+ * the finalized block h-1 and finalized before h+1 is proposed. The leader
+ * of (height, round) is validator (height + round) mod n; a round that
+ * finalizes nothing within round_timeout_ms moves to the next leader.
+ * Each validator signs at most one accept vote per height (persisted in the
+ * store before it is sent, so a restart cannot double-sign); two conflicting
+ * certificates would need more than 1/3 of stake to sign twice.
+ *
+ * A node that falls behind (restart, partition) asks peers for finalized
+ * blocks with their certificates and verifies each certificate before it
+ * stores the block.
+ *
+ * Thread safety: one thread at a time per luxc_node (the runtime's loop);
+ * luxc_node_status may be called from that thread only - the runtime
+ * publishes copies for other threads. */
+#ifndef LUXC_NODE_H
+#define LUXC_NODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "luxc/common.h"
+#include "luxc/consensus.h"
+#include "luxc/keys.h"
+#include "luxc/log.h"
+#include "luxc/node_config.h"
+#include "luxc/store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* How this node behaves; anything but HONEST is for Byzantine testing. */
+typedef enum luxc_behaviour {
+    LUXC_HONEST = 0,
+    LUXC_SILENT = 1,     /* never answers, proposes or votes */
+    LUXC_RANDOM = 2,     /* answers polls with random ids, votes for any proposal */
+    LUXC_EQUIVOCATE = 3, /* as leader proposes two blocks; signs every proposal */
+} luxc_behaviour;
+
+/* Parse "honest", "silent", "random", "equivocate"; -1 if unknown. */
+int luxc_behaviour_parse(const char *s);
+
+typedef struct luxc_node_io {
+    /* Send msg to validator `peer` (never self). Best effort: a lost
+     * message is recovered by timeouts. Return value is only counted. */
+    int (*send)(void *ctx, uint32_t peer, const uint8_t *msg, size_t len);
+    void *ctx;
+} luxc_node_io;
+
+/* The model hook: score a proposal (>= 0 approve) and learn from its
+ * outcome (+1 finalized, -1 lost). Either may be NULL (score 0.5). */
+typedef struct luxc_node_model {
+    double (*score)(void *ctx, const uint8_t *block, size_t len, uint64_t now_ms);
+    void (*learn)(void *ctx, const uint8_t *block, size_t len, double feedback);
+    void *ctx;
+} luxc_node_model;
+
+/* Called after a block is durably final (stored with its certificate). */
+typedef void (*luxc_node_final_fn)(void *ctx, uint64_t height, const uint8_t id[32],
+                                   const uint8_t *block, size_t len, double latency_ms);
+
+typedef struct luxc_node_cfg {
+    const luxc_genesis *genesis; /* borrowed; outlives the node */
+    uint32_t self;               /* own validator index in genesis */
+    const luxc_keypair *keys;    /* copied */
+    luxc_params params;          /* validated by luxc_node_new */
+    luxc_store *store;           /* borrowed; NULL = memory only (tests) */
+    luxc_node_io io;
+    luxc_node_model model;
+    luxc_node_final_fn on_final;
+    void *on_final_ctx;
+    const luxc_logger *log;      /* NULL = silent */
+    luxc_behaviour behaviour;
+    uint64_t seed;               /* sampling RNG seed; 0 = from the OS */
+    uint32_t max_block_txs;      /* 0 = 1000 */
+    uint32_t round_timeout_ms;   /* 0 = max(params.round_timeout_ms, 200) */
+    uint32_t poll_timeout_ms;    /* 0 = max(params.round_timeout_ms, 20) */
+    uint32_t mempool_max;        /* 0 = 100000 transactions */
+    uint64_t genesis_time_ms;    /* 0 = genesis->genesis_time * 1000 */
+} luxc_node_cfg;
+
+typedef struct luxc_node luxc_node;
+
+/* Build the core and recover from cfg.store (last finalized block, own
+ * vote in flight). Errors: LUXC_EINVAL, LUXC_EPARAM (params), LUXC_ENOMEM,
+ * LUXC_ECORRUPT (store inconsistent with the genesis), store errors. */
+LUXC_MUST_CHECK int luxc_node_new(luxc_node **out, const luxc_node_cfg *cfg);
+void luxc_node_free(luxc_node *n);
+
+/* Handle one message from validator `from`. Malformed or invalid messages
+ * are dropped and counted (luxc_node_status); the return value says why
+ * (LUXC_OK when used or harmlessly ignored). */
+int luxc_node_receive(luxc_node *n, uint32_t from, const uint8_t *msg, size_t len,
+                      uint64_t now_ms);
+
+/* Run timers: propose, poll, round change, vote resend, sync. now_ms is
+ * Unix milliseconds (wall clock; block timestamps and latency use it).
+ * *next_ms gets when to call again at the latest. */
+int luxc_node_tick(luxc_node *n, uint64_t now_ms, uint64_t *next_ms);
+
+/* Queue a transaction (1..LUXC_TX_MAX bytes) for a future block.
+ * LUXC_EINVAL (size), LUXC_EFULL (mempool full): counted as dropped. */
+int luxc_node_submit_tx(luxc_node *n, const uint8_t *tx, size_t len);
+
+typedef struct luxc_node_status {
+    uint64_t height;              /* last finalized height */
+    uint8_t last_id[32];
+    uint32_t round;
+    uint64_t blocks_finalized;    /* since start (incl. synced) */
+    uint64_t blocks_synced;
+    uint64_t txs_finalized;
+    uint64_t proposals_made, votes_sent, polls_run;
+    uint64_t msgs_in, msgs_out, bytes_in, bytes_out;
+    uint64_t dropped_msgs;        /* malformed or invalid messages */
+    uint64_t dropped_txs;
+    uint64_t equivocations_seen;  /* validators caught signing twice */
+    uint64_t mempool_len;
+    double last_latency_ms;       /* proposal timestamp -> final, last block */
+    double latency_p50_ms, latency_p99_ms; /* over the last 1024 blocks */
+} luxc_node_status;
+
+void luxc_node_status_get(const luxc_node *n, luxc_node_status *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,89 @@
+/* luxc/node_wire.h - the messages validators exchange inside secure
+ * channel records (luxc/net.h carries them; this is what they say).
+ *
+ * Every message starts with a type byte; integers are big-endian:
+ *   1 PROPOSE     block (rest: the chain block encoding, luxc/chain_block.h)
+ *   2 QUERY       req u32 | height u64 | block id (32): "what do you prefer
+ *                 at this height?" - the id is the asker's preference, so
+ *                 the answerer can fetch a block it has not seen
+ *   3 CHITS       req u32 | height u64 | preferred block id (32; all zero
+ *                 when it has none)
+ *   4 VOTE        vote message (161, luxc/consensus.h) | sig_len u16 |
+ *                 ML-DSA-65 signature (sig_len bytes, rest)
+ *   5 SYNC_REQ    from height u64 | max blocks u32
+ *   6 SYNC_BLOCK  block_len u32 | block (block_len) | certificate (rest)
+ *   7 GET_BLOCK   block id (32)
+ *
+ * Decoding checks every length against what remains and rejects trailing
+ * bytes; pointers in a decoded message point into the input buffer.
+ * Thread safety: pure functions. */
+#ifndef LUXC_NODE_WIRE_H
+#define LUXC_NODE_WIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "luxc/common.h"
+#include "luxc/consensus.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum {
+    LUXC_WIRE_PROPOSE = 1,
+    LUXC_WIRE_QUERY = 2,
+    LUXC_WIRE_CHITS = 3,
+    LUXC_WIRE_VOTE = 4,
+    LUXC_WIRE_SYNC_REQ = 5,
+    LUXC_WIRE_SYNC_BLOCK = 6,
+    LUXC_WIRE_GET_BLOCK = 7,
+};
+
+#define LUXC_WIRE_SIG_MAX 4096u
+#define LUXC_WIRE_CERT_MAX (1u << 22) /* 4 MiB: ~1200 ML-DSA-65 signers */
+#define LUXC_WIRE_SYNC_MAX 256u       /* blocks per SYNC_REQ answer */
+
+typedef struct luxc_wire_msg {
+    uint8_t type;
+    uint32_t req;
+    uint64_t height;          /* QUERY, CHITS; SYNC_REQ: from */
+    uint32_t max;             /* SYNC_REQ */
+    uint8_t id[32];           /* QUERY, CHITS, GET_BLOCK */
+    const uint8_t *block;     /* PROPOSE, SYNC_BLOCK */
+    size_t block_len;
+    const uint8_t *cert;      /* SYNC_BLOCK */
+    size_t cert_len;
+    luxc_vote vote;           /* VOTE */
+    const uint8_t *vote_msg;  /* VOTE: the 161 encoded bytes that were signed */
+    const uint8_t *sig;       /* VOTE */
+    size_t sig_len;
+} luxc_wire_msg;
+
+/* Errors (distinct): LUXC_EINVAL (NULL), LUXC_ETRUNC, LUXC_ETRAILING,
+ * LUXC_ECORRUPT (unknown type), LUXC_ETOOBIG (signature, certificate or
+ * sync count over its maximum, empty block), and luxc_vote_decode's codes
+ * for a bad vote. *m zeroed on failure. */
+LUXC_MUST_CHECK int luxc_wire_decode(luxc_wire_msg *m, const uint8_t *buf, size_t len);
+
+/* Encoders write into out (cap bytes) and set *len; LUXC_EFULL if cap is
+ * too small, LUXC_EINVAL on NULL or an oversized field. */
+LUXC_MUST_CHECK int luxc_wire_propose(uint8_t *out, size_t cap, size_t *len,
+                                      const uint8_t *block, size_t block_len);
+LUXC_MUST_CHECK int luxc_wire_query(uint8_t *out, size_t cap, size_t *len, uint8_t type,
+                                    uint32_t req, uint64_t height, const uint8_t id[32]);
+LUXC_MUST_CHECK int luxc_wire_vote(uint8_t *out, size_t cap, size_t *len,
+                                   const uint8_t vote_msg[LUXC_VOTE_BYTES], const uint8_t *sig,
+                                   size_t sig_len);
+LUXC_MUST_CHECK int luxc_wire_sync_req(uint8_t *out, size_t cap, size_t *len, uint64_t from,
+                                       uint32_t max);
+LUXC_MUST_CHECK int luxc_wire_sync_block(uint8_t *out, size_t cap, size_t *len,
+                                         const uint8_t *block, size_t block_len,
+                                         const uint8_t *cert, size_t cert_len);
+LUXC_MUST_CHECK int luxc_wire_get_block(uint8_t *out, size_t cap, size_t *len,
+                                        const uint8_t id[32]);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

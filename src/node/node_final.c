@@ -1,0 +1,470 @@
+/* node_final.c - horizon finality for the node (luxc/node.h): signing our
+ * one accept vote per height, collecting peers' signed votes, building the
+ * certificate once signers hold more than 2/3 of stake, storing the block
+ * durably, and catching up from peers' certified blocks.
+ * Owns: the vote table, equivocation detection, finalization, sync. */
+#include "node_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int mldsa_sign_cb(void *ctx, uint8_t *sig, size_t *siglen, size_t cap, const uint8_t *msg,
+                         size_t mlen)
+{
+    const luxc_node *n = ctx;
+    if (cap < LUXC_MLDSA_BYTES)
+        return LUXC_EFULL;
+    *siglen = LUXC_MLDSA_BYTES;
+    return luxc_mldsa_sign(sig, msg, mlen, (const uint8_t *)NODE_VOTE_CTX,
+                           sizeof NODE_VOTE_CTX - 1, n->keys.sk + LUXC_ED25519_SECRETKEYBYTES);
+}
+
+static int mldsa_verify_cb(void *ctx, const uint8_t *sig, size_t siglen, const uint8_t *msg,
+                           size_t mlen, const uint8_t *pk, size_t pklen)
+{
+    (void)ctx;
+    if (siglen != LUXC_MLDSA_BYTES || pklen != LUXC_MLDSA_PUBLICKEYBYTES)
+        return LUXC_EAUTH;
+    return luxc_mldsa_verify(sig, msg, mlen, (const uint8_t *)NODE_VOTE_CTX,
+                             sizeof NODE_VOTE_CTX - 1, pk);
+}
+
+void node_note_height(luxc_node *n, uint32_t from, uint64_t height)
+{
+    if (height > n->peer_height_hint) {
+        n->peer_height_hint = height;
+        n->sync_peer = from;
+    }
+}
+
+static void vote_of(const luxc_node *n, const node_proposal *p, luxc_vote *v)
+{
+    memset(v, 0, sizeof *v);
+    memcpy(v->chain_id, n->chain_id, 32);
+    v->height = p->hdr.height;
+    v->round = p->hdr.round;
+    memcpy(v->block, p->id, 32);
+    memcpy(v->parent, p->hdr.parent, 32);
+    memcpy(v->state_root, p->hdr.state_root, 32);
+    v->accept = 1;
+}
+
+/* Record a verified vote of validator i. An honest validator signs one
+ * vote per height: a second, different one is equivocation - counted, and
+ * the first vote stands. */
+static int record_vote(luxc_node *n, uint32_t i, const uint8_t msg[LUXC_VOTE_BYTES],
+                       const luxc_vote *v, const uint8_t *sig, size_t sig_len)
+{
+    node_vote *slot = &n->votes[i];
+    if (slot->have) {
+        if (memcmp(slot->msg, msg, LUXC_VOTE_BYTES) == 0)
+            return LUXC_OK;
+        n->st.equivocations_seen++;
+        node_logf(n, LUXC_LOG_WARN, "equivocation", "validator=%u height=%llu", i,
+                  (unsigned long long)v->height);
+        return LUXC_EDUPLICATE;
+    }
+    slot->sig = malloc(sig_len);
+    if (!slot->sig)
+        return LUXC_ENOMEM;
+    memcpy(slot->sig, sig, sig_len);
+    slot->sig_len = sig_len;
+    memcpy(slot->msg, msg, LUXC_VOTE_BYTES);
+    memcpy(slot->block, v->block, 32);
+    slot->have = 1;
+    return LUXC_OK;
+}
+
+static int send_vote_for(luxc_node *n, const node_proposal *p, int record)
+{
+    luxc_vote v;
+    vote_of(n, p, &v);
+    uint8_t msg[LUXC_VOTE_BYTES], sig[LUXC_MLDSA_BYTES];
+    size_t sig_len;
+    luxc_signer signer = {mldsa_sign_cb, n};
+    int rc = luxc_vote_encode(msg, &v);
+    if (rc == LUXC_OK)
+        rc = luxc_vote_sign(&v, &signer, sig, sizeof sig, &sig_len);
+    size_t wire_len = 3 + LUXC_VOTE_BYTES + sig_len;
+    uint8_t *wire = rc == LUXC_OK ? malloc(wire_len) : NULL;
+    if (rc == LUXC_OK && !wire)
+        rc = LUXC_ENOMEM;
+    if (rc == LUXC_OK)
+        rc = luxc_wire_vote(wire, wire_len, &wire_len, msg, sig, sig_len);
+    /* durable before it leaves: after a crash we resend this same vote
+     * instead of signing a second one at this height */
+    if (rc == LUXC_OK && record && n->store)
+        rc = luxc_store_vote_put(n->store, v.height, v.round, n->keys.pk, wire, wire_len);
+    if (rc != LUXC_OK) {
+        free(wire);
+        node_logf(n, LUXC_LOG_ERROR, "vote not sent", "height=%llu error=\"%s\"",
+                  (unsigned long long)v.height, luxc_strerror(rc));
+        return rc;
+    }
+    node_broadcast(n, wire, wire_len);
+    n->st.votes_sent++;
+    if (record) {
+        record_vote(n, n->self, msg, &v, sig, sig_len);
+        memcpy(n->my_vote_msg, msg, LUXC_VOTE_BYTES);
+        free(n->my_vote_wire);
+        n->my_vote_wire = wire;
+        n->my_vote_wire_len = wire_len;
+    } else {
+        free(wire);
+    }
+    return LUXC_OK;
+}
+
+int node_sign_vote(luxc_node *n, const node_proposal *p, uint64_t now_ms)
+{
+    if (n->behaviour == LUXC_EQUIVOCATE) {
+        for (uint32_t i = 0; i < n->nproposals; i++)
+            send_vote_for(n, &n->proposals[i], !n->voted && i == 0);
+        n->voted = 1;
+        n->vote_sent_ms = now_ms;
+        return node_try_finalize(n, now_ms);
+    }
+    if (n->voted)
+        return LUXC_OK;
+    int rc = send_vote_for(n, p, 1);
+    if (rc != LUXC_OK)
+        return rc;
+    n->voted = 1;
+    n->vote_sent_ms = now_ms;
+    return node_try_finalize(n, now_ms);
+}
+
+int node_on_vote(luxc_node *n, uint32_t from, const luxc_wire_msg *m, uint64_t now_ms)
+{
+    const luxc_vote *v = &m->vote;
+    if (v->height != n->height + 1) {
+        if (v->height > n->height + 1)
+            node_note_height(n, from, v->height - 1);
+        return LUXC_OK; /* an old height: already final here */
+    }
+    if (memcmp(v->chain_id, n->chain_id, 32) != 0 || !v->accept ||
+        memcmp(v->parent, n->last_id, 32) != 0)
+        return LUXC_EINVAL;
+    if (n->votes[from].have && !memcmp(n->votes[from].msg, m->vote_msg, LUXC_VOTE_BYTES))
+        return LUXC_OK; /* a resend */
+    if (mldsa_verify_cb(NULL, m->sig, m->sig_len, m->vote_msg, LUXC_VOTE_BYTES,
+                        n->members[from].pk, n->members[from].pklen) != LUXC_OK)
+        return LUXC_EAUTH; /* forged or damaged: dropped */
+    int rc = record_vote(n, from, m->vote_msg, v, m->sig, m->sig_len);
+    if (rc != LUXC_OK)
+        return rc == LUXC_EDUPLICATE ? LUXC_OK : rc;
+    return node_try_finalize(n, now_ms);
+}
+
+/* Stake behind the exact vote message of validator `lead`. */
+static uint64_t stake_for(const luxc_node *n, uint32_t lead)
+{
+    uint64_t s = 0;
+    for (uint32_t i = 0; i < n->n; i++)
+        if (n->votes[i].have && !memcmp(n->votes[i].msg, n->votes[lead].msg, LUXC_VOTE_BYTES))
+            s += n->stakes[i];
+    return s;
+}
+
+static void note_latency(luxc_node *n, double ms)
+{
+    n->lat[n->lat_pos] = ms;
+    n->lat_pos = (n->lat_pos + 1) % NODE_LATENCY_RING;
+    if (n->nlat < NODE_LATENCY_RING)
+        n->nlat++;
+    n->st.last_latency_ms = ms;
+}
+
+/* Make block (already checked as a child of the last final block) final:
+ * durable first, then everything that reports it. */
+static int finalize(luxc_node *n, const uint8_t id[32], const uint8_t *block, size_t len,
+                    const uint8_t *cert, size_t cert_len, uint64_t now_ms, int synced)
+{
+    luxc_chain_block hdr;
+    int rc = luxc_chain_block_decode(&hdr, NULL, block, len);
+    if (rc != LUXC_OK)
+        return rc;
+    if (n->store) {
+        rc = luxc_store_accept_block(n->store, hdr.height, id, hdr.parent, block, len, cert,
+                                     cert_len);
+        if (rc != LUXC_OK && rc != LUXC_EEXIST) {
+            node_logf(n, LUXC_LOG_ERROR, "store refused final block",
+                      "height=%llu error=\"%s\"", (unsigned long long)hdr.height,
+                      luxc_strerror(rc));
+            return rc;
+        }
+    }
+    for (uint32_t i = 0; i < n->nproposals && n->model.learn; i++) {
+        node_proposal *p = &n->proposals[i];
+        n->model.learn(n->model.ctx, p->bytes, p->len, memcmp(p->id, id, 32) ? -1.0 : 1.0);
+    }
+    if (hdr.proposer == n->self && !synced) {
+        /* our block made it: its transactions leave the mempool */
+        for (uint32_t i = 0; i < n->own_block_txs && n->tx_count; i++) {
+            free(n->txs[n->tx_head].data);
+            n->tx_head = (n->tx_head + 1) % n->mempool_max;
+            n->tx_count--;
+        }
+    }
+    double latency = now_ms > hdr.timestamp_ms ? (double)(now_ms - hdr.timestamp_ms) : 0.0;
+    note_latency(n, latency);
+    n->height = hdr.height;
+    memcpy(n->last_id, id, 32);
+    n->last_hdr = hdr;
+    n->last_hdr.payload = NULL;
+    n->last_final_ms = now_ms;
+    n->st.blocks_finalized++;
+    n->st.txs_finalized += hdr.tx_count;
+    if (synced)
+        n->st.blocks_synced++;
+    if (n->on_final)
+        n->on_final(n->on_final_ctx, hdr.height, id, block, len, latency);
+    if (n->store && hdr.height % 64 == 0 &&
+        luxc_store_votes_prune(n->store, hdr.height, NULL) != LUXC_OK)
+        node_logf(n, LUXC_LOG_WARN, "vote pruning failed", NULL);
+    return node_height_start(n, now_ms);
+}
+
+static int build_cert(luxc_node *n, uint32_t lead, uint8_t **out, size_t *out_len)
+{
+    luxc_vote v;
+    int rc = luxc_vote_decode(&v, n->votes[lead].msg, LUXC_VOTE_BYTES);
+    luxc_cert *c = NULL;
+    if (rc == LUXC_OK)
+        rc = luxc_cert_new(&c, &v);
+    for (uint32_t i = 0; rc == LUXC_OK && i < n->n; i++)
+        if (n->votes[i].have && !memcmp(n->votes[i].msg, n->votes[lead].msg, LUXC_VOTE_BYTES))
+            rc = luxc_cert_add(c, i, n->votes[i].sig, n->votes[i].sig_len);
+    if (rc == LUXC_OK) {
+        *out_len = luxc_cert_encoded_len(c);
+        *out = malloc(*out_len);
+        rc = *out ? luxc_cert_encode(c, *out, *out_len, out_len) : LUXC_ENOMEM;
+        if (rc != LUXC_OK) {
+            free(*out);
+            *out = NULL;
+        }
+    }
+    luxc_cert_free(c);
+    return rc;
+}
+
+int node_try_finalize(luxc_node *n, uint64_t now_ms)
+{
+    for (uint32_t lead = 0; lead < n->n; lead++) {
+        if (!n->votes[lead].have || !luxc_horizon_is_final(stake_for(n, lead), n->total_stake))
+            continue;
+        node_proposal *p = node_find_proposal(n, n->votes[lead].block);
+        if (!p) {
+            /* certified but unseen: fetch it from a signer */
+            if (!n->want || memcmp(n->want_id, n->votes[lead].block, 32)) {
+                memcpy(n->want_id, n->votes[lead].block, 32);
+                n->want = 1;
+                n->want_sent_ms = 0;
+                n->sync_peer = lead;
+            }
+            return LUXC_OK;
+        }
+        uint8_t *cert;
+        size_t cert_len;
+        int rc = build_cert(n, lead, &cert, &cert_len);
+        if (rc != LUXC_OK)
+            return rc;
+        uint8_t id[32];
+        memcpy(id, p->id, 32);
+        /* finalize() restarts the height, freeing p: hand it a copy */
+        uint8_t *block = malloc(p->len);
+        size_t len = p->len;
+        if (!block) {
+            free(cert);
+            return LUXC_ENOMEM;
+        }
+        memcpy(block, p->bytes, len);
+        rc = finalize(n, id, block, len, cert, cert_len, now_ms, 0);
+        free(block);
+        free(cert);
+        return rc;
+    }
+    return LUXC_OK;
+}
+
+typedef struct sync_ctx {
+    luxc_node *n;
+    uint32_t to;
+} sync_ctx;
+
+static int serve_block(void *ctx, const luxc_store_block_view *b)
+{
+    sync_ctx *s = ctx;
+    size_t len;
+    if (luxc_wire_sync_block(s->n->buf, NODE_MSG_MAX, &len, b->block, b->block_len, b->cert,
+                             b->cert_len) == LUXC_OK)
+        node_send(s->n, s->to, s->n->buf, len);
+    return 0;
+}
+
+int node_on_sync_req(luxc_node *n, uint32_t from, const luxc_wire_msg *m)
+{
+    if (!n->store || m->height == 0 || m->height > n->height)
+        return LUXC_OK;
+    uint32_t max = m->max ? m->max : 1;
+    uint64_t to = m->height + max - 1;
+    if (to > n->height || to < m->height)
+        to = n->height;
+    sync_ctx s = {n, from};
+    return luxc_store_blocks_foreach(n->store, m->height, to, serve_block, &s);
+}
+
+int node_on_sync_block(luxc_node *n, uint32_t from, const luxc_wire_msg *m, uint64_t now_ms)
+{
+    (void)from;
+    luxc_chain_block hdr;
+    uint8_t id[32];
+    int rc = luxc_chain_block_decode(&hdr, id, m->block, m->block_len);
+    if (rc != LUXC_OK)
+        return rc;
+    if (hdr.height != n->height + 1)
+        return LUXC_OK; /* not the next one: ignore, we ask again */
+    const char *why;
+    if (luxc_chain_block_check_child(&hdr, &n->last_hdr, n->last_id, &why) != LUXC_OK)
+        return LUXC_EINVAL;
+    luxc_cert *c;
+    rc = luxc_cert_decode(&c, m->cert, m->cert_len, n->members, n->n);
+    if (rc != LUXC_OK)
+        return rc;
+    const luxc_vote *v = luxc_cert_vote(c);
+    luxc_verifier vf = {mldsa_verify_cb, NULL};
+    if (memcmp(v->block, id, 32) || v->height != hdr.height || memcmp(v->chain_id, n->chain_id, 32) ||
+        memcmp(v->state_root, hdr.state_root, 32) || memcmp(v->parent, n->last_id, 32))
+        rc = LUXC_EINVAL;
+    else
+        rc = luxc_cert_verify(c, n->members, n->n, &vf);
+    luxc_cert_free(c);
+    if (rc != LUXC_OK) {
+        node_logf(n, LUXC_LOG_WARN, "synced block refused", "height=%llu error=\"%s\"",
+                  (unsigned long long)hdr.height, luxc_strerror(rc));
+        return rc;
+    }
+    uint8_t *copy = malloc(m->block_len + m->cert_len);
+    if (!copy)
+        return LUXC_ENOMEM;
+    memcpy(copy, m->block, m->block_len);
+    memcpy(copy + m->block_len, m->cert, m->cert_len);
+    rc = finalize(n, id, copy, m->block_len, copy + m->block_len, m->cert_len, now_ms, 1);
+    free(copy);
+    return rc;
+}
+
+static void earliest(uint64_t *next, uint64_t t)
+{
+    if (t < *next)
+        *next = t;
+}
+
+void node_final_tick(luxc_node *n, uint64_t now_ms, uint64_t *next_ms)
+{
+    uint64_t resend = n->poll_timeout_ms * 2u;
+    /* behind the network: ask for certified blocks */
+    if (n->peer_height_hint > n->height && now_ms >= n->sync_sent_ms + resend) {
+        size_t len;
+        uint8_t msg[13];
+        if (luxc_wire_sync_req(msg, sizeof msg, &len, n->height + 1, 64) == LUXC_OK)
+            node_send(n, n->sync_peer, msg, len);
+        n->sync_sent_ms = now_ms;
+    }
+    if (n->peer_height_hint > n->height)
+        earliest(next_ms, n->sync_sent_ms + resend);
+    /* a block we need but lack */
+    if (n->want && now_ms >= n->want_sent_ms + resend) {
+        uint8_t msg[33];
+        size_t len;
+        if (luxc_wire_get_block(msg, sizeof msg, &len, n->want_id) == LUXC_OK) {
+            if (n->sync_peer != n->self)
+                node_send(n, n->sync_peer, msg, len);
+            else
+                node_broadcast(n, msg, len);
+        }
+        n->want_sent_ms = now_ms;
+    }
+    if (n->want)
+        earliest(next_ms, n->want_sent_ms + resend);
+    /* our vote may have been lost, or a peer connected after it */
+    if (n->voted && n->my_vote_wire && now_ms >= n->vote_sent_ms + resend) {
+        node_broadcast(n, n->my_vote_wire, n->my_vote_wire_len);
+        n->vote_sent_ms = now_ms;
+    }
+    if (n->voted)
+        earliest(next_ms, n->vote_sent_ms + resend);
+}
+
+static int find_own_vote(void *ctx, uint64_t height, uint32_t round, const uint8_t *voter,
+                         const uint8_t *vote, size_t vote_len)
+{
+    (void)height;
+    (void)round;
+    luxc_node *n = ctx;
+    if (memcmp(voter, n->keys.pk, LUXC_STORE_VOTERBYTES) != 0 || n->recovered_vote)
+        return 0;
+    n->recovered_vote = malloc(vote_len);
+    if (!n->recovered_vote)
+        return LUXC_ENOMEM;
+    memcpy(n->recovered_vote, vote, vote_len);
+    n->recovered_vote_len = vote_len;
+    return 0;
+}
+
+/* Re-adopt the vote found by node_recover as this height's vote. */
+int node_apply_recovered_vote(luxc_node *n)
+{
+    if (!n->recovered_vote)
+        return LUXC_OK;
+    luxc_wire_msg m;
+    int rc = luxc_wire_decode(&m, n->recovered_vote, n->recovered_vote_len);
+    if (rc == LUXC_OK && (m.type != LUXC_WIRE_VOTE || m.vote.height != n->height + 1))
+        rc = LUXC_ECORRUPT;
+    if (rc == LUXC_OK)
+        rc = record_vote(n, n->self, m.vote_msg, &m.vote, m.sig, m.sig_len);
+    if (rc == LUXC_OK) {
+        memcpy(n->my_vote_msg, m.vote_msg, LUXC_VOTE_BYTES);
+        memcpy(n->decided_id, m.vote.block, 32);
+        n->decided = 1;
+        n->voted = 1;
+        n->vote_sent_ms = 0; /* resend at the first tick */
+        n->my_vote_wire = n->recovered_vote;
+        n->my_vote_wire_len = n->recovered_vote_len;
+        n->recovered_vote = NULL;
+    }
+    free(n->recovered_vote);
+    n->recovered_vote = NULL;
+    return rc;
+}
+
+/* After a restart: the last final block from the store, and the vote we
+ * may have signed for the next height (we must not sign another). */
+int node_recover(luxc_node *n)
+{
+    if (!n->store)
+        return LUXC_OK;
+    uint64_t h;
+    uint8_t id[32];
+    int rc = luxc_store_last(n->store, &h, id);
+    if (rc == LUXC_ENOTFOUND)
+        return LUXC_OK;
+    if (rc != LUXC_OK)
+        return rc;
+    size_t len;
+    rc = luxc_store_block_get(n->store, h, NULL, NULL, n->buf, NODE_MSG_MAX, &len);
+    luxc_chain_block hdr;
+    uint8_t check[32];
+    if (rc == LUXC_OK)
+        rc = luxc_chain_block_decode(&hdr, check, n->buf, len);
+    if (rc == LUXC_OK && (memcmp(check, id, 32) || memcmp(hdr.chain_id, n->chain_id, 32)))
+        rc = LUXC_ECORRUPT;
+    if (rc != LUXC_OK)
+        return rc == LUXC_ECORRUPT ? rc : LUXC_ECORRUPT;
+    n->height = h;
+    memcpy(n->last_id, id, 32);
+    n->last_hdr = hdr;
+    n->last_hdr.payload = NULL;
+    rc = luxc_store_votes_foreach(n->store, h + 1, find_own_vote, n);
+    return rc < 0 ? rc : LUXC_OK;
+}

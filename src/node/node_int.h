@@ -1,0 +1,164 @@
+/* node_int.h - the inside of luxc_node (luxc/node.h), shared by its files:
+ *   node.c        lifecycle, status, mempool, message dispatch, timers
+ *   node_height.c one height's race: proposals, the snowman engine, polls
+ *   node_final.c  votes, certificates, finalization, catch-up (sync)
+ * One thread at a time (the runtime loop); no locks inside. */
+#ifndef LUXC_NODE_INT_H
+#define LUXC_NODE_INT_H
+
+#include "luxc/chain_block.h"
+#include "luxc/node.h"
+#include "luxc/node_wire.h"
+#include "luxc/rng.h"
+
+#define NODE_MAX_PROPOSALS 16u
+#define NODE_LATENCY_RING 1024u
+#define NODE_FUTURE_MAX 64u       /* buffered messages for the next height */
+#define NODE_VOTE_CTX "luxc/vote/v1"
+#define NODE_MSG_MAX (1u + LUXC_CHAIN_BLOCK_MAXBYTES + 4u + LUXC_WIRE_CERT_MAX)
+
+typedef struct node_proposal {
+    uint8_t id[32];
+    uint8_t *bytes; /* the encoded block (owned) */
+    size_t len;
+    luxc_chain_block hdr; /* payload points into bytes */
+    double score;
+    int in_engine;
+} node_proposal;
+
+typedef struct node_vote {
+    int have;
+    uint8_t msg[LUXC_VOTE_BYTES]; /* the signed vote message */
+    uint8_t block[32];
+    uint8_t *sig;
+    size_t sig_len;
+} node_vote;
+
+typedef struct node_future {
+    uint32_t from;
+    uint8_t *msg;
+    size_t len;
+} node_future;
+
+typedef struct node_tx {
+    uint16_t len;
+    uint8_t *data;
+} node_tx;
+
+struct luxc_node {
+    /* configuration */
+    const luxc_genesis *genesis;
+    uint32_t self, n;
+    luxc_keypair keys;
+    luxc_params params;
+    luxc_store *store;
+    luxc_node_io io;
+    luxc_node_model model;
+    luxc_node_final_fn on_final;
+    void *on_final_ctx;
+    const luxc_logger *log;
+    luxc_behaviour behaviour;
+    uint32_t max_block_txs, round_timeout_ms, poll_timeout_ms, mempool_max;
+    uint8_t chain_id[32];
+    uint64_t *stakes;
+    luxc_validator *members; /* consensus view of the set (ML-DSA keys) */
+    uint64_t total_stake;
+
+    /* randomness for sampling */
+    luxc_photon *photon;
+    luxc_xoshiro xo;
+    luxc_rng rng;
+
+    /* last finalized block */
+    uint64_t height;
+    uint8_t last_id[32];
+    luxc_chain_block last_hdr; /* payload NULL */
+    uint64_t last_final_ms;
+
+    /* the race for height + 1 */
+    uint32_t round;
+    uint64_t round_start_ms;
+    uint32_t proposed_round; /* UINT32_MAX: not proposed at this height */
+    uint64_t proposal_sent_ms;
+    node_proposal proposals[NODE_MAX_PROPOSALS];
+    uint32_t nproposals;
+    luxc_snowman *engine;
+    int decided;
+    uint8_t decided_id[32];
+    struct {
+        int active;
+        uint32_t req;
+        uint64_t start_ms;
+        uint32_t k;
+        uint32_t sampled[LUXC_CONSENSUS_MAX_K];
+        uint8_t answered[LUXC_CONSENSUS_MAX_K];
+        uint32_t nvotes;
+        uint8_t (*votes)[32]; /* k entries */
+    } poll;
+    uint32_t next_req;
+    node_vote *votes;   /* n entries, for height + 1 */
+    int voted;
+    uint8_t my_vote_msg[LUXC_VOTE_BYTES];
+    uint8_t *my_vote_wire;
+    size_t my_vote_wire_len;
+    uint64_t vote_sent_ms;
+    uint8_t *recovered_vote; /* our vote found in the store at start */
+    size_t recovered_vote_len;
+    uint8_t want_id[32]; /* a block certified (or chit-named) we lack */
+    int want;
+    uint64_t want_sent_ms;
+
+    /* messages for the next height, replayed when it starts */
+    node_future future[NODE_FUTURE_MAX];
+    uint32_t nfuture;
+
+    /* catch-up */
+    uint64_t peer_height_hint;
+    uint32_t sync_peer;
+    uint64_t sync_sent_ms;
+
+    /* mempool: FIFO ring */
+    node_tx *txs;
+    uint32_t tx_head, tx_count;
+    uint32_t own_block_txs; /* txs our pending proposal took */
+
+    /* metrics */
+    luxc_node_status st;
+    double lat[NODE_LATENCY_RING];
+    uint32_t nlat, lat_pos;
+
+    /* scratch */
+    uint8_t *buf; /* NODE_MSG_MAX */
+};
+
+/* node.c */
+void node_send(luxc_node *n, uint32_t peer, const uint8_t *msg, size_t len);
+void node_broadcast(luxc_node *n, const uint8_t *msg, size_t len);
+uint32_t node_leader(const luxc_node *n, uint64_t height, uint32_t round);
+void node_logf(const luxc_node *n, luxc_log_level lvl, const char *msg, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* node_height.c */
+int node_height_start(luxc_node *n, uint64_t now_ms);
+void node_height_clear(luxc_node *n);
+int node_on_propose(luxc_node *n, uint32_t from, const uint8_t *block, size_t len,
+                    uint64_t now_ms, int requested);
+int node_on_query(luxc_node *n, uint32_t from, const luxc_wire_msg *m);
+int node_on_chits(luxc_node *n, uint32_t from, const luxc_wire_msg *m);
+int node_on_get_block(luxc_node *n, uint32_t from, const luxc_wire_msg *m);
+void node_height_tick(luxc_node *n, uint64_t now_ms, uint64_t *next_ms);
+node_proposal *node_find_proposal(luxc_node *n, const uint8_t id[32]);
+void node_preference(const luxc_node *n, uint8_t id[32]);
+
+/* node_final.c */
+int node_on_vote(luxc_node *n, uint32_t from, const luxc_wire_msg *m, uint64_t now_ms);
+int node_sign_vote(luxc_node *n, const node_proposal *p, uint64_t now_ms);
+int node_try_finalize(luxc_node *n, uint64_t now_ms);
+int node_on_sync_req(luxc_node *n, uint32_t from, const luxc_wire_msg *m);
+int node_on_sync_block(luxc_node *n, uint32_t from, const luxc_wire_msg *m, uint64_t now_ms);
+void node_final_tick(luxc_node *n, uint64_t now_ms, uint64_t *next_ms);
+int node_recover(luxc_node *n);
+int node_apply_recovered_vote(luxc_node *n);
+void node_note_height(luxc_node *n, uint32_t from, uint64_t height);
+
+#endif

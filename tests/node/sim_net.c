@@ -1,0 +1,231 @@
+/* sim_net.c - the in-process test network (see sim_net.h). */
+#include "sim_net.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+static int net_send(void *ctx, uint32_t peer, const uint8_t *msg, size_t len)
+{
+    sim_node *sn = ctx;
+    sim_net *net = sn->net;
+    if (net->loss_per_mille && luxc_test_rand(&net->rng) % 1000 < net->loss_per_mille) {
+        net->lost++;
+        return 0;
+    }
+    sim_msg *m = malloc(sizeof *m);
+    m->data = malloc(len);
+    memcpy(m->data, msg, len);
+    m->len = len;
+    m->from = sn->index;
+    m->to = peer;
+    m->at = net->now + net->delay_ms;
+    sim_msg **p = &net->queue;
+    while (*p && (*p)->at <= m->at)
+        p = &(*p)->next;
+    m->next = *p;
+    *p = m;
+    return 0;
+}
+
+static void on_final(void *ctx, uint64_t height, const uint8_t id[32], const uint8_t *block,
+                     size_t len, double latency_ms)
+{
+    (void)block;
+    (void)len;
+    (void)latency_ms;
+    sim_node *sn = ctx;
+    if (height < SIM_MAX_HEIGHT) {
+        memcpy(sn->final_ids[height], id, 32);
+        if (height > sn->final_count)
+            sn->final_count = height;
+    }
+}
+
+int sim_net_init(sim_net *net, uint32_t n, const char *preset, const luxc_behaviour *behaviours,
+                 uint64_t seed)
+{
+    memset(net, 0, sizeof *net);
+    net->n = n;
+    net->seed = seed;
+    net->rng = seed;
+    net->delay_ms = 1;
+    net->now = 1764000000000ull;
+    if (luxc_crypto_init() != LUXC_OK || luxc_params_preset(&net->params, preset) != LUXC_OK)
+        return -1;
+    snprintf(net->genesis.chain_id, sizeof net->genesis.chain_id, "sim-%llu",
+             (unsigned long long)seed);
+    snprintf(net->genesis.consensus.preset, sizeof net->genesis.consensus.preset, "%s", preset);
+    net->genesis.genesis_time = net->now / 1000 - 1;
+    net->genesis.validators = net->vals;
+    net->genesis.n_validators = n;
+    for (uint32_t i = 0; i < n; i++) {
+        sim_node *sn = &net->nodes[i];
+        sn->net = net;
+        sn->index = i;
+        sn->behaviour = behaviours ? behaviours[i] : LUXC_HONEST;
+        sn->final_ids = calloc(SIM_MAX_HEIGHT, 32);
+        uint8_t s[LUXC_HSIGN_SEEDBYTES];
+        memset(s, (int)(i + 1), sizeof s);
+        if (luxc_hsign_keypair_from_seed(sn->keys.pk, sn->keys.sk, s) != LUXC_OK)
+            return -1;
+        luxc_genesis_validator *v = &net->vals[i];
+        snprintf(v->name, sizeof v->name, "node%u", i);
+        snprintf(v->address, sizeof v->address, "sim://%u", i);
+        v->stake = 100;
+        memcpy(v->ed25519_pk, sn->keys.pk, LUXC_ED25519_PUBLICKEYBYTES);
+        memcpy(v->mldsa65_pk, sn->keys.pk + LUXC_ED25519_PUBLICKEYBYTES,
+               LUXC_MLDSA_PUBLICKEYBYTES);
+        net->genesis.total_stake += v->stake;
+        snprintf(sn->dir, sizeof sn->dir, "/tmp/luxc-simnet-XXXXXX");
+        if (!mkdtemp(sn->dir))
+            return -1;
+        sn->down = 1;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        if (sim_node_start(net, i) != LUXC_OK)
+            return -1;
+    return 0;
+}
+
+int sim_node_start(sim_net *net, uint32_t i)
+{
+    sim_node *sn = &net->nodes[i];
+    uint8_t chain[32];
+    if (luxc_chain_id_hash(chain, net->genesis.chain_id) != LUXC_OK)
+        return LUXC_EINVAL;
+    luxc_store_cfg sc = {.path = sn->dir, .chain_id = chain,
+                         .flags = LUXC_STORE_CREATE | LUXC_STORE_NOSYNC,
+                         .map_size = (size_t)64 << 20};
+    int rc = luxc_store_new(&sn->store, &sc);
+    if (rc != LUXC_OK)
+        return rc;
+    luxc_node_cfg cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.genesis = &net->genesis;
+    cfg.self = i;
+    cfg.keys = &sn->keys;
+    cfg.params = net->params;
+    cfg.store = sn->store;
+    cfg.io = (luxc_node_io){net_send, sn};
+    cfg.on_final = on_final;
+    cfg.on_final_ctx = sn;
+    cfg.behaviour = sn->behaviour;
+    cfg.seed = net->seed * 131 + i + 1;
+    rc = luxc_node_new(&sn->node, &cfg);
+    if (rc != LUXC_OK) {
+        luxc_store_free(sn->store);
+        sn->store = NULL;
+        return rc;
+    }
+    sn->down = 0;
+    sn->next_tick = net->now;
+    return LUXC_OK;
+}
+
+void sim_node_stop(sim_net *net, uint32_t i)
+{
+    sim_node *sn = &net->nodes[i];
+    luxc_node_free(sn->node);
+    luxc_store_free(sn->store);
+    sn->node = NULL;
+    sn->store = NULL;
+    sn->down = 1;
+}
+
+static int all_reached(const sim_net *net, uint64_t height)
+{
+    for (uint32_t i = 0; i < net->n; i++) {
+        const sim_node *sn = &net->nodes[i];
+        if (sn->down || sn->behaviour != LUXC_HONEST)
+            continue;
+        luxc_node_status st;
+        luxc_node_status_get(sn->node, &st);
+        if (st.height < height)
+            return 0;
+    }
+    return 1;
+}
+
+int sim_net_run(sim_net *net, uint64_t height, uint64_t max_ms)
+{
+    uint64_t end = net->now + max_ms;
+    while (net->now <= end) {
+        if (all_reached(net, height))
+            return 1;
+        /* deliver everything due now */
+        while (net->queue && net->queue->at <= net->now) {
+            sim_msg *m = net->queue;
+            net->queue = m->next;
+            sim_node *dst = &net->nodes[m->to];
+            if (!dst->down) {
+                luxc_node_receive(dst->node, m->from, m->data, m->len, net->now);
+                dst->next_tick = net->now; /* let it react at once */
+                net->delivered++;
+            }
+            free(m->data);
+            free(m);
+        }
+        uint64_t next = end + 1;
+        for (uint32_t i = 0; i < net->n; i++) {
+            sim_node *sn = &net->nodes[i];
+            if (sn->down)
+                continue;
+            if (sn->next_tick <= net->now) {
+                uint64_t nt;
+                luxc_node_tick(sn->node, net->now, &nt);
+                sn->next_tick = nt > net->now ? nt : net->now + 1;
+            }
+            if (sn->next_tick < next)
+                next = sn->next_tick;
+        }
+        if (net->queue && net->queue->at < next)
+            next = net->queue->at;
+        net->now = next > net->now ? next : net->now + 1;
+    }
+    return all_reached(net, height);
+}
+
+uint64_t sim_net_safety_violations(const sim_net *net)
+{
+    static const uint8_t zero[32];
+    uint64_t bad = 0;
+    for (uint64_t h = 1; h < SIM_MAX_HEIGHT; h++) {
+        const uint8_t *seen = NULL;
+        for (uint32_t i = 0; i < net->n; i++) {
+            const sim_node *sn = &net->nodes[i];
+            if (sn->behaviour != LUXC_HONEST || !memcmp(sn->final_ids[h], zero, 32))
+                continue;
+            if (!seen)
+                seen = sn->final_ids[h];
+            else if (memcmp(seen, sn->final_ids[h], 32)) {
+                bad++;
+                break;
+            }
+        }
+    }
+    return bad;
+}
+
+void sim_net_free(sim_net *net)
+{
+    for (uint32_t i = 0; i < net->n; i++) {
+        sim_node *sn = &net->nodes[i];
+        if (!sn->down)
+            sim_node_stop(net, i);
+        free(sn->final_ids);
+        char cmd[160];
+        snprintf(cmd, sizeof cmd, "rm -rf %s", sn->dir);
+        if (system(cmd) != 0)
+            fprintf(stderr, "cannot remove %s\n", sn->dir);
+    }
+    while (net->queue) {
+        sim_msg *m = net->queue;
+        net->queue = m->next;
+        free(m->data);
+        free(m);
+    }
+}
