@@ -68,7 +68,7 @@ void luxc_sm_node_release(luxc_snowman *s, uint32_t idx)
 {
     sm_node *n = &s->nodes[idx];
     free(n->children);
-    free(n->strengths);
+    free(n->bins);
     memset(n, 0, sizeof *n);
     n->state = SM_FREE;
     n->next_free = s->free_head;
@@ -140,7 +140,7 @@ void luxc_snowman_free(luxc_snowman *s)
         return;
     for (uint32_t i = 0; i < s->used; i++) {
         free(s->nodes[i].children);
-        free(s->nodes[i].strengths);
+        free(s->nodes[i].bins);
     }
     free(s->nodes);
     free(s->scratch);
@@ -189,33 +189,12 @@ int luxc_snowman_new(luxc_snowman **out, const luxc_snowman_cfg *cfg)
  * any change, so a failure leaves the tree as it was. */
 static int attach(luxc_snowman *s, uint32_t idx, uint32_t p)
 {
-    sm_node *pn = &s->nodes[p];
-    if (pn->nchildren == pn->capchildren) {
-        uint32_t nc = pn->capchildren ? pn->capchildren * 2 : 2;
-        uint32_t *c = realloc(pn->children, (size_t)nc * sizeof *c);
-        if (!c)
-            return LUXC_ENOMEM;
-        pn->children = c;
-        uint32_t *st = realloc(pn->strengths, (size_t)nc * sizeof *st);
-        if (!st)
-            return LUXC_ENOMEM;
-        pn->strengths = st;
-        pn->capchildren = nc;
-    }
-    uint32_t pos = pn->nchildren++;
-    pn->children[pos] = idx;
-    pn->strengths[pos] = 0;
-    if (pos == 0) {
-        /* The first child is the initial preference (avalanchego). */
-        int rc = luxc_snowball_init(&pn->sb, &s->params, pn->strengths, 1, 0);
-        (void)rc; /* cannot fail: arguments valid by construction */
-    } else {
-        int rc = luxc_snowball_grow(&pn->sb, pn->strengths, pn->nchildren);
-        (void)rc;
-    }
+    if (luxc_sm_inst_reserve(s, p) != LUXC_OK)
+        return LUXC_ENOMEM;
     sm_node *n = &s->nodes[idx];
     n->parent = p;
     n->state = SM_PROCESSING;
+    luxc_sm_inst_add(s, p, idx);
     s->nprocessing++;
     return LUXC_OK;
 }
@@ -288,7 +267,7 @@ void luxc_snowman_preference(const luxc_snowman *s, uint8_t id[LUXC_BLOCK_IDBYTE
 {
     uint32_t n = s->root;
     while (s->nodes[n].nchildren)
-        n = s->nodes[n].children[luxc_snowball_preference(&s->nodes[n].sb)];
+        n = luxc_sm_inst_preference(s, n);
     memcpy(id, s->nodes[n].b.id, LUXC_BLOCK_IDBYTES);
 }
 

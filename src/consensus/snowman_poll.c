@@ -56,12 +56,11 @@ static void accept_cascade(luxc_snowman *s, decisions *d)
 {
     for (;;) {
         sm_node *r = &s->nodes[s->root];
-        if (!r->nchildren || !luxc_snowball_finalized(&r->sb))
+        if (!r->nchildren || !luxc_sm_inst_finalized(s, s->root))
             return;
-        uint32_t pref = luxc_snowball_preference(&r->sb);
-        uint32_t c = r->children[pref];
+        uint32_t c = luxc_sm_inst_preference(s, s->root);
         for (uint32_t i = 0; i < r->nchildren; i++)
-            if (i != pref)
+            if (r->children[i] != c)
                 reject_subtree(s, r->children[i], d);
         uint32_t old = s->root;
         s->nodes[old].state = SM_DECIDED;
@@ -176,31 +175,20 @@ int luxc_snowman_record_poll_at(luxc_snowman *s, const uint8_t (*votes)[32], siz
         sm_node *p = &nodes[pi];
         if ((p->state != SM_PROCESSING && p->state != SM_ROOT) || !p->nchildren)
             continue;
-        uint32_t best = SM_NONE, bestv = 0;
-        for (uint32_t c = 0; c < p->nchildren; c++) {
-            const sm_node *cn = &nodes[p->children[c]];
-            if (cn->mark == ep && cn->votes > bestv) {
-                bestv = cn->votes;
-                best = c;
-            }
-        }
-        if (best == SM_NONE)
+        int any = 0;
+        for (uint32_t c = 0; c < p->nchildren && !any; c++)
+            any = nodes[p->children[c]].mark == ep;
+        if (!any)
             continue; /* no votes under p: its instance is not polled */
-        if (p->falter) {
-            luxc_snowball_record_unsuccessful(&p->sb);
+        int reset = p->falter;
+        if (reset) {
             p->falter = 0;
             for (uint32_t c = 0; c < p->nchildren; c++)
                 nodes[p->children[c]].falter = 1;
         }
-        int ok = bestv >= alpha_pref;
-        if (ok) {
-            int rc = luxc_snowball_record_poll_at(&p->sb, bestv, best, alpha_pref, alpha_conf);
-            (void)rc; /* best < nchildren by construction */
-        } else {
-            luxc_snowball_record_unsuccessful(&p->sb);
-        }
+        uint32_t ok = luxc_sm_inst_poll(s, pi, ep, alpha_pref, alpha_conf, reset);
         for (uint32_t c = 0; c < p->nchildren; c++)
-            if (!ok || c != best)
+            if (p->children[c] != ok)
                 nodes[p->children[c]].falter = 1;
         if (pi == s->root)
             accept_cascade(s, &d);
