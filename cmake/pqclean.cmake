@@ -180,5 +180,6 @@ set_target_properties(luxc_pqclean PROPERTIES POSITION_INDEPENDENT_CODE ON
 # (both schemes have a params.h / poly.h) plus our fips202.h.
 set_source_files_properties(${CMAKE_SOURCE_DIR}/src/crypto/mlkem.c PROPERTIES
   INCLUDE_DIRECTORIES "${CMAKE_SOURCE_DIR}/src/crypto;${LUXC_PQCLEAN_KEM_DIR}")
-set_source_files_properties(${CMAKE_SOURCE_DIR}/src/crypto/mldsa.c PROPERTIES
+set_source_files_properties(${CMAKE_SOURCE_DIR}/src/crypto/mldsa.c
+                            ${CMAKE_SOURCE_DIR}/src/crypto/mldsa_expand.c PROPERTIES
   INCLUDE_DIRECTORIES "${CMAKE_SOURCE_DIR}/src/crypto;${LUXC_PQCLEAN_SIGN_DIR}")

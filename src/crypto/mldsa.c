@@ -22,6 +22,7 @@
 #include <sodium.h>
 
 #include "fips202.h"
+#include "mldsa_expand.h"
 #include "packing.h"
 #include "params.h"
 #include "poly.h"
@@ -60,7 +61,7 @@ int luxc_mldsa_keypair_from_seed(uint8_t pk[LUXC_MLDSA_PUBLICKEYBYTES],
     const uint8_t *rho = w.seedbuf, *rhoprime = rho + SEEDBYTES;
     const uint8_t *key = rhoprime + CRHBYTES;
 
-    PQCLEAN_MLDSA65_CLEAN_polyvec_matrix_expand(w.mat, rho);
+    luxc_mldsa_expand_a(w.mat, rho);
     PQCLEAN_MLDSA65_CLEAN_polyvecl_uniform_eta(&w.s1, rhoprime, 0);
     PQCLEAN_MLDSA65_CLEAN_polyveck_uniform_eta(&w.s2, rhoprime, L);
 
@@ -121,14 +122,15 @@ static void sign_mu(uint8_t sig[LUXC_MLDSA_BYTES], const uint8_t mu[CRHBYTES],
     shake256_inc_finalize(&w.st);
     shake256_inc_squeeze(w.rhoprime, CRHBYTES, &w.st);
 
-    PQCLEAN_MLDSA65_CLEAN_polyvec_matrix_expand(w.mat, w.rho);
+    luxc_mldsa_expand_a(w.mat, w.rho);
     PQCLEAN_MLDSA65_CLEAN_polyvecl_ntt(&w.s1);
     PQCLEAN_MLDSA65_CLEAN_polyveck_ntt(&w.s2);
     PQCLEAN_MLDSA65_CLEAN_polyveck_ntt(&w.t0);
 
     for (;;) {
         /* y = ExpandMask(rho'', kappa); w = NTT^-1(A_hat o NTT(y)) */
-        PQCLEAN_MLDSA65_CLEAN_polyvecl_uniform_gamma1(&w.y, w.rhoprime, kappa++);
+        luxc_mldsa_expand_mask(&w.y, w.rhoprime, kappa);
+        kappa = (uint16_t)(kappa + L);
         w.z = w.y;
         PQCLEAN_MLDSA65_CLEAN_polyvecl_ntt(&w.z);
         PQCLEAN_MLDSA65_CLEAN_polyvec_matrix_pointwise_montgomery(&w.w1, w.mat, &w.z);
@@ -201,7 +203,7 @@ static int verify_mu(const uint8_t sig[LUXC_MLDSA_BYTES], const uint8_t mu[CRHBY
 
     /* w'Approx = NTT^-1(A_hat o NTT(z) - NTT(c) o NTT(t1 * 2^d)) */
     PQCLEAN_MLDSA65_CLEAN_poly_challenge(&w.cp, w.c);
-    PQCLEAN_MLDSA65_CLEAN_polyvec_matrix_expand(w.mat, w.rho);
+    luxc_mldsa_expand_a(w.mat, w.rho);
     PQCLEAN_MLDSA65_CLEAN_polyvecl_ntt(&w.z);
     PQCLEAN_MLDSA65_CLEAN_polyvec_matrix_pointwise_montgomery(&w.w1, w.mat, &w.z);
     PQCLEAN_MLDSA65_CLEAN_poly_ntt(&w.cp);

@@ -1,0 +1,21 @@
+/* mldsa_expand.h - ML-DSA-65's expansion of seeds into polynomials, four at
+ * a time (keccak4x.h). Library-internal; compiled against PQClean's
+ * ml-dsa-65/clean headers (types poly, polyvecl, polyveck; K, L, ...). */
+#ifndef LUXC_MLDSA_EXPAND_H
+#define LUXC_MLDSA_EXPAND_H
+
+#include <stdint.h>
+
+#include "params.h"
+#include "polyvec.h"
+
+/* ExpandA (FIPS 204 Alg. 32): A_hat[i][j] = RejNTTPoly(rho || j || i).
+ * Same output as PQCLEAN_MLDSA65_CLEAN_polyvec_matrix_expand. */
+void luxc_mldsa_expand_a(polyvecl mat[K], const uint8_t rho[SEEDBYTES]);
+
+/* ExpandMask (FIPS 204 Alg. 34): y[i] = BitUnpack(H(rho'' || kappa + i)),
+ * i < L. Same output as PQCLEAN_MLDSA65_CLEAN_polyvecl_uniform_gamma1(y,
+ * rho'', kappa / L) for kappa a multiple of L. */
+void luxc_mldsa_expand_mask(polyvecl *y, const uint8_t rhoprime[CRHBYTES], uint16_t kappa);
+
+#endif /* LUXC_MLDSA_EXPAND_H */
