@@ -409,11 +409,11 @@ typedef struct luxc_verifier {
 } luxc_verifier;
 
 /* A validator of the set a certificate is checked against. */
-typedef struct luxc_validator {
+typedef struct luxc_cert_member {
     uint64_t stake;
     const uint8_t *pk;
     size_t pklen;
-} luxc_validator;
+} luxc_cert_member;
 
 /* Encode v and sign it. Errors: LUXC_EINVAL, or the signer's error. */
 LUXC_MUST_CHECK int luxc_vote_sign(const luxc_vote *v, const luxc_signer *s, uint8_t *sig,
@@ -424,7 +424,7 @@ LUXC_MUST_CHECK int luxc_vote_sign(const luxc_vote *v, const luxc_signer *s, uin
 int luxc_horizon_is_final(uint64_t signed_stake, uint64_t total_stake);
 
 /* Sum of all stakes. Errors: LUXC_EINVAL, LUXC_EOVERFLOW. */
-LUXC_MUST_CHECK int luxc_valset_total(const luxc_validator *set, size_t n, uint64_t *total);
+LUXC_MUST_CHECK int luxc_cert_members_total(const luxc_cert_member *set, size_t n, uint64_t *total);
 
 /* Certificate: the accept vote it certifies and the signers, as a
  * canonical binary encoding (big-endian):
@@ -473,17 +473,17 @@ LUXC_MUST_CHECK int luxc_cert_encode(const luxc_cert *c, uint8_t *out, size_t ca
  * overflows u64), LUXC_ETRAILING (bytes after the last signer),
  * LUXC_ENOMEM. *out NULL on failure. */
 LUXC_MUST_CHECK int luxc_cert_decode(luxc_cert **out, const uint8_t *buf, size_t len,
-                                     const luxc_validator *set, size_t nset);
+                                     const luxc_cert_member *set, size_t nset);
 
 /* Stake of the signers. Errors: LUXC_ENOTMEMBER, LUXC_EOVERFLOW. */
-LUXC_MUST_CHECK int luxc_cert_stake(const luxc_cert *c, const luxc_validator *set, size_t nset,
+LUXC_MUST_CHECK int luxc_cert_stake(const luxc_cert *c, const luxc_cert_member *set, size_t nset,
                                     uint64_t *stake);
 
 /* Full check: every signature verifies over the vote message (LUXC_EAUTH
  * otherwise, or the verifier's code), signers are members, and the
  * signers hold strictly more than 2/3 of the set's total stake
  * (LUXC_ENOQUORUM otherwise). LUXC_OK means final. */
-LUXC_MUST_CHECK int luxc_cert_verify(const luxc_cert *c, const luxc_validator *set, size_t nset,
+LUXC_MUST_CHECK int luxc_cert_verify(const luxc_cert *c, const luxc_cert_member *set, size_t nset,
                                      const luxc_verifier *vf);
 
 #ifdef __cplusplus

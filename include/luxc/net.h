@@ -289,13 +289,24 @@ LUXC_MUST_CHECK int luxc_zserver_endpoint(const luxc_zserver *s, char *buf, size
  * record is never half-consumed). LUXC_EAGAIN on timeout, LUXC_EIO. */
 LUXC_MUST_CHECK int luxc_zserver_recv(luxc_zserver *s, int *peer, uint8_t *out, size_t outmax,
                                       size_t *outlen, int timeout_ms);
-/* Send one record to an authenticated peer. LUXC_ENOTFOUND if no session
- * with that validator is established, else luxc_chan_seal's errors, LUXC_EIO. */
+/* Seal and queue one record to an authenticated peer; never blocks.
+ * LUXC_ENOTFOUND if no session with that validator is established,
+ * LUXC_EAGAIN when libzmq cannot take a message now (queue full: nothing
+ * was sealed, retry later), LUXC_ECLOSED when the peer has disconnected
+ * (the session is dropped), LUXC_EIO if libzmq failed after sealing (the
+ * session is then broken), or luxc_chan_seal's errors. */
 LUXC_MUST_CHECK int luxc_zserver_send(luxc_zserver *s, int peer, const uint8_t *m, size_t mlen);
 /* Stats of the session with validator `peer`; LUXC_ENOTFOUND if none. */
 LUXC_MUST_CHECK int luxc_zserver_stats(const luxc_zserver *s, int peer, luxc_net_stats *out);
 /* Handshakes refused since _new (any reason). */
 uint64_t luxc_zserver_refused(const luxc_zserver *s);
+/* An id (> 0) of the established session with validator `peer`; a new id
+ * means the peer reconnected (e.g. restarted, so links towards it are
+ * stale). LUXC_ENOTFOUND if no session, LUXC_EINVAL. */
+LUXC_MUST_CHECK int luxc_zserver_session(const luxc_zserver *s, int peer, uint64_t *session);
+/* The raw ROUTER socket, to wait on it with zmq_poll beside other sockets
+ * (then call luxc_zserver_recv with timeout 0). */
+void *luxc_zserver_socket(luxc_zserver *s);
 
 /* Connect to endpoint and run the handshake (blocking, up to timeout_ms
  * in total; -1 = forever). expected_peer_pk as in luxc_hs_new. Errors:
@@ -304,6 +315,10 @@ LUXC_MUST_CHECK int luxc_zclient_new(luxc_zclient **out, void *zctx, const char 
                                      const luxc_net_cfg *cfg, const uint8_t *expected_peer_pk,
                                      int timeout_ms);
 void luxc_zclient_free(luxc_zclient *c);
+/* Seal and queue one record; never blocks. LUXC_EAGAIN when libzmq cannot
+ * take a message now (peer gone or queue full: nothing was sealed, the
+ * channel stays usable), LUXC_EIO if libzmq failed after sealing (the
+ * link is then broken: recreate it), or luxc_chan_seal's errors. */
 LUXC_MUST_CHECK int luxc_zclient_send(luxc_zclient *c, const uint8_t *m, size_t mlen);
 /* Wait up to timeout_ms for one record; bad frames are dropped, counted
  * and skipped. out must hold max_record bytes (else LUXC_EFULL before

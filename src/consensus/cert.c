@@ -132,7 +132,7 @@ int luxc_cert_encode(const luxc_cert *c, uint8_t *out, size_t cap, size_t *len)
 
 /* Decode body checks, in order: framing, then membership, duplicates,
  * order and stake, so that each malformation maps to one code. */
-int luxc_cert_decode(luxc_cert **out, const uint8_t *buf, size_t len, const luxc_validator *set,
+int luxc_cert_decode(luxc_cert **out, const uint8_t *buf, size_t len, const luxc_cert_member *set,
                      size_t nset)
 {
     if (!out)
@@ -233,7 +233,7 @@ fail:
     return rc;
 }
 
-int luxc_cert_stake(const luxc_cert *c, const luxc_validator *set, size_t nset, uint64_t *stake)
+int luxc_cert_stake(const luxc_cert *c, const luxc_cert_member *set, size_t nset, uint64_t *stake)
 {
     if (!c || (!set && nset) || !stake)
         return LUXC_EINVAL;
@@ -250,13 +250,13 @@ int luxc_cert_stake(const luxc_cert *c, const luxc_validator *set, size_t nset, 
     return LUXC_OK;
 }
 
-int luxc_cert_verify(const luxc_cert *c, const luxc_validator *set, size_t nset,
+int luxc_cert_verify(const luxc_cert *c, const luxc_cert_member *set, size_t nset,
                      const luxc_verifier *vf)
 {
     if (!c || (!set && nset) || !vf || !vf->verify)
         return LUXC_EINVAL;
     uint64_t total, signed_stake;
-    int rc = luxc_valset_total(set, nset, &total);
+    int rc = luxc_cert_members_total(set, nset, &total);
     if (rc != LUXC_OK)
         return rc;
     if ((rc = luxc_cert_stake(c, set, nset, &signed_stake)) != LUXC_OK)
@@ -268,7 +268,7 @@ int luxc_cert_verify(const luxc_cert *c, const luxc_validator *set, size_t nset,
     if ((rc = luxc_vote_encode(msg, &c->vote)) != LUXC_OK)
         return rc;
     for (size_t i = 0; i < c->n; i++) {
-        const luxc_validator *val = &set[c->sigs[i].index];
+        const luxc_cert_member *val = &set[c->sigs[i].index];
         rc = vf->verify(vf->ctx, c->sigs[i].sig, c->sigs[i].len, msg, sizeof msg, val->pk,
                         val->pklen);
         if (rc != LUXC_OK)

@@ -90,7 +90,7 @@ int luxc_horizon_is_final(uint64_t signed_stake, uint64_t total_stake)
     return signed_stake > two_thirds;
 }
 
-int luxc_valset_total(const luxc_validator *set, size_t n, uint64_t *total)
+int luxc_cert_members_total(const luxc_cert_member *set, size_t n, uint64_t *total)
 {
     if ((!set && n) || !total)
         return LUXC_EINVAL;

@@ -115,12 +115,21 @@ int luxc_zclient_send(luxc_zclient *c, const uint8_t *m, size_t mlen)
         return LUXC_EINVAL;
     if (mlen > c->lim.max_record)
         return LUXC_ETOOBIG;
+    /* Never block, and never seal a record we cannot hand to libzmq: a
+     * sealed record that is not sent would leave a gap in the sequence the
+     * peer accepts, and every later record would be dropped as reordered. */
+    int events = 0;
+    size_t evlen = sizeof events;
+    if (zmq_getsockopt(c->sock, ZMQ_EVENTS, &events, &evlen) != 0)
+        return LUXC_EIO;
+    if (!(events & ZMQ_POLLOUT))
+        return LUXC_EAGAIN;
     zmq_msg_t msg;
     if (zmq_msg_init_size(&msg, luxc_chan_sealed_len(mlen)) != 0)
         return LUXC_ENOMEM;
     size_t len;
     int rc = luxc_chan_seal(c->ch, zmq_msg_data(&msg), zmq_msg_size(&msg), &len, m, mlen);
-    if (rc == LUXC_OK && zmq_msg_send(&msg, c->sock, 0) < 0)
+    if (rc == LUXC_OK && zmq_msg_send(&msg, c->sock, ZMQ_DONTWAIT) < 0)
         rc = LUXC_EIO;
     if (rc != LUXC_OK)
         zmq_msg_close(&msg);

@@ -7,6 +7,7 @@
  * handshake.c and chan.c. */
 #include "net/net_int.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zmq.h>
@@ -120,6 +121,8 @@ int luxc_zserver_endpoint(const luxc_zserver *s, char *buf, size_t len)
 
 uint64_t luxc_zserver_refused(const luxc_zserver *s) { return s ? s->refused : 0; }
 
+void *luxc_zserver_socket(luxc_zserver *s) { return s ? s->sock : NULL; }
+
 static zsession *find_rid(luxc_zserver *s, const uint8_t *rid, size_t len)
 {
     for (size_t i = 0; i < s->n; i++)
@@ -164,8 +167,8 @@ static zsession *new_session(luxc_zserver *s, const uint8_t *rid, size_t ridlen)
 
 static int send_to(luxc_zserver *s, const zsession *z, zmq_msg_t *body)
 {
-    if (zmq_send(s->sock, z->rid, z->ridlen, ZMQ_SNDMORE) != (int)z->ridlen ||
-        zmq_msg_send(body, s->sock, 0) < 0)
+    if (zmq_send(s->sock, z->rid, z->ridlen, ZMQ_SNDMORE | ZMQ_DONTWAIT) != (int)z->ridlen ||
+        zmq_msg_send(body, s->sock, ZMQ_DONTWAIT) < 0)
         return LUXC_EIO;
     return LUXC_OK;
 }
@@ -257,13 +260,46 @@ int luxc_zserver_send(luxc_zserver *s, int peer, const uint8_t *m, size_t mlen)
     zmq_msg_t msg;
     if (zmq_msg_init_size(&msg, luxc_chan_sealed_len(mlen)) != 0)
         return LUXC_ENOMEM;
+    /* The routing frame goes first and never waits: if libzmq cannot take
+     * the message (queue full, or the peer is gone) nothing has been sealed
+     * yet, so the sequence the peer expects has no gap. */
+    if (zmq_send(s->sock, z->rid, z->ridlen, ZMQ_SNDMORE | ZMQ_DONTWAIT) != (int)z->ridlen) {
+        int e = zmq_errno();
+        zmq_msg_close(&msg);
+        if (e == EAGAIN)
+            return LUXC_EAGAIN;
+        if (e == EHOSTUNREACH) {
+            luxc_net_logf(&s->lim, LUXC_NET_LOG_INFO, "zserver: validator %d disconnected",
+                          peer);
+            session_remove(s, (size_t)(z - s->s));
+            return LUXC_ECLOSED;
+        }
+        return LUXC_EIO;
+    }
     size_t len;
     int rc = luxc_chan_seal(z->ch, zmq_msg_data(&msg), zmq_msg_size(&msg), &len, m, mlen);
-    if (rc == LUXC_OK)
-        rc = send_to(s, z, &msg);
-    if (rc != LUXC_OK)
+    if (rc != LUXC_OK) {
+        /* end the started message with an empty frame (the peer drops it) */
         zmq_msg_close(&msg);
-    return rc;
+        zmq_send(s->sock, "", 0, ZMQ_DONTWAIT);
+        return rc;
+    }
+    if (zmq_msg_send(&msg, s->sock, ZMQ_DONTWAIT) < 0) {
+        zmq_msg_close(&msg);
+        return LUXC_EIO;
+    }
+    return LUXC_OK;
+}
+
+int luxc_zserver_session(const luxc_zserver *s, int peer, uint64_t *session)
+{
+    if (!s || !session)
+        return LUXC_EINVAL;
+    const zsession *z = find_peer(s, peer);
+    if (!z)
+        return LUXC_ENOTFOUND;
+    *session = z->born + 1;
+    return LUXC_OK;
 }
 
 int luxc_zserver_stats(const luxc_zserver *s, int peer, luxc_net_stats *out)

@@ -61,7 +61,7 @@ struct luxc_node {
     uint32_t max_block_txs, round_timeout_ms, poll_timeout_ms, mempool_max;
     uint8_t chain_id[32];
     uint64_t *stakes;
-    luxc_validator *members; /* consensus view of the set (ML-DSA keys) */
+    luxc_cert_member *members; /* consensus view of the set (ML-DSA keys) */
     uint64_t total_stake;
 
     /* randomness for sampling */
