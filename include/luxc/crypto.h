@@ -4,9 +4,18 @@
  * signature Ed25519 + ML-DSA-65).
  *
  * ML-KEM / ML-DSA come from PQClean's portable sources (pinned npm package
- * `pqclean`, compiled at build time); everything else from libsodium.
- * Randomness is libsodium's randombytes_buf (the OS CSPRNG). The *_from_seed
- * and *_derand functions are deterministic, for tests and test vectors.
+ * `pqclean` 0.8.1, integrity-checked and compiled at build time, see
+ * cmake/pqclean.cmake), with our own SHA-3/SHAKE (src/crypto/fips202.c: no
+ * allocation) and 4-way SHAKE for ML-DSA's samplers; everything else from
+ * libsodium. Randomness is libsodium's randombytes_buf (the OS CSPRNG). The
+ * *_from_seed and *_derand functions are deterministic, for tests and test
+ * vectors. Correctness is checked against NIST's ACVP vectors and the
+ * independent @noble/post-quantum (tests/crypto/).
+ *
+ * Pointers marked LUXC_NONNULL must not be NULL. A (pointer, length) input
+ * that may be NULL when its length is 0 returns LUXC_EINVAL if it is NULL
+ * with a nonzero length. Nothing here allocates, except luxc_hsign_* for
+ * messages over about 1 KiB (then LUXC_ENOMEM is possible).
  *
  * Conventions (libsodium style): callers own every buffer, sized by the
  * LUXC_*BYTES macros (a size_t function returns each for bindings);
@@ -42,7 +51,7 @@ void luxc_wipe(void *p, size_t len);
 /* ---- BLAKE2b ---------------------------------------------------------- */
 #define LUXC_HASH_BYTES 32u /* BLAKE2b-256, the luxc digest (ids, roots) */
 size_t luxc_hash_bytes(void);
-/* out = BLAKE2b-256(m). m may be NULL if mlen == 0. */
+/* out = BLAKE2b-256(m). m may be NULL if mlen == 0. LUXC_OK or LUXC_EINVAL. */
 LUXC_NONNULL(1)
 int luxc_hash(uint8_t out[LUXC_HASH_BYTES], const uint8_t *m, size_t mlen);
 
@@ -54,14 +63,18 @@ size_t luxc_aead_keybytes(void);
 size_t luxc_aead_noncebytes(void);
 size_t luxc_aead_tagbytes(void);
 /* c gets mlen + TAGBYTES bytes (*clen set) and may alias m; m and ad may be
- * NULL when their length is 0. */
+ * NULL when their length is 0. A (nonce, key) pair must never seal twice.
+ * LUXC_OK, LUXC_EINVAL (NULL misuse), LUXC_ETOOBIG (mlen over libsodium's
+ * limit); *clen is 0 on error. */
 LUXC_MUST_CHECK LUXC_NONNULL(1, 2, 7, 8)
 int luxc_aead_seal(uint8_t *c, size_t *clen, const uint8_t *m, size_t mlen,
                    const uint8_t *ad, size_t adlen,
                    const uint8_t nonce[LUXC_AEAD_NONCEBYTES],
                    const uint8_t key[LUXC_AEAD_KEYBYTES]);
 /* m gets clen - TAGBYTES bytes and may alias c. LUXC_ETRUNC if clen <
- * TAGBYTES, LUXC_EAUTH if the tag does not verify (m is then wiped). */
+ * TAGBYTES, LUXC_EINVAL if c is NULL or ad is NULL with adlen > 0,
+ * LUXC_EAUTH if the tag does not verify (m is then wiped). *mlen is 0 on
+ * error. */
 LUXC_MUST_CHECK LUXC_NONNULL(1, 2, 7, 8)
 int luxc_aead_open(uint8_t *m, size_t *mlen, const uint8_t *c, size_t clen,
                    const uint8_t *ad, size_t adlen,
@@ -72,7 +85,12 @@ int luxc_aead_open(uint8_t *m, size_t *mlen, const uint8_t *c, size_t clen,
 #define LUXC_KDF_KEYBYTES 32u
 /* out (outlen in 16..64) = BLAKE2b(key=ikm_hash, label || info): derive a
  * key from input keying material `ikm` for the purpose named by `label`
- * (a NUL-terminated ASCII string, e.g. "luxc/qzmq/i2r"). */
+ * (a NUL-terminated ASCII string, e.g. "luxc/qzmq/i2r"). Exactly:
+ *   ikm_hash = BLAKE2b-256(ikm)      (LUXC_KDF_KEYBYTES)
+ *   out      = BLAKE2b-outlen(key = ikm_hash, label || 0x00 || info)
+ * The label's NUL is hashed, so ("ab", "c") and ("a", "bc") differ; the
+ * output length is bound too. LUXC_EINVAL if outlen is outside 16..64 (out
+ * is zeroed when outlen <= 64) or info is NULL with infolen > 0. */
 LUXC_MUST_CHECK LUXC_NONNULL(1, 3, 5)
 int luxc_kdf(uint8_t *out, size_t outlen, const uint8_t *ikm, size_t ikmlen,
              const char *label, const uint8_t *info, size_t infolen);
@@ -96,7 +114,9 @@ LUXC_MUST_CHECK LUXC_NONNULL(1, 2, 3)
 int luxc_mlkem_keypair_from_seed(uint8_t pk[LUXC_MLKEM_PUBLICKEYBYTES],
                                  uint8_t sk[LUXC_MLKEM_SECRETKEYBYTES],
                                  const uint8_t seed[LUXC_MLKEM_SEEDBYTES]);
-/* LUXC_EINVAL if pk fails the FIPS 203 s7.2 encapsulation-key check. */
+/* Encaps (FIPS 203 Alg. 20; the _derand form is Encaps_internal, Alg. 17,
+ * with m = coins). LUXC_EINVAL if pk fails the FIPS 203 s7.2
+ * encapsulation-key check (ct and ss are then zeroed). */
 LUXC_MUST_CHECK LUXC_NONNULL(1, 2, 3)
 int luxc_mlkem_encaps(uint8_t ct[LUXC_MLKEM_CIPHERTEXTBYTES],
                       uint8_t ss[LUXC_MLKEM_SHAREDBYTES],
@@ -107,7 +127,8 @@ int luxc_mlkem_encaps_derand(uint8_t ct[LUXC_MLKEM_CIPHERTEXTBYTES],
                              const uint8_t pk[LUXC_MLKEM_PUBLICKEYBYTES],
                              const uint8_t coins[LUXC_MLKEM_COINBYTES]);
 /* Implicit rejection: a modified ciphertext yields a pseudorandom ss and
- * LUXC_OK (FIPS 203 Alg. 18). LUXC_EINVAL if sk fails the s7.3 check. */
+ * LUXC_OK (FIPS 203 Alg. 18). LUXC_EINVAL if sk fails the s7.3 check (ss
+ * is then zeroed). */
 LUXC_MUST_CHECK LUXC_NONNULL(1, 2, 3)
 int luxc_mlkem_decaps(uint8_t ss[LUXC_MLKEM_SHAREDBYTES],
                       const uint8_t ct[LUXC_MLKEM_CIPHERTEXTBYTES],
@@ -140,8 +161,11 @@ LUXC_MUST_CHECK LUXC_NONNULL(1, 2, 3)
 int luxc_mldsa_keypair_from_seed(uint8_t pk[LUXC_MLDSA_PUBLICKEYBYTES],
                                  uint8_t sk[LUXC_MLDSA_SECRETKEYBYTES],
                                  const uint8_t seed[LUXC_MLDSA_SEEDBYTES]);
-/* Hedged ML-DSA.Sign (FIPS 204 Alg. 2) of m under context ctx (ctxlen <=
- * CONTEXTMAX, else LUXC_ETOOBIG). m/ctx may be NULL when their length is 0. */
+/* Keypair: ML-DSA.KeyGen (Alg. 1); _from_seed is KeyGen_internal(xi)
+ * (Alg. 6). Hedged ML-DSA.Sign (FIPS 204 Alg. 2) of m under context ctx
+ * (ctxlen <= CONTEXTMAX, else LUXC_ETOOBIG): the pure external interface,
+ * signing M' = 0x00 || ctxlen || ctx || m. m/ctx may be NULL when their
+ * length is 0 (else LUXC_EINVAL). */
 LUXC_MUST_CHECK LUXC_NONNULL(1, 6)
 int luxc_mldsa_sign(uint8_t sig[LUXC_MLDSA_BYTES], const uint8_t *m, size_t mlen,
                     const uint8_t *ctx, size_t ctxlen,
@@ -152,7 +176,8 @@ int luxc_mldsa_sign_derand(uint8_t sig[LUXC_MLDSA_BYTES], const uint8_t *m,
                            size_t mlen, const uint8_t *ctx, size_t ctxlen,
                            const uint8_t sk[LUXC_MLDSA_SECRETKEYBYTES],
                            const uint8_t rnd[LUXC_MLDSA_RNDBYTES]);
-/* LUXC_OK if sig is valid for (m, ctx, pk), else LUXC_EAUTH. */
+/* LUXC_OK if sig is valid for (m, ctx, pk), else LUXC_EAUTH (also for a
+ * malformed signature). LUXC_ETOOBIG / LUXC_EINVAL as for sign. */
 LUXC_MUST_CHECK LUXC_NONNULL(1, 6)
 int luxc_mldsa_verify(const uint8_t sig[LUXC_MLDSA_BYTES], const uint8_t *m,
                       size_t mlen, const uint8_t *ctx, size_t ctxlen,
@@ -201,7 +226,12 @@ int luxc_mldsa_mu(uint8_t mu[LUXC_MLDSA_MUBYTES], const uint8_t *m, size_t mlen,
 /* ---- Hybrid signature: Ed25519 + ML-DSA-65 ----------------------------
  * Keys and signatures are the concatenation ed25519 || ml-dsa-65; a hybrid
  * signature verifies only if both halves verify. ML-DSA signs with the
- * context; Ed25519 signs ctxlen(1) || ctx || m, so both bind the context. */
+ * context; Ed25519 signs ctxlen(1) || ctx || m, so both bind the context.
+ * Errors: LUXC_ETOOBIG (ctxlen > LUXC_MLDSA_CONTEXTMAX, or a length that
+ * overflows), LUXC_EINVAL (NULL with a length), LUXC_ENOMEM (framing a
+ * message over ~1 KiB needs one malloc), LUXC_EAUTH from verify if either
+ * half fails. A failed sign leaves sig zeroed. _from_seed: the seed is
+ * ed25519 seed (32) || ML-DSA xi (32). */
 #define LUXC_HSIGN_PUBLICKEYBYTES (LUXC_ED25519_PUBLICKEYBYTES + LUXC_MLDSA_PUBLICKEYBYTES)
 #define LUXC_HSIGN_SECRETKEYBYTES (LUXC_ED25519_SECRETKEYBYTES + LUXC_MLDSA_SECRETKEYBYTES)
 #define LUXC_HSIGN_BYTES (LUXC_ED25519_BYTES + LUXC_MLDSA_BYTES)
@@ -230,7 +260,11 @@ int luxc_hsign_verify(const uint8_t sig[LUXC_HSIGN_BYTES], const uint8_t *m,
  *                BLAKE2b(prologue || init_msg || resp_msg))
  * so the secret binds both exchanges and the caller's transcript prologue.
  * The secret is LUXC_HKX_SECRETBYTES; split it per direction with luxc_kdf.
- * An all-zero X25519 result (low-order point) is rejected with LUXC_EAUTH. */
+ * An all-zero X25519 result (low-order point) is rejected with LUXC_EAUTH.
+ * respond: LUXC_EINVAL if the ML-KEM key in init_msg fails the s7.2 check
+ * or prologue is NULL with a length. finish always wipes st; a wiped state
+ * fails (LUXC_EINVAL or LUXC_EAUTH). On any error the secret (and, for
+ * respond, resp_msg) is zeroed. */
 #define LUXC_HKX_INITBYTES (LUXC_X25519_BYTES + LUXC_MLKEM_PUBLICKEYBYTES)
 #define LUXC_HKX_RESPBYTES (LUXC_X25519_BYTES + LUXC_MLKEM_CIPHERTEXTBYTES)
 #define LUXC_HKX_SECRETBYTES 64u
