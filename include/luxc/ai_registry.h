@@ -59,7 +59,8 @@ typedef struct luxc_ai_perf {
 
 typedef struct luxc_ai_registry_cfg {
     size_t max_chains;        /* 0 = LUXC_AI_DEFAULT_CHAINS; <= MAX_CHAINS */
-    luxc_ai_clock_fn clock;   /* stamps last_seen; NULL = CLOCK_REALTIME */
+    luxc_ai_clock_fn clock;   /* stamps last_seen; NULL = CLOCK_REALTIME_COARSE
+                                 (resolution one clock tick, 1-4 ms) */
     void *clock_ctx;
 } luxc_ai_registry_cfg;
 
