@@ -26,6 +26,7 @@
 #include "store/store_int.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -38,7 +39,6 @@
 #define P_LEAF 0x02u
 #define P_OVERFLOW 0x04u
 #define P_META 0x08u
-#define P_TYPES 0x6fu /* branch leaf overflow meta leaf2 subp */
 #define F_BIGDATA 0x01u
 #define F_SUBDATA 0x02u
 #define META_MAGIC 0xBEEFC0DEu
@@ -57,6 +57,7 @@ typedef struct walk {
     uint8_t *seen;  /* one bit per page 0..last_pg */
     uint8_t *bufs;  /* page buffers, a stack: main tree + one sub-tree */
     unsigned sp;    /* buffers in use */
+    uint64_t cnt[4]; /* current tree: branch, leaf, overflow pages, entries */
     const char *tree;
 } walk;
 
@@ -134,6 +135,9 @@ static int walk_tree(walk *w, const uint8_t *db, const char *name, int is_main,
     unsigned depth = ld16(db + 6);
     uint64_t root = ld64(db + 40);
     const char *saved = w->tree;
+    uint64_t outer[4];
+    memcpy(outer, w->cnt, sizeof outer);
+    memset(w->cnt, 0, sizeof w->cnt);
     w->tree = name;
     int rc = LUXC_OK;
     if (root == NO_PAGE)
@@ -144,6 +148,17 @@ static int walk_tree(walk *w, const uint8_t *db, const char *name, int is_main,
         rc = store_err(w->m, LUXC_ECORRUPT, "data.mdb: tree %s has depth %u", name, depth);
     else
         rc = walk_page(w, root, 1, depth, is_main, is_free, (bounds){0});
+    /* LMDB keeps exact page and entry counts; a flipped count (main
+     * database entries = 0 would look like a new store) is damage too. */
+    for (int i = 0; i < 4 && rc == LUXC_OK; i++)
+        if (w->cnt[i] != ld64(db + 8 + 8 * (size_t)i))
+            rc = store_err(w->m, LUXC_ECORRUPT, "data.mdb: %s: %s count is %llu, "
+                           "the tree has %llu", name,
+                           (const char *const[]){"branch page", "leaf page",
+                                                 "overflow page", "entry"}[i],
+                           (unsigned long long)ld64(db + 8 + 8 * (size_t)i),
+                           (unsigned long long)w->cnt[i]);
+    memcpy(w->cnt, outer, sizeof outer);
     w->tree = saved;
     return rc;
 }
@@ -187,6 +202,7 @@ static int walk_leaf_node(walk *w, const uint8_t *pg, size_t off, const uint8_t 
     unsigned flags = ld16(node + 4), ksize = ld16(node + 6);
     size_t dsize = (size_t)ld16(node) | (size_t)ld16(node + 2) << 16;
     const uint8_t *data = node + NODEHDR + ksize;
+    w->cnt[3]++;
     if (flags & ~(F_BIGDATA | F_SUBDATA))
         return store_err(w->m, LUXC_ECORRUPT, "data.mdb: %s leaf page %llu: node "
                          "flags %#x", w->tree, (unsigned long long)ld64(pg), flags);
@@ -203,10 +219,11 @@ static int walk_leaf_node(walk *w, const uint8_t *pg, size_t off, const uint8_t 
         if (rc != LUXC_OK)
             return rc;
         uint32_t n = ld32(hdr + 12);
-        if (ld64(hdr) != ov || (ld16(hdr + 10) & P_TYPES) != P_OVERFLOW || n == 0 ||
+        if (ld64(hdr) != ov || ld16(hdr + 10) != P_OVERFLOW || n == 0 ||
             (uint64_t)n * w->psize - PAGEHDR < dsize)
             return store_err(w->m, LUXC_ECORRUPT, "data.mdb: %s: overflow page "
                              "%llu has a bad header", w->tree, (unsigned long long)ov);
+        w->cnt[2] += n;
         rc = claim(w, ov, n, 1, "overflow run");
         if (rc == LUXC_OK && is_free)
             rc = check_freelist(w, NULL, ov, dsize);
@@ -215,9 +232,11 @@ static int walk_leaf_node(walk *w, const uint8_t *pg, size_t off, const uint8_t 
     if (off + NODEHDR + ksize + dsize > w->psize)
         goto overrun;
     if (flags & F_SUBDATA) {
-        if (!is_main || dsize != DBBYTES)
-            return store_err(w->m, LUXC_ECORRUPT, "data.mdb: %s: misplaced "
-                             "sub-database record", w->tree);
+        /* Our sub-databases use no LMDB flags (no dupsort, no integer
+         * keys); a flipped flag would change how LMDB reads them. */
+        if (!is_main || dsize != DBBYTES || ld32(data) != 0 || ld16(data + 4) != 0)
+            return store_err(w->m, LUXC_ECORRUPT, "data.mdb: %s: bad sub-database "
+                             "record", w->tree);
         return walk_tree(w, data, "a named sub-database", 0, 0);
     }
     return is_free ? check_freelist(w, data, 0, dsize) : LUXC_OK;
@@ -237,6 +256,7 @@ static int walk_page(walk *w, uint64_t pgno, unsigned level, unsigned depth,
     int rc = claim(w, pgno, 1, 1, level == depth ? "leaf page" : "branch page");
     if (rc != LUXC_OK)
         return rc;
+    w->cnt[level == depth ? 1 : 0]++;
     uint8_t *pg = w->bufs + (size_t)w->sp * w->psize;
     rc = pread_all(w, pg, w->psize, pgno * w->psize, "tree", pgno);
     if (rc != LUXC_OK)
@@ -247,19 +267,66 @@ static int walk_page(walk *w, uint64_t pgno, unsigned level, unsigned depth,
     return rc;
 }
 
+/* The nodes tile [upper, psize) exactly: each inside the page, none
+ * overlapping, sizes (rounded to even as LMDB does) summing to the space
+ * used. LMDB keeps pages compact on every insert and delete, so a flipped
+ * upper, size or offset shows here before LMDB writes on top of it. */
+static int check_layout(walk *w, const uint8_t *pg, uint64_t pgno, int leaf,
+                        unsigned upper, size_t nkeys)
+{
+    uint8_t cover[32768 / 16]; /* one bit per 2-byte unit of the page */
+    size_t used = 0;
+    memset(cover, 0, w->psize / 16);
+    for (size_t i = 0; i < nkeys; i++) {
+        size_t off = ld16(pg + PAGEHDR + 2 * i);
+        size_t size = NODEHDR;
+        if (off >= upper && off % 2 == 0 && off + NODEHDR <= w->psize) {
+            const uint8_t *node = pg + off;
+            size += ld16(node + 6);
+            if (leaf)
+                size += (ld16(node + 4) & F_BIGDATA)
+                            ? 8
+                            : ((size_t)ld16(node) | (size_t)ld16(node + 2) << 16);
+            size = (size + 1) & ~(size_t)1;
+        }
+        if (off < upper || off % 2 != 0 || off > w->psize || size > w->psize - off)
+            return store_err(w->m, LUXC_ECORRUPT, "data.mdb: %s page %llu: node %zu "
+                             "(offset %zu, %zu bytes) outside the page's node area",
+                             w->tree, (unsigned long long)pgno, i, off, size);
+        for (size_t u = off / 2; u < (off + size) / 2; u++) {
+            if (cover[u >> 3] & (1u << (u & 7)))
+                return store_err(w->m, LUXC_ECORRUPT, "data.mdb: %s page %llu: node "
+                                 "%zu overlaps another", w->tree,
+                                 (unsigned long long)pgno, i);
+            cover[u >> 3] |= (uint8_t)(1u << (u & 7));
+        }
+        used += size;
+    }
+    if (used != w->psize - upper)
+        return store_err(w->m, LUXC_ECORRUPT, "data.mdb: %s page %llu: nodes use %zu "
+                         "bytes, the header says %zu", w->tree,
+                         (unsigned long long)pgno, used, (size_t)(w->psize - upper));
+    return LUXC_OK;
+}
+
 static int walk_nodes(walk *w, const uint8_t *pg, uint64_t pgno, unsigned level,
                       unsigned depth, int is_main, int is_free, bounds bd)
 {
     int rc;
     unsigned want = level == depth ? P_LEAF : P_BRANCH;
     unsigned lower = ld16(pg + 12), upper = ld16(pg + 14);
-    if (ld64(pg) != pgno || (ld16(pg + 10) & P_TYPES) != want || lower < PAGEHDR ||
+    /* Exact flags: LMDB acts on P_DIRTY/P_LOOSE/P_KEEP, which a written
+     * page never carries. */
+    if (ld64(pg) != pgno || ld16(pg + 10) != want || lower < PAGEHDR ||
         (lower - PAGEHDR) % 2 != 0 || lower > upper || upper > w->psize ||
         (want == P_BRANCH && lower == PAGEHDR))
         return store_err(w->m, LUXC_ECORRUPT, "data.mdb: %s page %llu (level %u of "
                          "%u) has a bad header", w->tree, (unsigned long long)pgno,
                          level, depth);
     size_t nkeys = (lower - PAGEHDR) / 2;
+    rc = check_layout(w, pg, pgno, want == P_LEAF, upper, nkeys);
+    if (rc != LUXC_OK)
+        return rc;
     /* Keys rise strictly within the page; the first may equal the lower
      * bound (the parent's separator) and all stay below the upper one. */
     const uint8_t *prev = bd.lo;
@@ -334,28 +401,67 @@ static int read_meta(walk *w, unsigned i, uint32_t psize0, uint8_t meta[136])
     return LUXC_OK;
 }
 
+/* Both meta pages valid and agreeing on the page size; the newest one's
+ * last page plausible. LMDB maps (last_pg + 1) * psize bytes at least, so a
+ * flipped last_pg would otherwise become a huge mmap (ENOMEM) or a map past
+ * the file. */
+static int read_metas(walk *w, uint8_t meta0[136], uint8_t meta1[136],
+                      const uint8_t **newest)
+{
+    int rc = read_meta(w, 0, 4096, meta0);
+    if (rc == LUXC_OK)
+        rc = read_meta(w, 1, ld32(meta0 + 24), meta1);
+    if (rc != LUXC_OK)
+        return rc;
+    if (ld32(meta1 + 24) != ld32(meta0 + 24))
+        return store_err(w->m, LUXC_ECORRUPT, "data.mdb: meta pages disagree on the "
+                         "page size");
+    w->psize = ld32(meta0 + 24);
+    for (int i = 0; i < 2; i++) {
+        const uint8_t *mt = i ? meta1 : meta0;
+        uint64_t last = ld64(mt + 120), mapsize = ld64(mt + 16);
+        if (last < 1 || last >= ((uint64_t)1 << 44) / w->psize ||
+            (last + 1) * w->psize > mapsize)
+            return store_err(w->m, LUXC_ECORRUPT, "data.mdb: meta page %d: last page "
+                             "%llu does not fit its map of %llu bytes", i,
+                             (unsigned long long)last, (unsigned long long)mapsize);
+        /* The store never sets LMDB flags: the free list has integer keys
+         * (MDB_INTEGERKEY 0x08, also the env flags' slot), the main
+         * database none; other bits would change how LMDB reads keys. */
+        if (ld16(mt + 28) != 0x08u || ld16(mt + 76) != 0 || ld32(mt + 72) != 0)
+            return store_err(w->m, LUXC_ECORRUPT, "data.mdb: meta page %d: "
+                             "unexpected database flags", i);
+    }
+    *newest = ld64(meta1 + 128) > ld64(meta0 + 128) ? meta1 : meta0;
+    w->last_pg = ld64(*newest + 120);
+    return LUXC_OK;
+}
+
+int store_lmdb_precheck(store_msg *m, const char *file)
+{
+    walk w = {.m = m, .tree = "meta"};
+    uint8_t meta0[136], meta1[136];
+    const uint8_t *meta;
+    w.fd = open(file, O_RDONLY | O_CLOEXEC);
+    if (w.fd < 0)
+        return store_err(m, LUXC_EIO, "open %s: %s", file, strerror(errno));
+    int rc = read_metas(&w, meta0, meta1, &meta);
+    close(w.fd);
+    return rc;
+}
+
 int store_lmdb_walk(store_msg *m, int fd)
 {
     walk w = {.m = m, .fd = fd, .tree = "meta"};
     uint8_t meta0[136], meta1[136];
+    const uint8_t *meta;
     struct stat st;
     if (fstat(fd, &st) != 0)
         return store_err(m, LUXC_EIO, "data.mdb: fstat: %s", strerror(errno));
-    int rc = read_meta(&w, 0, 4096, meta0);
-    if (rc == LUXC_OK)
-        rc = read_meta(&w, 1, ld32(meta0 + 24), meta1);
+    int rc = read_metas(&w, meta0, meta1, &meta);
     if (rc != LUXC_OK)
         return rc;
-    const uint8_t *meta = ld64(meta1 + 128) > ld64(meta0 + 128) ? meta1 : meta0;
-    w.psize = ld32(meta0 + 24);
-    if (ld32(meta1 + 24) != w.psize)
-        return store_err(m, LUXC_ECORRUPT, "data.mdb: meta pages disagree on the "
-                         "page size");
-    w.last_pg = ld64(meta + 120);
     w.file_pages = (uint64_t)st.st_size / w.psize;
-    if (w.last_pg < 1 || w.last_pg > ((uint64_t)1 << 40))
-        return store_err(m, LUXC_ECORRUPT, "data.mdb: last page %llu is impossible",
-                         (unsigned long long)w.last_pg);
     w.seen = calloc((size_t)(w.last_pg / 8 + 1), 1);
     w.bufs = malloc((size_t)w.psize * 2 * MAXDEPTH);
     if (!w.seen || !w.bufs) {

@@ -64,6 +64,10 @@ static int check_path(store_msg *m, const luxc_store_cfg *cfg, int *fresh)
         /* LMDB would silently start a new database over it. */
         return store_err(m, LUXC_ECORRUPT, "%s is empty (truncated?); move it "
                          "away to start a new store", file);
+    } else if (!(cfg->flags & LUXC_STORE_NOVERIFY)) {
+        int rc = store_lmdb_precheck(m, file);
+        if (rc != LUXC_OK)
+            return rc;
     }
     if (*fresh && !cfg->chain_id)
         return store_err(m, LUXC_EINVAL, "creating a store needs cfg.chain_id");

@@ -93,6 +93,10 @@ int store_meta_last(store_msg *m, MDB_txn *txn, const luxc_store *s,
 int store_meta_first(store_msg *m, MDB_txn *txn, const luxc_store *s,
                      int *has_first, uint64_t *height);
 
+/* Before LMDB opens `file` (data.mdb): both meta pages sane, so LMDB will
+ * neither map a corrupt size nor read past the file. */
+int store_lmdb_precheck(store_msg *m, const char *file);
+
 /* The open-time walk of data.mdb with pread (lmdbcheck.c): LUXC_OK or
  * LUXC_ECORRUPT/LUXC_EIO/LUXC_ENOMEM with the page in the message. Call with
  * a read txn open so the newest snapshot's pages cannot be reused. */
