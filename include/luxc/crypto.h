@@ -26,7 +26,7 @@
  * Thread safety: every function is thread-safe; the only state is the
  * caller's buffers. Secret outputs are wiped on every error path.
  * Stack: ML-DSA signing and verification keep the expanded matrix and
- * vectors on the stack (about 64 KiB); give threads that sign at least
+ * vectors on the stack (about 80 KiB); give threads that sign at least
  * 256 KiB of stack. */
 #ifndef LUXC_CRYPTO_H
 #define LUXC_CRYPTO_H
