@@ -52,6 +52,8 @@ typedef struct sim {
     uint32_t *sample;
     uint32_t *counts;
     uint64_t *dec, *signed_c;  /* per candidate: honest decisions, signers */
+    luxc_snowball_tree **trees; /* more than 2 candidates: bitwise trees */
+    uint32_t *votes;           /* K answers of one poll (trees) */
     luxc_photon *photon;
     luxc_xoshiro x;
     uint64_t bytes;
@@ -78,6 +80,11 @@ static void sim_free(sim *s)
     free(s->counts);
     free(s->dec);
     free(s->signed_c);
+    if (s->trees)
+        for (uint32_t i = 0; i < s->n; i++)
+            luxc_snowball_tree_free(s->trees[i]);
+    free(s->trees);
+    free(s->votes);
     luxc_photon_free(s->photon);
 }
 
@@ -126,6 +133,7 @@ static int poll_one(sim *s, uint32_t i, uint64_t r, uint32_t ap, uint32_t ac,
     uint32_t prev_slot = (uint32_t)((r - 1) % h);
     memset(s->counts, 0, c * sizeof *s->counts);
     int byz_active = cfg->strategy != LUXC_SIM_HONEST;
+    uint32_t nv = 0;
     for (uint32_t q = 0; q < k; q++) {
         uint32_t j = s->sample[q];
         if (cfg->loss > 0 && (double)(luxc_xoshiro_next(&s->x) >> 11) * 0x1p-53 < cfg->loss) {
@@ -143,8 +151,12 @@ static int poll_one(sim *s, uint32_t i, uint64_t r, uint32_t ap, uint32_t ac,
             v = s->hist[(size_t)(at % h) * n + j];
         }
         s->counts[v]++;
+        s->votes[nv++] = v;
         res->votes++;
     }
+    res->polls++;
+    if (s->trees) /* thresholds: the tree uses the configured alphas */
+        return luxc_snowball_tree_record_poll(s->trees[i], s->votes, nv);
     uint32_t best = 0;
     for (uint32_t q = 1; q < c; q++)
         if (s->counts[q] > s->counts[best])
@@ -154,7 +166,6 @@ static int poll_one(sim *s, uint32_t i, uint64_t r, uint32_t ap, uint32_t ac,
         rc = luxc_snowball_record_poll_at(sb, s->counts[best], best, ap, ac);
     else
         luxc_snowball_record_unsuccessful(sb);
-    res->polls++;
     return rc;
 }
 
@@ -173,7 +184,14 @@ static int64_t run_height(sim *s, uint32_t height, luxc_sim_result *res)
         if (byz_active && s->byz[i])
             continue;
         running++;
-        int rc = luxc_snowball_init(&s->sb[i], &cfg->params, s->strengths + (size_t)i * c, c, init);
+        int rc;
+        if (s->trees) {
+            luxc_snowball_tree_free(s->trees[i]);
+            s->trees[i] = NULL;
+            rc = luxc_snowball_tree_new(&s->trees[i], &cfg->params, c, init);
+        } else {
+            rc = luxc_snowball_init(&s->sb[i], &cfg->params, s->strengths + (size_t)i * c, c, init);
+        }
         if (rc != LUXC_OK)
             return rc;
     }
@@ -202,9 +220,11 @@ static int64_t run_height(sim *s, uint32_t height, luxc_sim_result *res)
             }
             if ((rc = poll_one(s, i, r, ap, ac, res)) != LUXC_OK)
                 return rc;
-            uint32_t pref = luxc_snowball_preference(&s->sb[i]);
+            uint32_t pref = s->trees ? luxc_snowball_tree_preference(s->trees[i])
+                                     : luxc_snowball_preference(&s->sb[i]);
             cur[i] = (uint8_t)pref;
-            if (luxc_snowball_finalized(&s->sb[i])) {
+            if (s->trees ? luxc_snowball_tree_finalized(s->trees[i])
+                         : luxc_snowball_finalized(&s->sb[i])) {
                 s->decided[i] = (uint8_t)(pref + 1);
                 ndecided++;
             }
@@ -298,8 +318,11 @@ int luxc_sim_run(const luxc_sim_cfg *cfg, luxc_sim_result *res)
     s.counts = sim_alloc(&s, s.c, sizeof *s.counts);
     s.dec = sim_alloc(&s, s.c, sizeof *s.dec);
     s.signed_c = sim_alloc(&s, s.c, sizeof *s.signed_c);
+    s.votes = sim_alloc(&s, cfg->params.k, sizeof *s.votes);
+    if (s.c > 2)
+        s.trees = sim_alloc(&s, s.n, sizeof *s.trees);
     if (!s.byz || !s.hist || !s.decided || !s.sb || !s.strengths || !s.sample || !s.counts ||
-        !s.dec || !s.signed_c)
+        !s.dec || !s.signed_c || !s.votes || (s.c > 2 && !s.trees))
         goto out;
     if ((rc = luxc_photon_new(&s.photon, s.n, LUXC_PHOTON_UNIFORM, NULL, 0)) != LUXC_OK)
         goto out;
