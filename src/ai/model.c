@@ -201,7 +201,7 @@ static int decide_at(luxc_ai_model *m, const double *x, int64_t now, luxc_ai_dec
     /* Relaxed: the counter only has to hand out distinct values. */
     uint64_t seq = atomic_fetch_add_explicit(&m->seq, 1, memory_order_relaxed);
     write_id(out->id, mix64(seq + m->salt));
-    memcpy(out->proposer, m->node_id, m->node_len + 1);
+    memcpy(out->proposer, m->node_id, sizeof out->proposer); /* NUL-padded */
     out->reasoning_len = luxc_ai_reasoning_format(out->reasoning, sizeof out->reasoning,
                                                   out->action, s, m, infl, &out->key_factors);
     return LUXC_OK;

@@ -45,66 +45,67 @@ size_t luxc_ai_format_fixed(char *buf, size_t cap, double v, int dec)
     return t;
 }
 
-/* Appends n bytes if they fit with room for the "...]" cut marker. */
-static int put(char *buf, size_t cap, size_t *len, const char *s, size_t n)
-{
-    if (*len + n + 5 > cap)
-        return -1;
-    memcpy(buf + *len, s, n);
-    *len += n;
-    return 0;
-}
-
+/* Writes the text into buf (always LUXC_AI_REASONINGBYTES from
+ * decide_at; the header then always fits: at most 35 + 310 + 16 bytes).
+ * Factors that do not fit are dropped and the list ends with "...]". */
 size_t luxc_ai_reasoning_format(char *buf, size_t cap, int action, double score,
                                 const luxc_ai_model *m, const double *influence,
                                 uint32_t *key_factors)
 {
-    static const char p1[] = "Decision to ";
-    static const char p2[] = " based on score ";
-    static const char p3[] = ". Key factors: [";
-    const char *an = luxc_ai_action_name(action);
-    char num[400];
-    size_t len = 0, k;
+    static const char ha[] = "Decision to approve based on score ";
+    static const char hr[] = "Decision to reject based on score ";
+    static const char kf[] = ". Key factors: [";
+    char *p = buf, *end = buf + cap - 5; /* room for "...]" + NUL */
     uint32_t mask = 0;
     int cut = 0;
-    cut |= put(buf, cap, &len, p1, sizeof p1 - 1);
-    if (!cut)
-        cut |= put(buf, cap, &len, an, strlen(an));
-    if (!cut)
-        cut |= put(buf, cap, &len, p2, sizeof p2 - 1);
-    k = luxc_ai_format_fixed(num, sizeof num, score, 3);
-    if (!cut)
-        cut |= put(buf, cap, &len, num, k);
-    if (!cut)
-        cut |= put(buf, cap, &len, p3, sizeof p3 - 1);
-    int first = 1;
+    if (action == LUXC_AI_APPROVE) {
+        memcpy(p, ha, sizeof ha - 1);
+        p += sizeof ha - 1;
+    } else {
+        memcpy(p, hr, sizeof hr - 1);
+        p += sizeof hr - 1;
+    }
+    p += luxc_ai_format_fixed(p, (size_t)(end - p), score, 3);
+    memcpy(p, kf, sizeof kf - 1);
+    p += sizeof kf - 1;
     for (size_t f = 0; f < m->n; f++) {
         if (!(influence[f] > 0.1))
             continue;
         mask |= UINT32_C(1) << f;
         if (cut)
             continue;
-        if (!first)
-            cut |= put(buf, cap, &len, " ", 1);
-        first = 0;
-        if (!cut)
-            cut |= put(buf, cap, &len, m->names[f], m->name_len[f]);
-        if (!cut)
-            cut |= put(buf, cap, &len, "(", 1);
-        k = luxc_ai_format_fixed(num, sizeof num, influence[f], 2);
-        if (!cut)
-            cut |= put(buf, cap, &len, num, k);
-        if (!cut)
-            cut |= put(buf, cap, &len, ")", 1);
+        char *start = p;
+        size_t nl = m->name_len[f];
+        /* separator + name + "(" + at least "0.00" + ")" */
+        if ((size_t)(end - p) < 1 + nl + 1 + 4 + 1) {
+            cut = 1;
+            continue;
+        }
+        if (mask != (UINT32_C(1) << f))
+            *p++ = ' ';
+        if ((size_t)(buf + cap - p) >= sizeof m->names[f])
+            memcpy(p, m->names[f], sizeof m->names[f]); /* fixed size: inlined */
+        else
+            memcpy(p, m->names[f], nl);
+        p += nl;
+        *p++ = '(';
+        size_t k = luxc_ai_format_fixed(p, (size_t)(end - p), influence[f], 2);
+        if (k == 0 || (size_t)(end - p) < k + 1) {
+            p = start;
+            cut = 1;
+            continue;
+        }
+        p += k;
+        *p++ = ')';
     }
     if (cut) {
-        memcpy(buf + len, "...]", 5);
-        len += 4;
+        memcpy(p, "...]", 5);
+        p += 4;
     } else {
-        buf[len++] = ']';
-        buf[len] = '\0';
+        *p++ = ']';
+        *p = '\0';
     }
     if (key_factors)
         *key_factors = mask;
-    return len;
+    return (size_t)(p - buf);
 }
