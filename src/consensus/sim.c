@@ -200,7 +200,7 @@ static int64_t run_height(sim *s, uint32_t height, luxc_sim_result *res)
         uint8_t chain[32] = {0}, prev[32] = {0};
         memcpy(chain, "luxc-sim", 8);
         for (int b = 0; b < 8; b++)
-            prev[b] = (uint8_t)(height >> (8 * b));
+            prev[b] = (uint8_t)((uint64_t)height >> (8 * b));
         luxc_fpc_epoch_seed(seed, height, chain, prev);
     }
     uint32_t max_rounds = cfg->max_rounds ? cfg->max_rounds : 1000;
