@@ -42,8 +42,16 @@ static unsigned rej_uniform(int32_t *a, unsigned len, const uint8_t *buf, size_t
 
 void luxc_mldsa_expand_a(polyvecl mat[K], const uint8_t rho[SEEDBYTES])
 {
+    luxc_mldsa_expand_a_blocks(mat, rho, UNIFORM_NBLOCKS);
+}
+
+void luxc_mldsa_expand_a_blocks(polyvecl mat[K], const uint8_t rho[SEEDBYTES],
+                                unsigned first_blocks)
+{
     /* 168 is a multiple of 3, so no candidate straddles two blocks. */
     uint8_t buf[4][UNIFORM_NBLOCKS * SHAKE128_RATE];
+    if (first_blocks < 1 || first_blocks > UNIFORM_NBLOCKS)
+        first_blocks = UNIFORM_NBLOCKS;
     uint8_t in[4][SEEDBYTES + 2];
     poly spare;
     luxc_keccakx4 st;
@@ -63,10 +71,10 @@ void luxc_mldsa_expand_a(polyvecl mat[K], const uint8_t rho[SEEDBYTES])
             outp[t] = buf[t];
         }
         luxc_shakex4_absorb_once(&st, SHAKE128_RATE, inp, SEEDBYTES + 2);
-        luxc_shakex4_squeezeblocks(outp, UNIFORM_NBLOCKS, SHAKE128_RATE, &st);
+        luxc_shakex4_squeezeblocks(outp, first_blocks, SHAKE128_RATE, &st);
         unsigned done = 0;
         for (unsigned t = 0; t < 4; t++) {
-            ctr[t] = rej_uniform(dst[t]->coeffs, N, buf[t], sizeof buf[t]);
+            ctr[t] = rej_uniform(dst[t]->coeffs, N, buf[t], first_blocks * SHAKE128_RATE);
             done += ctr[t] == N;
         }
         while (done < 4) {

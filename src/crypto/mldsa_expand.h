@@ -12,6 +12,12 @@
 /* ExpandA (FIPS 204 Alg. 32): A_hat[i][j] = RejNTTPoly(rho || j || i).
  * Same output as PQCLEAN_MLDSA65_CLEAN_polyvec_matrix_expand. */
 void luxc_mldsa_expand_a(polyvecl mat[K], const uint8_t rho[SEEDBYTES]);
+/* The same, squeezing first_blocks (1..5) blocks before the first
+ * rejection pass instead of 5. The output does not depend on it (the SHAKE
+ * stream is the same); tests use 1 to exercise the extra-block path, which
+ * 5 blocks (280 candidates for 256 coefficients) essentially never need. */
+void luxc_mldsa_expand_a_blocks(polyvecl mat[K], const uint8_t rho[SEEDBYTES],
+                                unsigned first_blocks);
 
 /* ExpandMask (FIPS 204 Alg. 34): y[i] = BitUnpack(H(rho'' || kappa + i)),
  * i < L. Same output as PQCLEAN_MLDSA65_CLEAN_polyvecl_uniform_gamma1(y,

@@ -136,6 +136,9 @@ static void test_null_misuse(void **state)
     assert_int_equal(luxc_aead_seal(c, &clen, c, 5, NULL, 3, n, k), LUXC_EINVAL);
     assert_int_equal(luxc_aead_open(out, &mlen, NULL, 16, NULL, 0, n, k), LUXC_EINVAL);
     assert_int_equal(luxc_aead_open(out, &mlen, c, 16, NULL, 2, n, k), LUXC_EINVAL);
+    /* a length over libsodium's limit is refused before any byte is read */
+    assert_int_equal(luxc_aead_seal(c, &clen, c, SIZE_MAX, NULL, 0, n, k), LUXC_ETOOBIG);
+    assert_int_equal(clen, 0);
     /* empty message with NULL m and NULL ad is fine */
     assert_int_equal(luxc_aead_seal(c, &clen, NULL, 0, NULL, 0, n, k), LUXC_OK);
     assert_int_equal(clen, 16);
