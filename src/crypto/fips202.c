@@ -154,7 +154,6 @@ void shake128_squeezeblocks(uint8_t *output, size_t nblocks, shake128ctx *state)
 }
 
 void shake128_ctx_release(shake128ctx *state) { sponge_wipe(state); }
-void shake128_ctx_clone(shake128ctx *dest, const shake128ctx *src) { *dest = *src; }
 
 void shake256_absorb(shake256ctx *state, const uint8_t *input, size_t inlen)
 {
@@ -169,7 +168,6 @@ void shake256_squeezeblocks(uint8_t *output, size_t nblocks, shake256ctx *state)
 }
 
 void shake256_ctx_release(shake256ctx *state) { sponge_wipe(state); }
-void shake256_ctx_clone(shake256ctx *dest, const shake256ctx *src) { *dest = *src; }
 
 void shake128_inc_init(shake128incctx *state) { sponge_init(state); }
 void shake128_inc_absorb(shake128incctx *state, const uint8_t *input, size_t inlen)
@@ -184,7 +182,6 @@ void shake128_inc_squeeze(uint8_t *output, size_t outlen, shake128incctx *state)
 {
     sponge_squeeze(output, outlen, state, SHAKE128_RATE);
 }
-void shake128_inc_ctx_clone(shake128incctx *dest, const shake128incctx *src) { *dest = *src; }
 void shake128_inc_ctx_release(shake128incctx *state) { sponge_wipe(state); }
 
 void shake256_inc_init(shake256incctx *state) { sponge_init(state); }
@@ -200,7 +197,6 @@ void shake256_inc_squeeze(uint8_t *output, size_t outlen, shake256incctx *state)
 {
     sponge_squeeze(output, outlen, state, SHAKE256_RATE);
 }
-void shake256_inc_ctx_clone(shake256incctx *dest, const shake256incctx *src) { *dest = *src; }
 void shake256_inc_ctx_release(shake256incctx *state) { sponge_wipe(state); }
 
 void shake128(uint8_t *output, size_t outlen, const uint8_t *input, size_t inlen)

@@ -48,11 +48,9 @@ void luxc_keccak_f1600(uint64_t s[25]);
 void shake128_absorb(shake128ctx *state, const uint8_t *input, size_t inlen);
 void shake128_squeezeblocks(uint8_t *output, size_t nblocks, shake128ctx *state);
 void shake128_ctx_release(shake128ctx *state);
-void shake128_ctx_clone(shake128ctx *dest, const shake128ctx *src);
 void shake256_absorb(shake256ctx *state, const uint8_t *input, size_t inlen);
 void shake256_squeezeblocks(uint8_t *output, size_t nblocks, shake256ctx *state);
 void shake256_ctx_release(shake256ctx *state);
-void shake256_ctx_clone(shake256ctx *dest, const shake256ctx *src);
 
 /* Incremental: init, absorb any number of times, finalize, squeeze any
  * number of bytes any number of times. */
@@ -60,13 +58,11 @@ void shake128_inc_init(shake128incctx *state);
 void shake128_inc_absorb(shake128incctx *state, const uint8_t *input, size_t inlen);
 void shake128_inc_finalize(shake128incctx *state);
 void shake128_inc_squeeze(uint8_t *output, size_t outlen, shake128incctx *state);
-void shake128_inc_ctx_clone(shake128incctx *dest, const shake128incctx *src);
 void shake128_inc_ctx_release(shake128incctx *state);
 void shake256_inc_init(shake256incctx *state);
 void shake256_inc_absorb(shake256incctx *state, const uint8_t *input, size_t inlen);
 void shake256_inc_finalize(shake256incctx *state);
 void shake256_inc_squeeze(uint8_t *output, size_t outlen, shake256incctx *state);
-void shake256_inc_ctx_clone(shake256incctx *dest, const shake256incctx *src);
 void shake256_inc_ctx_release(shake256incctx *state);
 
 void shake128(uint8_t *output, size_t outlen, const uint8_t *input, size_t inlen);
