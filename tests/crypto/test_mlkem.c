@@ -191,6 +191,29 @@ static void test_decaps_key_check(void **state)
     assert_int_equal(luxc_mlkem_check_sk(sk), LUXC_OK);
 }
 
+/* Random ciphertexts and random keys: decaps either refuses the key
+ * (s7.3) or returns some key, never crashes (the ASan build checks). */
+static void test_random_inputs(void **state)
+{
+    (void)state;
+    uint64_t st = seed ^ 0x6161;
+    uint8_t pk[LUXC_MLKEM_PUBLICKEYBYTES], sk[LUXC_MLKEM_SECRETKEYBYTES];
+    uint8_t ct[LUXC_MLKEM_CIPHERTEXTBYTES], ss[32];
+    assert_int_equal(luxc_mlkem_keypair(pk, sk), LUXC_OK);
+    for (int i = 0; i < 50; i++) {
+        fill(ct, sizeof ct, &st);
+        assert_int_equal(luxc_mlkem_decaps(ss, ct, sk), LUXC_OK);
+        uint8_t rsk[LUXC_MLKEM_SECRETKEYBYTES];
+        fill(rsk, sizeof rsk, &st);
+        assert_int_equal(luxc_mlkem_decaps(ss, ct, rsk), LUXC_EINVAL);
+        /* random ek: 768 random 12-bit values are all < q with probability
+         * (3329/4096)^768, i.e. never */
+        uint8_t rpk[LUXC_MLKEM_PUBLICKEYBYTES];
+        fill(rpk, sizeof rpk, &st);
+        assert_int_equal(luxc_mlkem_encaps(ct, ss, rpk), LUXC_EINVAL);
+    }
+}
+
 int main(void)
 {
     assert_int_equal(luxc_crypto_init(), LUXC_OK);
@@ -203,6 +226,7 @@ int main(void)
         cmocka_unit_test(test_wrong_key),
         cmocka_unit_test(test_encaps_key_check),
         cmocka_unit_test(test_decaps_key_check),
+        cmocka_unit_test(test_random_inputs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
