@@ -261,6 +261,8 @@ LUXC_MUST_CHECK int luxc_snowball_tree_record_poll(luxc_snowball_tree *t, const 
 uint32_t luxc_snowball_tree_preference(const luxc_snowball_tree *t);
 /* 1 when every node on the preferred path has decided. */
 int luxc_snowball_tree_finalized(const luxc_snowball_tree *t);
+/* Heap bytes one tree over nchoices allocates (memory accounting). */
+size_t luxc_snowball_tree_bytes(uint32_t nchoices);
 
 /* ---------------------------------------------------------------------
  * Snowman block engine + prism frontier (snowman.c, prism.c).
@@ -313,10 +315,12 @@ LUXC_MUST_CHECK int luxc_snowman_add(luxc_snowman *s, const luxc_block *b);
 /* Record one poll: votes[n] are block ids (one per answering validator).
  * A vote for a block counts for its processing ancestors; votes for
  * unknown or decided blocks are dropped. Each parent whose children got
- * votes runs one snowball poll (alpha_pref successful, alpha_conf
- * confidence); children that were not the successful choice, and their
- * subtrees, have confidence reset (transitive falter); an empty poll
- * falters the whole tree. A finalized instance at the last accepted block
+ * votes runs one poll of its instance: as in avalanchego, conflicting
+ * children are decided bit by bit over their ids (a binary snowball at
+ * each branching bit, alpha_pref successful, alpha_conf confidence) and
+ * the chosen child itself needs beta successful polls; children that
+ * were not polled successfully, and their subtrees, have confidence
+ * reset (transitive falter); an empty poll falters the whole tree. A finalized instance at the last accepted block
  * accepts its preference (transitively, in height order) and rejects the
  * other children's subtrees. Errors: LUXC_EINVAL (NULL with n > 0),
  * LUXC_ENOMEM (no state changed). */

@@ -136,3 +136,11 @@ int luxc_snowball_tree_finalized(const luxc_snowball_tree *t)
     }
     return 1;
 }
+
+size_t luxc_snowball_tree_bytes(uint32_t nchoices)
+{
+    uint32_t bits = 0;
+    while (bits < 17 && (1u << bits) < nchoices)
+        bits++;
+    return sizeof(luxc_snowball_tree) + (((size_t)1 << bits) - 1) * sizeof(tree_node);
+}

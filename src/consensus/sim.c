@@ -319,8 +319,10 @@ int luxc_sim_run(const luxc_sim_cfg *cfg, luxc_sim_result *res)
     s.dec = sim_alloc(&s, s.c, sizeof *s.dec);
     s.signed_c = sim_alloc(&s, s.c, sizeof *s.signed_c);
     s.votes = sim_alloc(&s, cfg->params.k, sizeof *s.votes);
-    if (s.c > 2)
+    if (s.c > 2) {
         s.trees = sim_alloc(&s, s.n, sizeof *s.trees);
+        s.bytes += (uint64_t)s.n * luxc_snowball_tree_bytes(s.c); /* allocated per height */
+    }
     if (!s.byz || !s.hist || !s.decided || !s.sb || !s.strengths || !s.sample || !s.counts ||
         !s.dec || !s.signed_c || !s.votes || (s.c > 2 && !s.trees))
         goto out;
