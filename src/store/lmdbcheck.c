@@ -394,7 +394,11 @@ static int read_meta(walk *w, unsigned i, uint32_t psize0, uint8_t meta[136])
     if (rc != LUXC_OK)
         return rc;
     uint32_t ps = ld32(meta + 24);
-    if (ld32(meta) != META_MAGIC || ld32(meta + 4) != META_VERSION ||
+    if (ld32(meta) == META_MAGIC && ld32(meta + 4) != META_VERSION)
+        return store_err(w->m, LUXC_EVERSION, "data.mdb: LMDB data format version "
+                         "%lu, liblmdb 0.9 reads version %u",
+                         (unsigned long)ld32(meta + 4), META_VERSION);
+    if (ld32(meta) != META_MAGIC ||
         !(ld16(hdr + 10) & P_META) || ps < 512 || ps > 32768 || (ps & (ps - 1)) != 0)
         return store_err(w->m, LUXC_ECORRUPT, "data.mdb: meta page %u is not a "
                          "valid LMDB 0.9 meta page", i);

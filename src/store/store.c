@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/be.h"
 #include "store/store_int.h"
@@ -228,6 +229,18 @@ static int setup_dbs(store_msg *m, luxc_store *s, const luxc_store_cfg *cfg)
     return store_txn_commit(m, txn, "store setup");
 }
 
+/* A creation that failed (e.g. no room for the meta pages) leaves no
+ * files behind that a later open would have to call damaged. The directory
+ * stays. Only called when data.mdb did not exist before this open. */
+static void remove_fresh(const char *path)
+{
+    char file[PATHMAX + 16];
+    snprintf(file, sizeof file, "%s/data.mdb", path);
+    (void)unlink(file);
+    snprintf(file, sizeof file, "%s/lock.mdb", path);
+    (void)unlink(file);
+}
+
 static int open_store(store_msg *m, luxc_store **out, const luxc_store_cfg *cfg)
 {
     int fresh = 0;
@@ -269,6 +282,8 @@ static int open_store(store_msg *m, luxc_store **out, const luxc_store_cfg *cfg)
     return LUXC_OK;
 fail:
     luxc_store_free(s);
+    if (fresh)
+        remove_fresh(cfg->path);
     return rc;
 }
 

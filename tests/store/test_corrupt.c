@@ -423,6 +423,25 @@ static void test_format_version(void **state)
     assert_non_null(strstr(err, "last accepted"));
 }
 
+/* An LMDB file of another data format version (meta pages say 2). */
+static void test_lmdb_version(void **state)
+{
+    fixture *f = *state;
+    char err[512];
+    uint8_t *g = malloc(f->pristine_len);
+    assert_non_null(g);
+    memcpy(g, f->pristine, f->pristine_len);
+    for (int i = 0; i < 2; i++)
+        g[4096 * i + 16 + 4] = 2; /* mm_version, little-endian u32 */
+    write_file(f->data, g, f->pristine_len);
+    assert_int_equal(open_rc(f->path, 0, err, sizeof err, NULL), LUXC_EVERSION);
+    assert_non_null(strstr(err, "version 2"));
+    /* Without the pre-check LMDB itself refuses it. */
+    assert_int_equal(open_rc(f->path, LUXC_STORE_NOVERIFY, err, sizeof err, NULL),
+                     LUXC_EVERSION);
+    free(g);
+}
+
 static void test_missing_subdb(void **state)
 {
     fixture *f = *state;
@@ -470,6 +489,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_moved_record, setup, teardown),
         cmocka_unit_test_setup_teardown(test_broken_chain, setup, teardown),
         cmocka_unit_test_setup_teardown(test_format_version, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lmdb_version, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_subdb, setup, teardown),
         cmocka_unit_test(test_foreign_lmdb),
     };

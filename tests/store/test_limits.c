@@ -167,6 +167,41 @@ static void test_file_size_limit(void **state)
     test_rmdir(dir);
 }
 
+/* No room to create a store at all: LUXC_EFULL, and nothing half-made
+ * that a later open would take for a store. */
+static void test_create_without_room(void **state)
+{
+    (void)state;
+    char dir[64], path[80], data[96];
+    test_tmpdir(dir, path);
+    snprintf(data, sizeof data, "%s/data.mdb", path);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        signal(SIGXFSZ, SIG_IGN);
+        struct rlimit rl = {.rlim_cur = 0, .rlim_max = 0};
+        if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
+            _exit(10);
+        char err[512];
+        luxc_store *s = NULL;
+        luxc_store_cfg c = test_cfg(path, LUXC_STORE_CREATE, NULL);
+        c.errbuf = err;
+        c.errbuf_len = sizeof err;
+        int rc = luxc_store_new(&s, &c);
+        _exit(rc == LUXC_EFULL && s == NULL ? 0 : 11);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    /* The failed creation removed its half-made files: creating again works. */
+    assert_int_equal(test_file_size(data), -1);
+    luxc_store *s = test_open(path, LUXC_STORE_CREATE, NULL);
+    assert_non_null(s);
+    luxc_store_free(s);
+    test_rmdir(dir);
+}
+
 static int open_err(const char *path, unsigned flags, char *err, size_t n)
 {
     luxc_store *s = NULL;
@@ -275,6 +310,7 @@ int main(void)
         cmocka_unit_test(test_map_full),
         cmocka_unit_test(test_map_minimum),
         cmocka_unit_test(test_file_size_limit),
+        cmocka_unit_test(test_create_without_room),
         cmocka_unit_test(test_io_errors),
         cmocka_unit_test(test_threads),
     };
