@@ -47,7 +47,10 @@ int luxc_net_zsock_setup(void *sock, const luxc_net_limits *lim);
  * maxframes; extra frames are received and discarded, *nframes counts all).
  * Waits up to timeout_ms (-1 forever). LUXC_EAGAIN on timeout, LUXC_EIO. */
 int luxc_net_zrecv(void *sock, void *msgs, size_t maxframes, size_t *nframes, int timeout_ms);
-/* Milliseconds left until deadline_ms (-1 = no deadline). */
-int luxc_net_left_ms(int64_t deadline_ms, const luxc_net_limits *lim);
+/* Socket deadlines use the real CLOCK_MONOTONIC, never the configured
+ * clock (a test clock that stands still must not hang a socket wait).
+ * Deadline timeout_ms from now (-1 = none); milliseconds left (-1 = none). */
+int64_t luxc_net_deadline(int timeout_ms);
+int luxc_net_left_ms(int64_t deadline_ms);
 
 #endif

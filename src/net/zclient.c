@@ -39,7 +39,7 @@ static int hs_exchange(luxc_zclient *c, luxc_hs *hs, uint8_t *buf, int64_t deadl
     while (!luxc_hs_done(hs)) {
         zmq_msg_t m;
         size_t nf;
-        int left = luxc_net_left_ms(deadline, &c->lim);
+        int left = luxc_net_left_ms(deadline);
         if (left == 0)
             return LUXC_ETIMEOUT;
         rc = luxc_net_zrecv(c->sock, &m, 1, &nf, left);
@@ -93,7 +93,7 @@ int luxc_zclient_new(luxc_zclient **out, void *zctx, const char *endpoint,
         rc = LUXC_EIO;
         goto fail;
     }
-    int64_t deadline = timeout_ms < 0 ? -1 : (int64_t)luxc_net_now_ms(&c->lim) + timeout_ms;
+    int64_t deadline = luxc_net_deadline(timeout_ms);
     if ((rc = hs_exchange(c, hs, buf, deadline)) != LUXC_OK)
         goto fail;
     if ((rc = luxc_hs_finish(hs, &c->ch)) != LUXC_OK)
@@ -144,11 +144,11 @@ int luxc_zclient_recv(luxc_zclient *c, uint8_t *out, size_t outmax, size_t *outl
     *outlen = 0;
     if (!out || outmax < c->lim.max_record)
         return LUXC_EFULL;
-    int64_t deadline = timeout_ms < 0 ? -1 : (int64_t)luxc_net_now_ms(&c->lim) + timeout_ms;
+    int64_t deadline = luxc_net_deadline(timeout_ms);
     for (;;) {
         zmq_msg_t m;
         size_t nf;
-        int rc = luxc_net_zrecv(c->sock, &m, 1, &nf, luxc_net_left_ms(deadline, &c->lim));
+        int rc = luxc_net_zrecv(c->sock, &m, 1, &nf, luxc_net_left_ms(deadline));
         if (rc != LUXC_OK)
             return rc;
         if (nf != 1) {
@@ -160,7 +160,7 @@ int luxc_zclient_recv(luxc_zclient *c, uint8_t *out, size_t outmax, size_t *outl
         if (rc == LUXC_OK)
             return rc;
         /* dropped and counted by the channel; wait for the next one */
-        if (luxc_net_left_ms(deadline, &c->lim) == 0)
+        if (luxc_net_left_ms(deadline) == 0)
             return LUXC_EAGAIN;
     }
 }

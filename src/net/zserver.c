@@ -215,11 +215,11 @@ int luxc_zserver_recv(luxc_zserver *s, int *peer, uint8_t *out, size_t outmax, s
     *peer = -1;
     if (!out || outmax < s->lim.max_record)
         return LUXC_EFULL;
-    int64_t deadline = timeout_ms < 0 ? -1 : (int64_t)luxc_net_now_ms(&s->lim) + timeout_ms;
+    int64_t deadline = luxc_net_deadline(timeout_ms);
     for (;;) {
         zmq_msg_t f[2];
         size_t nf;
-        int rc = luxc_net_zrecv(s->sock, f, 2, &nf, luxc_net_left_ms(deadline, &s->lim));
+        int rc = luxc_net_zrecv(s->sock, f, 2, &nf, luxc_net_left_ms(deadline));
         if (rc != LUXC_OK)
             return rc;
         if (nf == 2 && zmq_msg_size(&f[0]) <= RID_MAX) {
@@ -243,7 +243,7 @@ int luxc_zserver_recv(luxc_zserver *s, int *peer, uint8_t *out, size_t outmax, s
         }
         for (size_t i = 0; i < nf && i < 2; i++)
             zmq_msg_close(&f[i]);
-        if (luxc_net_left_ms(deadline, &s->lim) == 0)
+        if (luxc_net_left_ms(deadline) == 0)
             return LUXC_EAGAIN;
     }
 }

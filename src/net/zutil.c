@@ -4,6 +4,7 @@
 #include "net/net_int.h"
 
 #include <errno.h>
+#include <time.h>
 #include <zmq.h>
 
 size_t luxc_net_maxmsg(const luxc_net_limits *lim)
@@ -22,11 +23,23 @@ int luxc_net_zsock_setup(void *sock, const luxc_net_limits *lim)
     return LUXC_OK;
 }
 
-int luxc_net_left_ms(int64_t deadline_ms, const luxc_net_limits *lim)
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t luxc_net_deadline(int timeout_ms)
+{
+    return timeout_ms < 0 ? -1 : mono_ms() + timeout_ms;
+}
+
+int luxc_net_left_ms(int64_t deadline_ms)
 {
     if (deadline_ms < 0)
         return -1;
-    int64_t now = (int64_t)luxc_net_now_ms(lim);
+    int64_t now = mono_ms();
     if (now >= deadline_ms)
         return 0;
     int64_t left = deadline_ms - now;

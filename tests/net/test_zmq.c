@@ -499,6 +499,39 @@ static void test_socket_errors(void **state)
     zmq_ctx_term(ctx);
 }
 
+static void test_alloc_failure(void **state)
+{
+    (void)state;
+    void *ctx = zmq_ctx_new();
+    for (long n = 0;; n++) {
+        luxc_zserver *s = (luxc_zserver *)&s;
+        luxc_test_alloc_fail_after(n);
+        int rc = luxc_zserver_new(&s, ctx, "tcp://127.0.0.1:*", &F->cfg[FX_B]);
+        luxc_test_alloc_fail_after(-1);
+        if (rc == LUXC_OK) {
+            luxc_zserver_free(s);
+            break;
+        }
+        assert_int_equal(rc, LUXC_ENOMEM);
+        assert_null(s);
+        assert_true(n < 10);
+    }
+    /* nobody answers and the deadline is now: past the allocations the
+     * client fails with LUXC_ETIMEOUT, before them with LUXC_ENOMEM */
+    for (long n = 0;; n++) {
+        luxc_zclient *c = (luxc_zclient *)&c;
+        luxc_test_alloc_fail_after(n);
+        int rc = luxc_zclient_new(&c, ctx, "tcp://127.0.0.1:1", &F->cfg[FX_A], NULL, 0);
+        luxc_test_alloc_fail_after(-1);
+        assert_null(c);
+        if (rc == LUXC_ETIMEOUT)
+            break;
+        assert_int_equal(rc, LUXC_ENOMEM);
+        assert_true(n < 10);
+    }
+    zmq_ctx_term(ctx);
+}
+
 int main(void)
 {
     seed = luxc_test_seed();
@@ -509,6 +542,7 @@ int main(void)
         cmocka_unit_test(test_reconnect_replaces_session),
         cmocka_unit_test(test_half_open_handshakes_evicted),
         cmocka_unit_test(test_socket_errors),
+        cmocka_unit_test(test_alloc_failure),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
