@@ -436,6 +436,103 @@ static void random_tree_run(uint64_t seed)
     free(nodes);
 }
 
+/* Late delivery: each node starts with a random part of the tree and
+ * receives the rest at random moments while polling. Blocks may then be
+ * stale (ESTALE) or wait pending; safety means every two nodes' accepted
+ * chains are prefix-consistent. */
+static void late_delivery_run(uint64_t seed)
+{
+    enum { NODES = 60, BLOCKS = 40 };
+    luxc_xoshiro x;
+    luxc_xoshiro_seed(&x, seed);
+    luxc_rng rng = luxc_rng_xoshiro(&x);
+    luxc_block blocks[BLOCKS + 1];
+    memset(blocks, 0, sizeof blocks);
+    for (int i = 0; i <= BLOCKS; i++) {
+        for (int j = 0; j < 32; j++)
+            blocks[i].id[j] = (uint8_t)luxc_xoshiro_next(&x);
+        blocks[i].id[0] = (uint8_t)i;
+        if (i > 0) {
+            /* Mostly extend recent blocks: a chain with forks. */
+            int lo = i > 4 ? i - 4 : 0;
+            int p = lo + (int)luxc_xoshiro_below(&x, (uint64_t)(i - lo));
+            memcpy(blocks[i].parent, blocks[p].id, 32);
+            blocks[i].height = blocks[p].height + 1;
+        }
+    }
+    accepted_log *logs = calloc(NODES, sizeof *logs);
+    luxc_snowman **nodes = calloc(NODES, sizeof *nodes);
+    uint8_t(*given)[BLOCKS + 1] = calloc(NODES, sizeof *given);
+    assert_non_null(logs);
+    assert_non_null(nodes);
+    assert_non_null(given);
+    luxc_snowman_cfg cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.params.k = 20;
+    cfg.params.alpha_pref = cfg.params.alpha_conf = 15;
+    cfg.params.beta = 20;
+    cfg.genesis = blocks[0];
+    cfg.cb.accepted = acc_only;
+    for (int n = 0; n < NODES; n++) {
+        cfg.cb.ctx = &logs[n];
+        assert_int_equal(luxc_snowman_new(&nodes[n], &cfg), LUXC_OK);
+    }
+    luxc_photon *ph;
+    assert_int_equal(luxc_photon_new(&ph, NODES, LUXC_PHOTON_UNIFORM, NULL, 0), LUXC_OK);
+    uint32_t sample[20];
+    uint8_t votes[20][32];
+    uint32_t undelivered = NODES * BLOCKS;
+    for (uint64_t step = 0; step < 400000; step++) {
+        /* Deliver one random (node, block) pair now and then. */
+        if (undelivered && luxc_xoshiro_below(&x, 4) == 0) {
+            uint32_t n = (uint32_t)luxc_xoshiro_below(&x, NODES);
+            uint32_t b = 1 + (uint32_t)luxc_xoshiro_below(&x, BLOCKS);
+            if (!given[n][b]) {
+                given[n][b] = 1;
+                undelivered--;
+                int rc = luxc_snowman_add(nodes[n], &blocks[b]);
+                if (rc != LUXC_OK && rc != LUXC_ESTALE)
+                    LUXC_TEST_FAIL_SEED(seed, "add gave %d", rc);
+            }
+        }
+        uint32_t n = (uint32_t)luxc_xoshiro_below(&x, NODES);
+        if (!luxc_snowman_num_processing(nodes[n]))
+            continue;
+        assert_int_equal(luxc_photon_sample(ph, &rng, sample, 20), LUXC_OK);
+        for (int q = 0; q < 20; q++)
+            luxc_snowman_preference(nodes[sample[q]], votes[q]);
+        assert_int_equal(luxc_snowman_record_poll(nodes[n], (const uint8_t(*)[32])votes, 20),
+                         LUXC_OK);
+    }
+    for (int a = 0; a < NODES; a++)
+        for (int b = a + 1; b < NODES; b++) {
+            int m = logs[a].n < logs[b].n ? logs[a].n : logs[b].n;
+            if (m > 64)
+                m = 64;
+            if (memcmp(logs[a].id, logs[b].id, (size_t)m * 32))
+                LUXC_TEST_FAIL_SEED(seed, "nodes %d and %d accepted conflicting chains", a, b);
+        }
+    int progressed = 0;
+    for (int n = 0; n < NODES; n++) {
+        progressed += logs[n].n > 0;
+        luxc_snowman_free(nodes[n]);
+    }
+    if (progressed < NODES / 2)
+        LUXC_TEST_FAIL_SEED(seed, "only %d nodes accepted anything", progressed);
+    luxc_photon_free(ph);
+    free(logs);
+    free(nodes);
+    free(given);
+}
+
+static void test_late_delivery_is_safe(void **state)
+{
+    (void)state;
+    uint64_t seed = luxc_test_seed();
+    for (uint64_t r = 0; r < 3; r++)
+        late_delivery_run(seed + r);
+}
+
 static void test_random_trees_reach_agreement(void **state)
 {
     (void)state;
@@ -457,6 +554,7 @@ int main(void)
         cmocka_unit_test(test_bounds),
         cmocka_unit_test(test_alloc_failure),
         cmocka_unit_test(test_random_trees_reach_agreement),
+        cmocka_unit_test(test_late_delivery_is_safe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
