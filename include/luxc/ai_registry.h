@@ -14,9 +14,11 @@
  * entry in it is ever torn, and it stays valid (and unchanged) until the
  * caller releases it, even after the registry is freed. Snapshots are
  * cached: while nothing changed, taking one costs a read lock and a
- * reference count increment; after a change, the first caller builds a new
- * one (snapshot buffers are recycled, so the steady state allocates
- * nothing).
+ * reference count increment. After a change the cache is rebuilt once:
+ * by the next update itself if snapshots were taken since the last
+ * rebuild (inside its critical section), else by the next snapshot call.
+ * Snapshot buffers are rewritten in place when nobody else holds them, or
+ * recycled through a small pool, so the steady state allocates nothing.
  *
  * Thread safety: every call is thread-safe. Lock order: the registry's
  * pthread_rwlock, then its snapshot pool mutex. update/set_issues/stale
