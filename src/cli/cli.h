@@ -15,6 +15,8 @@ typedef struct luxc_cmd {
 
 int luxc_cmd_bench(int argc, char **argv);
 int luxc_cmd_keygen(int argc, char **argv);
+int luxc_cmd_node(int argc, char **argv);
+int luxc_cmd_devnet(int argc, char **argv);
 int luxc_cmd_sim(int argc, char **argv);
 
 #endif

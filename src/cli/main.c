@@ -10,6 +10,8 @@
 static const luxc_cmd commands[] = {
     {"bench", luxc_cmd_bench, "run the benchmarks (Go-style lines, --json)"},
     {"keygen", luxc_cmd_keygen, "create a validator's identity keys"},
+    {"node", luxc_cmd_node, "run a validator node (--config FILE)"},
+    {"devnet", luxc_cmd_devnet, "run a local multi-node network with live progress"},
     {"sim", luxc_cmd_sim, "simulate N validators deterministically (safety, rounds)"},
 };
 

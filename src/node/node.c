@@ -266,8 +266,12 @@ int luxc_node_tick(luxc_node *n, uint64_t now_ms, uint64_t *next_ms)
         n->round_start_ms = now_ms;
     if (n->last_final_ms == 0)
         n->last_final_ms = now_ms;
+    uint64_t height = n->height;
     node_final_tick(n, now_ms, next_ms);
     node_height_tick(n, now_ms, next_ms);
+    if (n->height != height)
+        *next_ms = now_ms; /* finalized inside this tick: the new height's
+                              timers (our turn to propose?) were not seen */
     return LUXC_OK;
 }
 

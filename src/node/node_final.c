@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/be.h"
+
 static int mldsa_sign_cb(void *ctx, uint8_t *sig, size_t *siglen, size_t cap, const uint8_t *msg,
                          size_t mlen)
 {
@@ -75,6 +77,22 @@ static int record_vote(luxc_node *n, uint32_t i, const uint8_t msg[LUXC_VOTE_BYT
     return LUXC_OK;
 }
 
+/* Our vote record in the store: wire_len u32 | vote wire | block bytes. */
+static int store_own_vote(luxc_node *n, const luxc_vote *v, const uint8_t *wire, size_t wire_len,
+                          const node_proposal *p)
+{
+    size_t len = 4 + wire_len + p->len;
+    uint8_t *rec = malloc(len);
+    if (!rec)
+        return LUXC_ENOMEM;
+    luxc_be32_store(rec, (uint32_t)wire_len);
+    memcpy(rec + 4, wire, wire_len);
+    memcpy(rec + 4 + wire_len, p->bytes, p->len);
+    int rc = luxc_store_vote_put(n->store, v->height, v->round, n->keys.pk, rec, len);
+    free(rec);
+    return rc;
+}
+
 static int send_vote_for(luxc_node *n, const node_proposal *p, int record)
 {
     luxc_vote v;
@@ -92,9 +110,10 @@ static int send_vote_for(luxc_node *n, const node_proposal *p, int record)
     if (rc == LUXC_OK)
         rc = luxc_wire_vote(wire, wire_len, &wire_len, msg, sig, sig_len);
     /* durable before it leaves: after a crash we resend this same vote
-     * instead of signing a second one at this height */
+     * instead of signing a second one at this height - and keep the block
+     * with it, or nobody might hold the bytes of a block everyone voted for */
     if (rc == LUXC_OK && record && n->store)
-        rc = luxc_store_vote_put(n->store, v.height, v.round, n->keys.pk, wire, wire_len);
+        rc = store_own_vote(n, &v, wire, wire_len, p);
     if (rc != LUXC_OK) {
         free(wire);
         node_logf(n, LUXC_LOG_ERROR, "vote not sent", "height=%llu error=\"%s\"",
@@ -103,6 +122,7 @@ static int send_vote_for(luxc_node *n, const node_proposal *p, int record)
     }
     node_broadcast(n, wire, wire_len);
     n->st.votes_sent++;
+    node_logf(n, LUXC_LOG_DEBUG, "vote sent", "height=%llu", (unsigned long long)v.height);
     if (record) {
         record_vote(n, n->self, msg, &v, sig, sig_len);
         memcpy(n->my_vote_msg, msg, LUXC_VOTE_BYTES);
@@ -418,7 +438,10 @@ int node_apply_recovered_vote(luxc_node *n)
     if (!n->recovered_vote)
         return LUXC_OK;
     luxc_wire_msg m;
-    int rc = luxc_wire_decode(&m, n->recovered_vote, n->recovered_vote_len);
+    const uint8_t *rec = n->recovered_vote;
+    size_t wl = n->recovered_vote_len >= 4 ? luxc_be32_load(rec) : 0;
+    int rc = wl && wl <= n->recovered_vote_len - 4 ? luxc_wire_decode(&m, rec + 4, wl)
+                                                     : LUXC_ECORRUPT;
     if (rc == LUXC_OK && (m.type != LUXC_WIRE_VOTE || m.vote.height != n->height + 1))
         rc = LUXC_ECORRUPT;
     if (rc == LUXC_OK)
@@ -429,9 +452,19 @@ int node_apply_recovered_vote(luxc_node *n)
         n->decided = 1;
         n->voted = 1;
         n->vote_sent_ms = 0; /* resend at the first tick */
-        n->my_vote_wire = n->recovered_vote;
-        n->my_vote_wire_len = n->recovered_vote_len;
-        n->recovered_vote = NULL;
+        n->my_vote_wire = malloc(wl);
+        if (!n->my_vote_wire)
+            rc = LUXC_ENOMEM;
+        else
+            memcpy(n->my_vote_wire, rec + 4, wl);
+        n->my_vote_wire_len = wl;
+    }
+    if (rc == LUXC_OK && n->recovered_vote_len > 4 + wl) {
+        /* the block we voted for, kept with the vote */
+        int prc = node_on_propose(n, n->self, rec + 4 + wl, n->recovered_vote_len - 4 - wl, 0, 1);
+        if (prc != LUXC_OK)
+            node_logf(n, LUXC_LOG_WARN, "voted block not restored", "error=\"%s\"",
+                      luxc_strerror(prc));
     }
     free(n->recovered_vote);
     n->recovered_vote = NULL;

@@ -282,6 +282,8 @@ static int propose(luxc_node *n, uint64_t now_ms, int variant)
     if (rc != LUXC_OK)
         return rc;
     n->buf[0] = LUXC_WIRE_PROPOSE;
+    node_logf(n, LUXC_LOG_DEBUG, "proposing", "height=%llu round=%u txs=%u",
+              (unsigned long long)b.height, b.round, b.tx_count);
     if (variant == 0)
         n->own_block_txs = b.tx_count;
     n->st.proposals_made++;
@@ -320,6 +322,8 @@ static void close_poll(luxc_node *n)
 {
     n->poll.active = 0;
     n->st.polls_run++;
+    node_logf(n, LUXC_LOG_DEBUG, "poll closed", "height=%llu req=%u votes=%u",
+              (unsigned long long)n->height + 1, n->poll.req, n->poll.nvotes);
     if (luxc_snowman_record_poll(n->engine, (const uint8_t(*)[32])n->poll.votes,
                                  n->poll.nvotes) != LUXC_OK)
         node_logf(n, LUXC_LOG_WARN, "poll not recorded", NULL);

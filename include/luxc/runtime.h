@@ -1,0 +1,44 @@
+/* luxc/runtime.h - `luxc node`: one validator process. Loads the node
+ * configuration, genesis and keys, opens the LMDB store, links to every
+ * other validator over the secure transport, runs the consensus core
+ * (luxc/node.h) in one loop thread, takes transactions from a ZeroMQ PULL
+ * socket and/or a built-in load generator, serves Prometheus /metrics and
+ * JSON /status over HTTP, and logs logfmt lines to stderr. SIGTERM and
+ * SIGINT stop it cleanly (model weights saved, store closed).
+ *
+ * Status JSON (GET /status): {"name", "height", "last_id", "round",
+ * "peers", "blocks_finalized", "blocks_synced", "txs_finalized",
+ * "finality_last_ms", "finality_p50_ms", "finality_p99_ms", "msgs_in",
+ * "msgs_out", "bytes_in", "bytes_out", "dropped_msgs", "dropped_txs",
+ * "dropped_frames", "refused_peers", "equivocations_seen", "mempool",
+ * "cpu_seconds", "uptime_seconds"}. */
+#ifndef LUXC_RUNTIME_H
+#define LUXC_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "luxc/node.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct luxc_run_opts {
+    const char *config_path;
+    luxc_behaviour behaviour;  /* LUXC_HONEST unless testing */
+    uint32_t load_tps;         /* built-in load generator, tx/s (0 = off) */
+    uint32_t load_tx_bytes;    /* 0 = 128 */
+    uint64_t stop_height;      /* stop once this height is final (0 = run) */
+    int store_nosync;          /* tests only: commits not fsync'd */
+} luxc_run_opts;
+
+/* Run until a signal (or stop_height). Returns a process exit status:
+ * 0 after a clean stop, 1 on a start-up or fatal error (message in err and
+ * on the log). */
+int luxc_node_run(const luxc_run_opts *o, char *err, size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,481 @@
+/* cmd_devnet.c - `luxc devnet`: a local network of validator processes on
+ * loopback, with a live progress line and a summary.
+ * Owns: spawning and stopping the children (Ctrl-C stops every one),
+ * reading their /status, the safety check over their stores afterwards,
+ * and the human and JSON reports. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <poll.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "cli.h"
+#include "devnet.h"
+#include "luxc/metrics.h"
+#include "luxc/node.h"
+#include "luxc/store.h"
+
+typedef struct opts {
+    uint32_t nodes, blocks, seconds, load, byz_nodes, block_time;
+    int json, keep;
+    luxc_behaviour byz;
+    const char *dir;
+} opts;
+
+static double mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: luxc devnet [--nodes N] [--blocks B | --seconds S] [options]\n"
+            "\n"
+            "Start a local network: create keys and a genesis for N validators, spawn N\n"
+            "`luxc node` processes on loopback, show one live progress line (height,\n"
+            "blocks/s, p50/p99 finality, messages/s, CPU %%), and end with a summary.\n"
+            "Afterwards every node's store is opened read-only and compared height by\n"
+            "height: two different finalized blocks at one height is a safety violation.\n"
+            "Ctrl-C stops every node and still prints the summary.\n"
+            "\n"
+            "  -n, --nodes N           validators (default 5, at most %d)\n"
+            "  -b, --blocks B          stop when every honest node finalized B blocks\n"
+            "  -s, --seconds S         stop after S seconds (default 30 when no --blocks)\n"
+            "  -l, --load TPS          each node generates TPS transactions/s (default 0)\n"
+            "  -t, --block-time MS     minimum time between blocks (default: preset's)\n"
+            "  -B, --byzantine MODE    silent, random or equivocate ...\n"
+            "  -k, --byzantine-nodes K ... on K nodes (default 1; keep K < N/3)\n"
+            "  -d, --dir DIR           work folder (default: a new /tmp/luxc-devnet-*)\n"
+            "      --keep              keep the work folder (logs in DIR/node*/node.log)\n"
+            "  -j, --json              print one JSON object: nodes, blocks_finalized,\n"
+            "                          blocks_per_s, finality_p50_ms, finality_p99_ms,\n"
+            "                          safety_violations, cpu_pct_per_node, ...\n"
+            "  -h, --help              show this text\n"
+            "\n"
+            "Exit status: 0 when the network finalized blocks with no safety violation,\n"
+            "1 otherwise, 2 on a usage error.\n",
+            DEVNET_MAX_NODES);
+}
+
+static int num(const char *s, uint32_t lo, uint32_t hi, uint32_t *out)
+{
+    char *end;
+    unsigned long v = strtoul(s, &end, 10);
+    if (*s < '0' || *s > '9' || *end || v < lo || v > hi)
+        return -1;
+    *out = (uint32_t)v;
+    return 0;
+}
+
+static int parse(int argc, char **argv, opts *o)
+{
+    static const struct option lo[] = {
+        {"nodes", required_argument, NULL, 'n'},  {"blocks", required_argument, NULL, 'b'},
+        {"seconds", required_argument, NULL, 's'}, {"load", required_argument, NULL, 'l'},
+        {"block-time", required_argument, NULL, 't'},
+        {"byzantine", required_argument, NULL, 'B'},
+        {"byzantine-nodes", required_argument, NULL, 'k'}, {"dir", required_argument, NULL, 'd'},
+        {"keep", no_argument, NULL, 'K'},          {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+    memset(o, 0, sizeof *o);
+    o->nodes = 5;
+    o->byz_nodes = 1;
+    int ch;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "n:b:s:l:t:B:k:d:jh", lo, NULL)) != -1) {
+        int bad = 0;
+        switch (ch) {
+        case 'n': bad = num(optarg, 1, DEVNET_MAX_NODES, &o->nodes); break;
+        case 'b': bad = num(optarg, 1, 100000000, &o->blocks); break;
+        case 's': bad = num(optarg, 1, 86400, &o->seconds); break;
+        case 'l': bad = num(optarg, 0, 1000000, &o->load); break;
+        case 't': bad = num(optarg, 0, 60000, &o->block_time); break;
+        case 'k': bad = num(optarg, 0, DEVNET_MAX_NODES, &o->byz_nodes); break;
+        case 'B': {
+            int b = luxc_behaviour_parse(optarg);
+            bad = b <= 0;
+            o->byz = b > 0 ? (luxc_behaviour)b : LUXC_HONEST;
+            break;
+        }
+        case 'd': o->dir = optarg; break;
+        case 'K': o->keep = 1; break;
+        case 'j': o->json = 1; break;
+        case 'h': usage(stdout); return 1;
+        default: usage(stderr); return 2;
+        }
+        if (bad) {
+            fprintf(stderr, "luxc devnet: bad value '%s' for -%c (see --help)\n", optarg, ch);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "luxc devnet: unexpected argument '%s'\n", argv[optind]);
+        return 2;
+    }
+    if (!o->blocks && !o->seconds)
+        o->seconds = 30;
+    if (o->byz && 3 * o->byz_nodes >= o->nodes)
+        fprintf(stderr, "luxc devnet: warning: %u byzantine of %u is not below 1/3; "
+                        "safety is not guaranteed\n", o->byz_nodes, o->nodes);
+    return 0;
+}
+
+static pid_t spawn(const devnet_node *nd, const opts *o, char *const self_exe)
+{
+    char log[600], load[16];
+    snprintf(log, sizeof log, "%s/node.log", nd->dir);
+    snprintf(load, sizeof load, "%u", o->load);
+    pid_t pid = fork();
+    if (pid != 0)
+        return pid;
+    /* child: default signal mask, logs to its file */
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    FILE *f = freopen(log, "a", stderr);
+    (void)f;
+    char *args[12];
+    int a = 0;
+    args[a++] = self_exe;
+    args[a++] = (char *)"node";
+    args[a++] = (char *)"--config";
+    args[a++] = (char *)nd->config;
+    if (o->load) {
+        args[a++] = (char *)"--load";
+        args[a++] = load;
+    }
+    if (nd->byzantine) {
+        static const char *const names[] = {"honest", "silent", "random", "equivocate"};
+        args[a++] = (char *)"--byzantine";
+        args[a++] = (char *)names[o->byz];
+    }
+    args[a] = NULL;
+    execv(self_exe, args);
+    _exit(127);
+}
+
+static int read_status(devnet_node *nd)
+{
+    char buf[4096];
+    size_t len;
+    if (luxc_http_get(nd->metrics, "/status", buf, sizeof buf, &len, 500) != LUXC_OK)
+        return -1;
+    cJSON *j = cJSON_ParseWithLength(buf, len);
+    if (!j)
+        return -1;
+    double v;
+#define GET(field, dst)                                                                      \
+    v = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(j, field));                    \
+    if (!isnan(v))                                                                           \
+        dst = v;
+    GET("height", nd->height);
+    GET("blocks_finalized", nd->blocks);
+    GET("msgs_in", nd->msgs_in);
+    GET("msgs_out", nd->msgs_out);
+    GET("bytes_in", nd->bytes_in);
+    GET("bytes_out", nd->bytes_out);
+    GET("finality_p50_ms", nd->p50);
+    GET("finality_p99_ms", nd->p99);
+    GET("cpu_seconds", nd->cpu);
+    GET("uptime_seconds", nd->uptime);
+    GET("peers", nd->peers);
+#undef GET
+    cJSON_Delete(j);
+    nd->up = 1;
+    return 0;
+}
+
+typedef struct totals {
+    uint64_t min_h, max_h, msgs;
+    double p50, p99, cpu_pct, bytes_per_s;
+    uint32_t up;
+} totals;
+
+static int cmp_d(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Network figures over honest nodes: height range, median of the nodes'
+ * p50, worst p99, mean CPU % and bytes/s since the run phase began. */
+static void sum_up(const devnet *d, totals *t)
+{
+    memset(t, 0, sizeof *t);
+    t->min_h = UINT64_MAX;
+    double p50s[DEVNET_MAX_NODES];
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < d->n; i++) {
+        const devnet_node *nd = &d->nodes[i];
+        if (!nd->up || nd->byzantine)
+            continue;
+        t->up++;
+        t->min_h = nd->height < t->min_h ? nd->height : t->min_h;
+        t->max_h = nd->height > t->max_h ? nd->height : t->max_h;
+        t->msgs += nd->msgs_in;
+        p50s[k++] = nd->p50;
+        t->p99 = nd->p99 > t->p99 ? nd->p99 : t->p99;
+        double wall = nd->uptime - nd->uptime0;
+        if (wall > 0) {
+            t->cpu_pct += 100.0 * (nd->cpu - nd->cpu0) / wall;
+            t->bytes_per_s += (double)(nd->bytes_in + nd->bytes_out - nd->bytes0) / wall;
+        }
+    }
+    if (k) {
+        qsort(p50s, k, sizeof *p50s, cmp_d);
+        t->p50 = p50s[(k - 1) / 2];
+        t->cpu_pct /= k;
+        t->bytes_per_s /= k;
+    }
+    if (t->min_h == UINT64_MAX)
+        t->min_h = 0;
+}
+
+/* Compare every node's finalized blocks height by height (stores opened
+ * read-only after the nodes stopped). */
+static uint64_t safety_violations(const devnet *d, uint64_t *checked)
+{
+    luxc_store *s[DEVNET_MAX_NODES] = {0};
+    uint64_t top = 0, bad = 0;
+    for (uint32_t i = 0; i < d->n; i++) {
+        char path[600];
+        snprintf(path, sizeof path, "%s/data", d->nodes[i].dir);
+        luxc_store_cfg sc = {.path = path, .flags = LUXC_STORE_RDONLY | LUXC_STORE_NOVERIFY};
+        uint64_t h;
+        if (d->nodes[i].byzantine || luxc_store_new(&s[i], &sc) != LUXC_OK)
+            s[i] = NULL;
+        else if (luxc_store_last(s[i], &h, NULL) == LUXC_OK && h > top)
+            top = h;
+    }
+    for (uint64_t h = 1; h <= top; h++) {
+        uint8_t first[32], id[32];
+        int have = 0;
+        for (uint32_t i = 0; i < d->n; i++) {
+            if (!s[i] || luxc_store_block_get(s[i], h, id, NULL, NULL, 0, NULL) != LUXC_OK)
+                continue;
+            if (!have) {
+                memcpy(first, id, 32);
+                have = 1;
+            } else if (memcmp(first, id, 32)) {
+                bad++;
+                break;
+            }
+        }
+    }
+    for (uint32_t i = 0; i < d->n; i++)
+        luxc_store_free(s[i]);
+    *checked = top;
+    return bad;
+}
+
+static void stop_all(devnet *d)
+{
+    for (uint32_t i = 0; i < d->n; i++)
+        if (d->nodes[i].pid > 0)
+            kill(d->nodes[i].pid, SIGTERM);
+    double deadline = mono_s() + 10;
+    for (uint32_t i = 0; i < d->n; i++) {
+        devnet_node *nd = &d->nodes[i];
+        while (nd->pid > 0) {
+            pid_t r = waitpid(nd->pid, NULL, WNOHANG);
+            if (r == nd->pid || (r < 0 && errno == ECHILD)) {
+                nd->pid = 0;
+            } else if (mono_s() > deadline) {
+                kill(nd->pid, SIGKILL);
+                waitpid(nd->pid, NULL, 0);
+                nd->pid = 0;
+            } else {
+                struct timespec ts = {0, 20000000};
+                nanosleep(&ts, NULL);
+            }
+        }
+    }
+}
+
+static void print_summary(const devnet *d, const totals *t, double secs, uint64_t base_h,
+                          uint64_t violations, uint64_t checked)
+{
+    fprintf(stdout, "\n%-8s %8s %8s %10s %10s %8s %12s %12s\n", "node", "height", "peers",
+            "p50 ms", "p99 ms", "CPU %", "msgs in", "bytes/s");
+    for (uint32_t i = 0; i < d->n; i++) {
+        const devnet_node *nd = &d->nodes[i];
+        double wall = nd->uptime - nd->uptime0;
+        fprintf(stdout, "node%-4u %8llu %8u %10.2f %10.2f %8.1f %12llu %12.0f%s\n", i,
+                (unsigned long long)nd->height, nd->peers, nd->p50, nd->p99,
+                wall > 0 ? 100.0 * (nd->cpu - nd->cpu0) / wall : 0.0,
+                (unsigned long long)nd->msgs_in,
+                wall > 0 ? (double)(nd->bytes_in + nd->bytes_out - nd->bytes0) / wall : 0.0,
+                nd->byzantine ? "  (byzantine)" : nd->up ? "" : "  (no status)");
+    }
+    uint64_t blocks = t->min_h > base_h ? t->min_h - base_h : 0;
+    fprintf(stdout,
+            "\n%u nodes, %.1f s: %llu blocks finalized by every honest node (%.1f blocks/s), "
+            "finality p50 %.2f ms, p99 %.2f ms, CPU %.1f %% per node, %.0f bytes/s per node\n"
+            "safety: %llu violations over %llu heights compared across stores\n",
+            d->n, secs, (unsigned long long)blocks, secs > 0 ? blocks / secs : 0.0, t->p50,
+            t->p99, t->cpu_pct, t->bytes_per_s, (unsigned long long)violations,
+            (unsigned long long)checked);
+}
+
+static void print_json(const devnet *d, const opts *o, const totals *t, double secs,
+                       uint64_t base_h, uint64_t violations, uint64_t checked)
+{
+    uint64_t blocks = t->min_h > base_h ? t->min_h - base_h : 0;
+    static const char *const names[] = {"none", "silent", "random", "equivocate"};
+    printf("{\"nodes\": %u, \"byzantine\": \"%s\", \"byzantine_nodes\": %u, "
+           "\"seconds\": %.3f, \"blocks_finalized\": %llu, \"blocks_per_s\": %.3f, "
+           "\"finality_p50_ms\": %.3f, \"finality_p99_ms\": %.3f, \"safety_violations\": %llu, "
+           "\"heights_compared\": %llu, \"cpu_pct_per_node\": %.2f, "
+           "\"bytes_per_s_per_node\": %.0f, \"max_height\": %llu, \"messages_in\": %llu, "
+           "\"dir\": \"%s\"}\n",
+           d->n, names[o->byz], o->byz ? o->byz_nodes : 0, secs, (unsigned long long)blocks,
+           secs > 0 ? blocks / secs : 0.0, t->p50, t->p99, (unsigned long long)violations,
+           (unsigned long long)checked, t->cpu_pct, t->bytes_per_s,
+           (unsigned long long)t->max_h, (unsigned long long)t->msgs, o->keep ? d->dir : "");
+}
+
+static int wait_ready(devnet *d, int sigfd, double timeout)
+{
+    double end = mono_s() + timeout;
+    while (mono_s() < end) {
+        uint32_t ready = 0;
+        for (uint32_t i = 0; i < d->n; i++)
+            ready += read_status(&d->nodes[i]) == 0;
+        if (ready == d->n)
+            return 0;
+        struct pollfd p = {sigfd, POLLIN, 0};
+        if (poll(&p, 1, 100) > 0)
+            return -1;
+        for (uint32_t i = 0; i < d->n; i++) {
+            int st;
+            if (waitpid(d->nodes[i].pid, &st, WNOHANG) == d->nodes[i].pid) {
+                fprintf(stderr, "luxc devnet: node%u exited at start; see %s/node.log\n", i,
+                        d->nodes[i].dir);
+                d->nodes[i].pid = 0;
+                return -1;
+            }
+        }
+    }
+    fprintf(stderr, "luxc devnet: nodes did not start within %.0f s\n", timeout);
+    return -1;
+}
+
+int luxc_cmd_devnet(int argc, char **argv)
+{
+    opts o;
+    int prc = parse(argc, argv, &o);
+    if (prc)
+        return prc == 1 ? 0 : prc;
+    static devnet d;
+    memset(&d, 0, sizeof d);
+    d.n = o.nodes;
+    d.preset = o.nodes == 1 ? "single" : o.nodes <= 3 ? "local" : "localbft";
+    d.block_time_ms = o.block_time;
+    if (o.dir) {
+        snprintf(d.dir, sizeof d.dir, "%s", o.dir);
+    } else {
+        snprintf(d.dir, sizeof d.dir, "/tmp/luxc-devnet-XXXXXX");
+        if (!mkdtemp(d.dir)) {
+            fprintf(stderr, "luxc devnet: cannot create a work folder: %s\n", strerror(errno));
+            return 1;
+        }
+    }
+    for (uint32_t i = 0; o.byz && i < o.byz_nodes && i < d.n; i++)
+        d.nodes[d.n - 1 - i].byzantine = 1;
+    char err[512];
+    if (devnet_setup(&d, err, sizeof err) != 0) {
+        fprintf(stderr, "luxc devnet: %s\n", err);
+        return 1;
+    }
+    char self_exe[4096];
+    ssize_t sl = readlink("/proc/self/exe", self_exe, sizeof self_exe - 1);
+    if (sl <= 0) {
+        fprintf(stderr, "luxc devnet: cannot find the luxc program\n");
+        return 1;
+    }
+    self_exe[sl] = '\0';
+    sigset_t mask;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGINT);
+    sigaddset(&mask, SIGTERM);
+    sigprocmask(SIG_BLOCK, &mask, NULL);
+    int sigfd = signalfd(-1, &mask, SFD_CLOEXEC);
+    for (uint32_t i = 0; i < d.n; i++)
+        d.nodes[i].pid = spawn(&d.nodes[i], &o, self_exe);
+    if (!o.json)
+        fprintf(stderr, "luxc devnet: %u nodes (%s preset) in %s\n", d.n, d.preset, d.dir);
+    int interrupted = wait_ready(&d, sigfd, 30) != 0;
+    for (uint32_t i = 0; i < d.n; i++) {
+        devnet_node *nd = &d.nodes[i];
+        nd->cpu0 = nd->cpu;
+        nd->uptime0 = nd->uptime;
+        nd->bytes0 = nd->bytes_in + nd->bytes_out;
+    }
+    totals t;
+    sum_up(&d, &t);
+    uint64_t base_h = t.min_h;
+    double t0 = mono_s(), last_msgs_t = t0;
+    uint64_t last_msgs = t.msgs;
+    int tty = isatty(2);
+    while (!interrupted) {
+        struct pollfd p = {sigfd, POLLIN, 0};
+        if (poll(&p, 1, 250) > 0) {
+            struct signalfd_siginfo si;
+            if (read(sigfd, &si, sizeof si) > 0)
+                interrupted = 1;
+            break;
+        }
+        for (uint32_t i = 0; i < d.n; i++)
+            read_status(&d.nodes[i]);
+        sum_up(&d, &t);
+        double now = mono_s(), el = now - t0;
+        double mps = now > last_msgs_t ? (t.msgs - last_msgs) / (now - last_msgs_t) : 0;
+        last_msgs = t.msgs;
+        last_msgs_t = now;
+        if (!o.json && tty)
+            fprintf(stderr,
+                    "\r[%5.1fs] height %llu  %.1f blocks/s  finality p50 %.2f ms p99 %.2f ms  "
+                    "%.0f msgs/s  CPU %.1f%%/node   ",
+                    el, (unsigned long long)t.min_h, el > 0 ? (t.min_h - base_h) / el : 0.0, t.p50,
+                    t.p99, mps, t.cpu_pct);
+        else if (!o.json && (int)(el * 4) % 8 == 0)
+            fprintf(stderr, "[%5.1fs] height %llu  %.1f blocks/s\n", el,
+                    (unsigned long long)t.min_h, el > 0 ? (t.min_h - base_h) / el : 0.0);
+        if ((o.blocks && t.min_h - base_h >= o.blocks) || (o.seconds && el >= o.seconds))
+            break;
+    }
+    double secs = mono_s() - t0;
+    for (uint32_t i = 0; i < d.n; i++)
+        read_status(&d.nodes[i]);
+    sum_up(&d, &t);
+    stop_all(&d);
+    if (!o.json && tty)
+        fprintf(stderr, "\n");
+    uint64_t checked = 0, violations = safety_violations(&d, &checked);
+    if (o.json)
+        print_json(&d, &o, &t, secs, base_h, violations, checked);
+    else
+        print_summary(&d, &t, secs, base_h, violations, checked);
+    if (!o.keep && !o.dir) {
+        char cmd[600];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", d.dir);
+        if (system(cmd) != 0)
+            fprintf(stderr, "luxc devnet: could not remove %s\n", d.dir);
+    } else if (!o.json) {
+        fprintf(stderr, "work folder kept: %s\n", d.dir);
+    }
+    close(sigfd);
+    return (violations == 0 && t.min_h > base_h && !interrupted) ? 0 : 1;
+}

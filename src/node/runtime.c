@@ -1,0 +1,546 @@
+/* runtime.c - `luxc node`: one validator process (luxc/runtime.h).
+ * Owns: start-up from files (each failure named), the event loop that
+ * feeds the consensus core from the network, the submission socket and the
+ * load generator, status publication for the HTTP thread, and clean stop
+ * on SIGTERM/SIGINT (read from a signalfd: no global state).
+ * Threads: the loop (everything that touches the core), one connector per
+ * peer (runtime_links.c), libmicrohttpd's server thread (reads the
+ * published status under status_mu only). */
+#include "luxc/runtime.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+#include <zmq.h>
+
+#include "luxc/chain_block.h"
+#include "luxc/metrics.h"
+#include "luxc/net.h"
+#include "node_model.h"
+#include "runtime_links.h"
+
+#define RECV_MAX (1u + LUXC_CHAIN_BLOCK_MAXBYTES + 4u + (4u << 20))
+
+typedef struct published {
+    luxc_node_status st;
+    uint32_t peers;
+    uint64_t refused, dropped_frames;
+    double cpu_seconds, uptime_seconds;
+} published;
+
+typedef struct rt {
+    const luxc_run_opts *opts;
+    luxc_node_config cfg;
+    luxc_genesis *genesis;
+    uint32_t self;
+    luxc_keypair keys;
+    luxc_params params;
+    luxc_logger log;
+    luxc_store *store;
+    luxc_node_ai *ai;
+    luxc_node *node;
+    luxc_valset *valset;
+    luxc_net_cfg ncfg;
+    void *zctx;
+    luxc_zserver *server;
+    luxc_links *links;
+    void *submit;
+    int sigfd;
+    luxc_http_server *http;
+    pthread_mutex_t status_mu;
+    published pub;
+    uint64_t *sessions; /* last zserver session id seen per peer */
+    uint64_t start_ms, load_sent;
+    uint64_t load_seq;
+    uint8_t *buf;
+} rt;
+
+static uint64_t wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
+{
+    if (err && errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return rc;
+}
+
+/* Consensus parameters: the genesis preset with its overrides. */
+static int make_params(rt *r, char *err, size_t errlen)
+{
+    const luxc_genesis_consensus *c = &r->genesis->consensus;
+    if (luxc_params_preset(&r->params, c->preset) != LUXC_OK)
+        return fail(err, errlen, LUXC_EPARAM, "%s: consensus.preset \"%s\" is unknown",
+                    r->cfg.genesis_path, c->preset);
+    if (c->k)
+        r->params.k = c->k;
+    if (c->alpha_pref)
+        r->params.alpha_pref = c->alpha_pref;
+    if (c->alpha_conf)
+        r->params.alpha_conf = c->alpha_conf;
+    if (c->beta)
+        r->params.beta = c->beta;
+    if (c->block_time_ms)
+        r->params.block_time_ms = c->block_time_ms;
+    if (c->round_timeout_ms)
+        r->params.round_timeout_ms = c->round_timeout_ms;
+    char msg[256];
+    if (luxc_params_validate(&r->params, msg, sizeof msg) != LUXC_OK)
+        return fail(err, errlen, LUXC_EPARAM, "%s: consensus: %s", r->cfg.genesis_path, msg);
+    return LUXC_OK;
+}
+
+static void net_log(void *ctx, int level, const char *msg)
+{
+    rt *r = ctx;
+    luxc_log_level l = level >= LUXC_NET_LOG_ERROR  ? LUXC_LOG_ERROR
+                       : level >= LUXC_NET_LOG_WARN ? LUXC_LOG_WARN
+                       : level >= LUXC_NET_LOG_INFO ? LUXC_LOG_INFO
+                                                    : LUXC_LOG_DEBUG;
+    luxc_log(&r->log, l, msg, "component=net");
+}
+
+static void store_log(void *ctx, int err, const char *msg)
+{
+    rt *r = ctx;
+    luxc_log(&r->log, LUXC_LOG_ERROR, msg, "component=store error=\"%s\"", luxc_strerror(err));
+}
+
+static int io_send(void *ctx, uint32_t peer, const uint8_t *msg, size_t len)
+{
+    rt *r = ctx;
+    return luxc_links_send(r->links, peer, msg, len);
+}
+
+static void on_final(void *ctx, uint64_t height, const uint8_t id[32], const uint8_t *block,
+                     size_t len, double latency_ms)
+{
+    (void)block;
+    (void)len;
+    rt *r = ctx;
+    if (r->log.level >= LUXC_LOG_DEBUG)
+        luxc_log(&r->log, LUXC_LOG_DEBUG, "block final",
+                 "height=%llu id=%02x%02x%02x%02x latency_ms=%.2f", (unsigned long long)height,
+                 id[0], id[1], id[2], id[3], latency_ms);
+}
+
+static int open_net(rt *r, char *err, size_t errlen)
+{
+    int rc = luxc_valset_new(&r->valset);
+    for (size_t i = 0; rc == LUXC_OK && i < r->genesis->n_validators; i++) {
+        const luxc_genesis_validator *v = &r->genesis->validators[i];
+        uint8_t pk[LUXC_HSIGN_PUBLICKEYBYTES];
+        memcpy(pk, v->ed25519_pk, LUXC_ED25519_PUBLICKEYBYTES);
+        memcpy(pk + LUXC_ED25519_PUBLICKEYBYTES, v->mldsa65_pk, LUXC_MLDSA_PUBLICKEYBYTES);
+        rc = luxc_valset_add(r->valset, pk, v->stake, v->name, v->address);
+    }
+    if (rc != LUXC_OK)
+        return fail(err, errlen, rc, "validator set: %s", luxc_strerror(rc));
+    memset(&r->ncfg, 0, sizeof r->ncfg);
+    r->ncfg.valset = r->valset;
+    r->ncfg.identity_pk = r->keys.pk;
+    r->ncfg.identity_sk = r->keys.sk;
+    if (luxc_chain_id_hash(r->ncfg.chain_id, r->genesis->chain_id) != LUXC_OK)
+        return fail(err, errlen, LUXC_ECRYPTO, "cannot hash the chain id");
+    r->ncfg.max_record = RECV_MAX;
+    r->ncfg.log = net_log;
+    r->ncfg.log_ctx = r;
+    r->zctx = zmq_ctx_new();
+    if (!r->zctx)
+        return fail(err, errlen, LUXC_EIO, "cannot create a ZeroMQ context");
+    rc = luxc_zserver_new(&r->server, r->zctx, r->cfg.listen, &r->ncfg);
+    if (rc != LUXC_OK)
+        return fail(err, errlen, rc, "%s: listen \"%s\": %s", r->opts->config_path,
+                    r->cfg.listen, luxc_strerror(rc));
+    rc = luxc_links_new(&r->links, r->zctx, &r->ncfg, r->self);
+    if (rc != LUXC_OK)
+        return fail(err, errlen, rc, "peer links: %s", luxc_strerror(rc));
+    if (r->cfg.submit[0]) {
+        r->submit = zmq_socket(r->zctx, ZMQ_PULL);
+        int64_t maxmsg = LUXC_TX_MAX;
+        int linger = 0;
+        if (!r->submit || zmq_setsockopt(r->submit, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) ||
+            zmq_setsockopt(r->submit, ZMQ_LINGER, &linger, sizeof linger) ||
+            zmq_bind(r->submit, r->cfg.submit) != 0)
+            return fail(err, errlen, LUXC_EIO, "%s: submit \"%s\": %s", r->opts->config_path,
+                        r->cfg.submit, zmq_strerror(zmq_errno()));
+    }
+    return LUXC_OK;
+}
+
+static int status_json(rt *r, char *body, size_t cap, size_t *len)
+{
+    pthread_mutex_lock(&r->status_mu);
+    published p = r->pub;
+    pthread_mutex_unlock(&r->status_mu);
+    const luxc_node_status *s = &p.st;
+    char id[65];
+    for (int i = 0; i < 32; i++)
+        snprintf(id + 2 * i, 3, "%02x", s->last_id[i]);
+    int n = snprintf(
+        body, cap,
+        "{\"name\": \"%s\", \"height\": %llu, \"last_id\": \"%s\", \"round\": %u, "
+        "\"peers\": %u, \"blocks_finalized\": %llu, \"blocks_synced\": %llu, "
+        "\"txs_finalized\": %llu, \"finality_last_ms\": %.3f, \"finality_p50_ms\": %.3f, "
+        "\"finality_p99_ms\": %.3f, \"msgs_in\": %llu, \"msgs_out\": %llu, \"bytes_in\": %llu, "
+        "\"bytes_out\": %llu, \"dropped_msgs\": %llu, \"dropped_txs\": %llu, "
+        "\"dropped_frames\": %llu, \"refused_peers\": %llu, \"equivocations_seen\": %llu, "
+        "\"mempool\": %llu, \"cpu_seconds\": %.3f, \"uptime_seconds\": %.3f}\n",
+        r->cfg.name, (unsigned long long)s->height, id, s->round, p.peers,
+        (unsigned long long)s->blocks_finalized, (unsigned long long)s->blocks_synced,
+        (unsigned long long)s->txs_finalized, s->last_latency_ms, s->latency_p50_ms,
+        s->latency_p99_ms, (unsigned long long)s->msgs_in, (unsigned long long)s->msgs_out,
+        (unsigned long long)s->bytes_in, (unsigned long long)s->bytes_out,
+        (unsigned long long)s->dropped_msgs, (unsigned long long)s->dropped_txs,
+        (unsigned long long)p.dropped_frames, (unsigned long long)p.refused,
+        (unsigned long long)s->equivocations_seen, (unsigned long long)s->mempool_len,
+        p.cpu_seconds, p.uptime_seconds);
+    if (n < 0 || (size_t)n >= cap)
+        return LUXC_ETOOBIG;
+    *len = (size_t)n;
+    return LUXC_OK;
+}
+
+/* Prometheus text straight from the published status: one consistent
+ * snapshot per scrape. */
+static int metrics_text(rt *r, char *body, size_t cap, size_t *len)
+{
+    pthread_mutex_lock(&r->status_mu);
+    published p = r->pub;
+    pthread_mutex_unlock(&r->status_mu);
+    const luxc_node_status *s = &p.st;
+    struct {
+        const char *name, *type, *help;
+        double v;
+    } m[] = {
+        {"luxc_height", "gauge", "Last finalized height.", (double)s->height},
+        {"luxc_round", "gauge", "Proposal round at the next height.", s->round},
+        {"luxc_peers_connected", "gauge", "Outgoing secure links up.", p.peers},
+        {"luxc_blocks_finalized_total", "counter", "Blocks finalized (with a certificate).",
+         (double)s->blocks_finalized},
+        {"luxc_blocks_synced_total", "counter", "Certified blocks taken from peers.",
+         (double)s->blocks_synced},
+        {"luxc_txs_finalized_total", "counter", "Transactions in finalized blocks.",
+         (double)s->txs_finalized},
+        {"luxc_finality_latency_ms", "gauge", "Proposal to finality, last block.",
+         s->last_latency_ms},
+        {"luxc_finality_latency_p50_ms", "gauge", "Median finality, last 1024 blocks.",
+         s->latency_p50_ms},
+        {"luxc_finality_latency_p99_ms", "gauge", "p99 finality, last 1024 blocks.",
+         s->latency_p99_ms},
+        {"luxc_messages_in_total", "counter", "Consensus messages received.", (double)s->msgs_in},
+        {"luxc_messages_out_total", "counter", "Consensus messages sent.", (double)s->msgs_out},
+        {"luxc_bytes_in_total", "counter", "Consensus bytes received.", (double)s->bytes_in},
+        {"luxc_bytes_out_total", "counter", "Consensus bytes sent.", (double)s->bytes_out},
+        {"luxc_dropped_messages_total", "counter", "Malformed or invalid messages dropped.",
+         (double)s->dropped_msgs},
+        {"luxc_dropped_txs_total", "counter", "Submitted transactions refused.",
+         (double)s->dropped_txs},
+        {"luxc_dropped_frames_total", "counter", "Transport frames dropped (auth, replay, ...).",
+         (double)p.dropped_frames},
+        {"luxc_refused_peers_total", "counter", "Handshakes refused.", (double)p.refused},
+        {"luxc_equivocations_total", "counter", "Validators caught signing twice.",
+         (double)s->equivocations_seen},
+        {"luxc_mempool_transactions", "gauge", "Transactions waiting.", (double)s->mempool_len},
+        {"luxc_cpu_seconds_total", "counter", "CPU time of this process.", p.cpu_seconds},
+    };
+    size_t off = 0;
+    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++) {
+        int n = snprintf(body + off, cap - off, "# HELP %s %s\n# TYPE %s %s\n%s %.17g\n",
+                         m[i].name, m[i].help, m[i].name, m[i].type, m[i].name, m[i].v);
+        if (n < 0 || (size_t)n >= cap - off)
+            return LUXC_ETOOBIG;
+        off += (size_t)n;
+    }
+    *len = off;
+    return LUXC_OK;
+}
+
+static int http_handler(void *ctx, const char *path, char *body, size_t cap, size_t *len,
+                        const char **type)
+{
+    rt *r = ctx;
+    if (!strcmp(path, "/metrics")) {
+        *type = "text/plain; version=0.0.4";
+        return metrics_text(r, body, cap, len);
+    }
+    if (!strcmp(path, "/status")) {
+        *type = "application/json";
+        return status_json(r, body, cap, len);
+    }
+    return LUXC_ENOTFOUND;
+}
+
+static void publish(rt *r, uint64_t now_ms)
+{
+    published p;
+    memset(&p, 0, sizeof p);
+    luxc_node_status_get(r->node, &p.st);
+    p.peers = luxc_links_connected(r->links);
+    p.refused = luxc_zserver_refused(r->server);
+    for (uint32_t i = 0; i < r->genesis->n_validators; i++) {
+        luxc_net_stats ns;
+        if (i != r->self && luxc_zserver_stats(r->server, (int)i, &ns) == LUXC_OK)
+            p.dropped_frames += ns.drop_truncated + ns.drop_oversized + ns.drop_header +
+                                ns.drop_version + ns.drop_replay + ns.drop_reorder +
+                                ns.drop_epoch + ns.drop_auth;
+    }
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) == 0)
+        p.cpu_seconds = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+                        (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+    p.uptime_seconds = (double)(now_ms - r->start_ms) / 1e3;
+    pthread_mutex_lock(&r->status_mu);
+    r->pub = p;
+    pthread_mutex_unlock(&r->status_mu);
+}
+
+/* A peer that opened a new session with us restarted: its end of our old
+ * link is gone, so dial it again. */
+static void check_sessions(rt *r)
+{
+    for (uint32_t i = 0; i < r->genesis->n_validators; i++) {
+        uint64_t sid;
+        if (i == r->self || luxc_zserver_session(r->server, (int)i, &sid) != LUXC_OK)
+            continue;
+        if (r->sessions[i] && r->sessions[i] != sid) {
+            luxc_log(&r->log, LUXC_LOG_INFO, "peer reconnected; redialling",
+                     "peer=%s", r->genesis->validators[i].name);
+            luxc_links_drop(r->links, i);
+        }
+        r->sessions[i] = sid;
+    }
+}
+
+static void drain_submit(rt *r)
+{
+    for (int i = 0; i < 1024; i++) {
+        int n = zmq_recv(r->submit, r->buf, LUXC_TX_MAX + 1, ZMQ_DONTWAIT);
+        if (n < 0)
+            return;
+        /* oversized (truncated by zmq_recv) and empty ones are counted */
+        (void)luxc_node_submit_tx(r->node, r->buf, n > (int)LUXC_TX_MAX ? 0 : (size_t)n);
+    }
+}
+
+static void generate_load(rt *r, uint64_t now_ms)
+{
+    if (!r->opts->load_tps)
+        return;
+    uint64_t due = (now_ms - r->start_ms) * r->opts->load_tps / 1000u;
+    size_t size = r->opts->load_tx_bytes ? r->opts->load_tx_bytes : 128;
+    if (size > LUXC_TX_MAX)
+        size = LUXC_TX_MAX;
+    uint8_t tx[LUXC_TX_MAX];
+    for (; r->load_sent < due; r->load_sent++) {
+        memset(tx, 0, size);
+        memcpy(tx, &r->self, sizeof r->self);
+        uint64_t seq = ++r->load_seq;
+        memcpy(tx + 4, &seq, size >= 12 ? sizeof seq : size - 4);
+        (void)luxc_node_submit_tx(r->node, tx, size);
+    }
+}
+
+static int loop(rt *r)
+{
+    uint64_t next_tick = 0, last_pub = 0, last_sessions = 0;
+    for (;;) {
+        uint64_t now = wall_ms();
+        if (now >= next_tick) {
+            luxc_links_poll(r->links);
+            generate_load(r, now);
+            luxc_node_tick(r->node, now, &next_tick);
+        }
+        if (now >= last_sessions + 100) {
+            check_sessions(r);
+            last_sessions = now;
+        }
+        if (now >= last_pub + 100) {
+            publish(r, now);
+            last_pub = now;
+        }
+        if (r->opts->stop_height) {
+            luxc_node_status st;
+            luxc_node_status_get(r->node, &st);
+            if (st.height >= r->opts->stop_height)
+                return 0;
+        }
+        long timeout = next_tick > now ? (long)(next_tick - now) : 0;
+        if (timeout > 20)
+            timeout = 20; /* links, sessions and status need a look now and then */
+        zmq_pollitem_t items[3] = {
+            {luxc_zserver_socket(r->server), 0, ZMQ_POLLIN, 0},
+            {NULL, r->sigfd, ZMQ_POLLIN, 0},
+            {r->submit, 0, ZMQ_POLLIN, 0},
+        };
+        int rc = zmq_poll(items, r->submit ? 3 : 2, timeout);
+        if (rc < 0 && zmq_errno() != EINTR)
+            return 1;
+        if (items[1].revents & ZMQ_POLLIN) {
+            struct signalfd_siginfo si;
+            if (read(r->sigfd, &si, sizeof si) == (ssize_t)sizeof si) {
+                luxc_log(&r->log, LUXC_LOG_INFO, "stopping", "signal=%u", si.ssi_signo);
+                return 0;
+            }
+        }
+        if (r->submit && (items[2].revents & ZMQ_POLLIN))
+            drain_submit(r);
+        for (int i = 0; i < 4096; i++) { /* bounded: timers must run too */
+            int peer;
+            size_t len;
+            int rr = luxc_zserver_recv(r->server, &peer, r->buf, RECV_MAX, &len, 0);
+            if (rr == LUXC_EAGAIN || rr == LUXC_EIO)
+                break;
+            if (rr != LUXC_OK)
+                continue;
+            now = wall_ms();
+            luxc_node_receive(r->node, (uint32_t)peer, r->buf, len, now);
+            next_tick = now; /* react at once */
+        }
+    }
+}
+
+static int start(rt *r, char *err, size_t errlen)
+{
+    const luxc_run_opts *o = r->opts;
+    char msg[512] = "";
+    int rc = luxc_node_config_load(&r->cfg, o->config_path, msg, sizeof msg);
+    if (rc)
+        return fail(err, errlen, rc, "%s", msg);
+    luxc_logger_init(&r->log, 2, r->cfg.log_level, NULL);
+    char tag[80];
+    snprintf(tag, sizeof tag, "node=%s", r->cfg.name);
+    luxc_logger_init(&r->log, 2, r->cfg.log_level, tag);
+    if ((rc = luxc_genesis_load(&r->genesis, r->cfg.genesis_path, msg, sizeof msg)) != LUXC_OK)
+        return fail(err, errlen, rc, "%s", msg);
+    long self = luxc_genesis_find(r->genesis, r->cfg.name);
+    if (self < 0)
+        return fail(err, errlen, LUXC_ENOTMEMBER, "%s: name: \"%s\" is not a validator in %s",
+                    o->config_path, r->cfg.name, r->cfg.genesis_path);
+    r->self = (uint32_t)self;
+    if ((rc = luxc_crypto_init()) != LUXC_OK)
+        return fail(err, errlen, rc, "crypto: %s", luxc_strerror(rc));
+    if ((rc = luxc_keys_load(r->cfg.key_dir, &r->keys, msg, sizeof msg)) != LUXC_OK)
+        return fail(err, errlen, rc, "%s", msg);
+    if ((rc = make_params(r, err, errlen)) != LUXC_OK)
+        return rc;
+    uint8_t chain[32];
+    if (luxc_chain_id_hash(chain, r->genesis->chain_id) != LUXC_OK)
+        return fail(err, errlen, LUXC_ECRYPTO, "cannot hash the chain id");
+    char serr[256] = "";
+    luxc_store_cfg sc = {.path = r->cfg.data_dir, .chain_id = chain,
+                         .flags = LUXC_STORE_CREATE | (o->store_nosync ? LUXC_STORE_NOSYNC : 0),
+                         .errbuf = serr, .errbuf_len = sizeof serr, .log = store_log,
+                         .log_ctx = r};
+    if ((rc = luxc_store_new(&r->store, &sc)) != LUXC_OK)
+        return fail(err, errlen, rc, "store %s: %s", r->cfg.data_dir,
+                    serr[0] ? serr : luxc_strerror(rc));
+    if ((rc = luxc_node_ai_new(&r->ai, r->cfg.name, r->genesis, r->store)) != LUXC_OK)
+        return fail(err, errlen, rc, "model: %s", luxc_strerror(rc));
+    r->buf = malloc(RECV_MAX);
+    r->sessions = calloc(r->genesis->n_validators, sizeof *r->sessions);
+    if (!r->buf || !r->sessions)
+        return fail(err, errlen, LUXC_ENOMEM, "out of memory");
+    if ((rc = open_net(r, err, errlen)) != LUXC_OK)
+        return rc;
+    luxc_node_cfg nc;
+    memset(&nc, 0, sizeof nc);
+    nc.genesis = r->genesis;
+    nc.self = r->self;
+    nc.keys = &r->keys;
+    nc.params = r->params;
+    nc.store = r->store;
+    nc.io = (luxc_node_io){io_send, r};
+    nc.model = luxc_node_ai_hook(r->ai);
+    nc.on_final = on_final;
+    nc.on_final_ctx = r;
+    nc.log = &r->log;
+    nc.behaviour = o->behaviour;
+    if ((rc = luxc_node_new(&r->node, &nc)) != LUXC_OK)
+        return fail(err, errlen, rc, "node: %s", luxc_strerror(rc));
+    if (r->cfg.metrics[0] &&
+        (rc = luxc_http_server_new(&r->http, r->cfg.metrics, http_handler, r)) != LUXC_OK)
+        return fail(err, errlen, rc, "%s: metrics \"%s\": %s", o->config_path, r->cfg.metrics,
+                    luxc_strerror(rc));
+    return LUXC_OK;
+}
+
+static void stop(rt *r)
+{
+    luxc_http_server_free(r->http); /* first: its thread reads r->pub */
+    if (r->node && r->ai) {
+        luxc_node_status st;
+        luxc_node_status_get(r->node, &st);
+        if (luxc_node_ai_save(r->ai, st.height) != LUXC_OK)
+            luxc_log(&r->log, LUXC_LOG_WARN, "model weights not saved", NULL);
+    }
+    luxc_node_free(r->node);
+    luxc_links_free(r->links);
+    luxc_zserver_free(r->server);
+    if (r->submit)
+        zmq_close(r->submit);
+    if (r->zctx)
+        zmq_ctx_term(r->zctx);
+    luxc_valset_free(r->valset);
+    luxc_node_ai_free(r->ai);
+    luxc_store_free(r->store);
+    luxc_genesis_free(r->genesis);
+    luxc_keypair_wipe(&r->keys);
+    free(r->buf);
+    free(r->sessions);
+}
+
+int luxc_node_run(const luxc_run_opts *o, char *err, size_t errlen)
+{
+    if (!o || !o->config_path)
+        return fail(err, errlen, 1, "no configuration file given");
+    rt r;
+    memset(&r, 0, sizeof r);
+    r.opts = o;
+    pthread_mutex_init(&r.status_mu, NULL);
+    r.start_ms = wall_ms();
+    sigset_t mask;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGINT);
+    sigaddset(&mask, SIGTERM);
+    /* block before any thread starts so that every thread inherits it */
+    pthread_sigmask(SIG_BLOCK, &mask, NULL);
+    r.sigfd = signalfd(-1, &mask, SFD_CLOEXEC);
+    int status = 1;
+    if (r.sigfd < 0) {
+        fail(err, errlen, 1, "signalfd: %s", strerror(errno));
+    } else if (start(&r, err, errlen) == LUXC_OK) {
+        publish(&r, wall_ms());
+        luxc_log(&r.log, LUXC_LOG_INFO, "started",
+                 "validators=%zu listen=%s metrics=%s height=%llu", r.genesis->n_validators,
+                 r.cfg.listen, r.cfg.metrics[0] ? r.cfg.metrics : "-",
+                 (unsigned long long)r.pub.st.height);
+        status = loop(&r);
+        publish(&r, wall_ms());
+        luxc_log(&r.log, LUXC_LOG_INFO, "stopped", "height=%llu",
+                 (unsigned long long)r.pub.st.height);
+    }
+    stop(&r);
+    if (r.sigfd >= 0)
+        close(r.sigfd);
+    pthread_mutex_destroy(&r.status_mu);
+    return status;
+}
