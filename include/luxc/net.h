@@ -248,9 +248,10 @@ void luxc_hs_free(luxc_hs *hs);
  * LUXC_ECRYPTO. */
 LUXC_MUST_CHECK int luxc_hs_start(luxc_hs *hs, uint8_t *out, size_t outmax, size_t *outlen);
 /* Feed one received handshake message. When a reply is due it is written
- * to out (*outlen > 0; send it), else *outlen = 0. Any failure is final:
- * the reason is logged (LUXC_NET_LOG_WARN, "handshake refused: ...") and
- * later calls return LUXC_ESTATE. Errors: LUXC_EVERSION, LUXC_ETRUNC,
+ * to out (*outlen > 0; send it), else *outlen = 0. A refusal is final:
+ * the reason is logged (LUXC_NET_LOG_WARN, "handshake refused (role):
+ * reason [error text]") and later calls return LUXC_ESTATE. Caller errors
+ * (LUXC_EINVAL, LUXC_EFULL: out shorter than the reply) consume nothing. Errors: LUXC_EVERSION, LUXC_ETRUNC,
  * LUXC_ETRAILING, LUXC_ECORRUPT (unexpected type), LUXC_ENOTMEMBER (peer
  * key not in the set), LUXC_EAUTH (bad signature, wrong chain id, wrong or
  * own key, key confirmation), LUXC_ECRYPTO, LUXC_EFULL, LUXC_ESTATE. */
