@@ -144,7 +144,9 @@ int luxc_ai_snapshot_find(const luxc_ai_snapshot *s, const char *chain_id,
 #define LUXC_AI_CHAIN_FEATURES 8u
 /* height, tps, latency_ms, fault_rate, upgrade_needed (0/1), issue_count,
  * validator_count, seconds_since_last_seen. Schema for a luxc_ai_model:
- * input is a luxc_ai_chain_summary (now_ns gives the last feature). */
+ * input is a luxc_ai_chain_summary (now_ns gives the last feature;
+ * luxc_ai_should_upgrade uses CLOCK_REALTIME_COARSE, the registry's
+ * default last_seen clock). */
 extern const luxc_ai_extractor luxc_ai_extractor_chain;
 int luxc_ai_extract_chain(const luxc_ai_chain_summary *c, int64_t now_ns, double out[8]);
 
