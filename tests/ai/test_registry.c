@@ -276,7 +276,7 @@ static void test_alloc_failure(void **state)
 
 #define CHAINS 4
 #define WRITERS 2
-#define UPDATES 20000
+#define UPDATES 100000
 
 typedef struct stress {
     luxc_ai_registry *r;
