@@ -7,8 +7,13 @@
  *   confidence = sigmoid(score) = 1 / (1 + e^-score)
  *   action     = APPROVE if score >= 0, else REJECT
  *   learn:  p = sigmoid(score), target = (feedback + 1) / 2,
- *           g = lr * (target - p) * p * (1 - p) * example_weight,
- *           w[f] += g * x[f], bias += g            (lr default 0.01)
+ *           w[f] += lr * ((target - p) * p * (1 - p) * x[f] * weight),
+ *           bias += lr * ((target - p) * p * (1 - p) * weight)
+ *           (lr default 0.01; the reference's operation order, so results
+ *           match it bit for bit)
+ * With cfg.normalize, x is replaced by z = (x - mean) / stddev from a
+ * running normaliser that learn updates (luxc_ai_normalizer); the raw
+ * path (default) is the reference's and the benchmarks'.
  * Decide and learn touch no strings and allocate nothing: the decision
  * record (with its reasoning text) is written into a caller-owned struct,
  * and each learned example is stored in a preallocated history ring
