@@ -161,6 +161,27 @@ LUXC_MUST_CHECK int luxc_store_accept_block(luxc_store *s, uint64_t height,
                                             const uint8_t *block, size_t block_len,
                                             const uint8_t *cert, size_t cert_len);
 
+/* One block for luxc_store_accept_batch (fields as in accept_block). */
+typedef struct luxc_store_accepted {
+    uint64_t height;
+    const uint8_t *id, *parent; /* LUXC_STORE_IDBYTES each */
+    const uint8_t *block;
+    size_t block_len;
+    const uint8_t *cert;
+    size_t cert_len;
+} luxc_store_accepted;
+
+/* Accept n >= 1 consecutive blocks in ONE transaction and one fsync: all or
+ * nothing. Same rules and errors as luxc_store_accept_block, applied to each
+ * block in order (block i + 1 must extend block i); LUXC_EEXIST for a batch
+ * of more than one is a failure like any other (nothing is written). Use it
+ * when several blocks become final at once (catch-up): a durable commit
+ * costs an fsync, the same for one block or many. LUXC_EINVAL also for
+ * blocks NULL or n 0. */
+LUXC_MUST_CHECK int luxc_store_accept_batch(luxc_store *s,
+                                            const luxc_store_accepted *blocks,
+                                            size_t n);
+
 /* Accepted block at height: id and parent (each may be NULL) and the block
  * bytes into buf (see "Reads" above). LUXC_ENOTFOUND if none. */
 LUXC_MUST_CHECK int luxc_store_block_get(luxc_store *s, uint64_t height,

@@ -1,6 +1,6 @@
 /* blocks.c - accepted blocks and their finality certificates.
- * Owns: luxc_store_accept_block (block + certificate + id index + last
- * accepted, one durable transaction, chain rules) and the block reads
+ * Owns: luxc_store_accept_block/_batch (blocks + certificates + id index +
+ * last accepted, one durable transaction, chain rules) and the block reads
  * (by height, by id, certificate, range walk for catch-up).
  * Not here: the record format (record.c), votes (votes.c). */
 #include "luxc/store.h"
@@ -97,34 +97,60 @@ static int accept_write(store_msg *m, MDB_txn *txn, const luxc_store *s,
     return rc;
 }
 
+static int accept_check_args(store_msg *m, const luxc_store_accepted *b)
+{
+    if (!b->id || !b->parent || (!b->block && b->block_len > 0) || !b->cert ||
+        b->cert_len == 0)
+        return store_err(m, LUXC_EINVAL, "accept at height %llu: missing id, parent, "
+                         "block or certificate", (unsigned long long)b->height);
+    if (b->block_len > LUXC_STORE_VALUEMAXBYTES || b->cert_len > LUXC_STORE_VALUEMAXBYTES)
+        return store_err(m, LUXC_ETOOBIG, "accept at height %llu: block of %zu or "
+                         "certificate of %zu bytes exceeds %u",
+                         (unsigned long long)b->height, b->block_len, b->cert_len,
+                         LUXC_STORE_VALUEMAXBYTES);
+    return LUXC_OK;
+}
+
+int luxc_store_accept_batch(luxc_store *s, const luxc_store_accepted *blocks, size_t n)
+{
+    store_msg m = {{0}};
+    MDB_txn *txn;
+    if (!s || !blocks || n == 0)
+        return LUXC_EINVAL;
+    int rc = LUXC_OK;
+    for (size_t i = 0; i < n && rc == LUXC_OK; i++)
+        rc = accept_check_args(&m, &blocks[i]);
+    if (rc == LUXC_OK)
+        rc = store_txn_begin(&m, s, 1, &txn);
+    if (rc != LUXC_OK)
+        return store_report(s, rc, &m);
+    /* Each block sees the previous ones: LMDB reads its own writes. */
+    for (size_t i = 0; i < n && rc == LUXC_OK; i++) {
+        const luxc_store_accepted *b = &blocks[i];
+        rc = accept_write(&m, txn, s, b->height, b->id, b->parent, b->block,
+                          b->block_len, b->cert, b->cert_len);
+        if (rc == LUXC_EEXIST && n > 1)
+            rc = store_err(&m, LUXC_EEXIST, "accept batch: block %zu of %zu (height "
+                           "%llu) is already accepted", i, n,
+                           (unsigned long long)b->height);
+    }
+    if (rc != LUXC_OK)
+        mdb_txn_abort(txn);
+    else
+        rc = store_txn_commit(&m, txn, n > 1 ? "accepted blocks" : "accepted block");
+    return store_report(s, rc, &m);
+}
+
 int luxc_store_accept_block(luxc_store *s, uint64_t height,
                             const uint8_t id[LUXC_STORE_IDBYTES],
                             const uint8_t parent[LUXC_STORE_IDBYTES],
                             const uint8_t *block, size_t block_len,
                             const uint8_t *cert, size_t cert_len)
 {
-    store_msg m = {{0}};
-    MDB_txn *txn;
-    if (!s)
-        return LUXC_EINVAL;
-    int rc = LUXC_OK;
-    if (!id || !parent || (!block && block_len > 0) || !cert || cert_len == 0)
-        rc = store_err(&m, LUXC_EINVAL, "accept_block: missing id, parent, block "
-                       "or certificate");
-    else if (block_len > LUXC_STORE_VALUEMAXBYTES || cert_len > LUXC_STORE_VALUEMAXBYTES)
-        rc = store_err(&m, LUXC_ETOOBIG, "accept_block: block of %zu or certificate "
-                       "of %zu bytes exceeds %u", block_len, cert_len,
-                       LUXC_STORE_VALUEMAXBYTES);
-    if (rc == LUXC_OK)
-        rc = store_txn_begin(&m, s, 1, &txn);
-    if (rc != LUXC_OK)
-        return store_report(s, rc, &m);
-    rc = accept_write(&m, txn, s, height, id, parent, block, block_len, cert, cert_len);
-    if (rc != LUXC_OK)
-        mdb_txn_abort(txn);
-    else
-        rc = store_txn_commit(&m, txn, "accepted block");
-    return store_report(s, rc, &m);
+    const luxc_store_accepted b = {.height = height, .id = id, .parent = parent,
+                                   .block = block, .block_len = block_len,
+                                   .cert = cert, .cert_len = cert_len};
+    return luxc_store_accept_batch(s, &b, 1);
 }
 
 static int read_args_ok(const luxc_store *s, const uint8_t *buf, size_t cap,

@@ -110,7 +110,7 @@ static inline size_t test_cert_len(uint64_t h) { return 1 + (size_t)(h * 53 % 30
 /* Accept heights from..to; the parent of h is test_id(h - 1) (zeros at 0). */
 static inline int test_accept_range(luxc_store *s, uint64_t seed, uint64_t from, uint64_t to)
 {
-    uint8_t id[32], parent[32], block[TEST_BLOCK_MAX], cert[512];
+    uint8_t id[32], parent[32], block[TEST_BLOCK_MAX] = {0}, cert[512] = {0};
     if (from == 0)
         memset(parent, 0, 32);
     else

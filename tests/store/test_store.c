@@ -179,6 +179,63 @@ static void test_accept_rules(void **state)
     assert_int_equal(len, 0);
 }
 
+/* Batches: all or nothing, each block extending the one before. */
+static void test_accept_batch(void **state)
+{
+    fixture *f = *state;
+    const uint64_t seed = 14;
+    uint8_t ids[12][32], parents[12][32], blocks[12][64], cert[8] = {8};
+    luxc_store_accepted b[12];
+    uint64_t h;
+    assert_int_equal(test_accept_range(f->s, seed, 0, 4), LUXC_OK);
+    for (int i = 0; i < 12; i++) {
+        uint64_t height = 5 + (uint64_t)i;
+        test_id(ids[i], seed, height);
+        test_id(parents[i], seed, height - 1);
+        test_fill(blocks[i], sizeof blocks[i], seed, height, 1);
+        b[i] = (luxc_store_accepted){.height = height, .id = ids[i],
+                                     .parent = parents[i], .block = blocks[i],
+                                     .block_len = sizeof blocks[i], .cert = cert,
+                                     .cert_len = sizeof cert};
+    }
+    /* A bad block in the middle: nothing of the batch is written. */
+    b[6].parent = ids[0];
+    assert_int_equal(luxc_store_accept_batch(f->s, b, 12), LUXC_EINVAL);
+    assert_non_null(strstr(f->log.last, "height 11"));
+    assert_int_equal(luxc_store_last(f->s, &h, NULL), LUXC_OK);
+    assert_int_equal(h, 4);
+    size_t len;
+    assert_int_equal(luxc_store_block_get(f->s, 5, NULL, NULL, NULL, 0, &len),
+                     LUXC_ENOTFOUND);
+    b[6].parent = parents[6];
+    b[3].cert_len = 0;
+    assert_int_equal(luxc_store_accept_batch(f->s, b, 12), LUXC_EINVAL);
+    b[3].cert_len = sizeof cert;
+    b[3].block_len = LUXC_STORE_VALUEMAXBYTES + 1u;
+    assert_int_equal(luxc_store_accept_batch(f->s, b, 12), LUXC_ETOOBIG);
+    b[3].block_len = sizeof blocks[3];
+    /* The whole batch, then read back. */
+    assert_int_equal(luxc_store_accept_batch(f->s, b, 6), LUXC_OK);
+    assert_int_equal(luxc_store_accept_batch(f->s, b + 6, 6), LUXC_OK);
+    assert_int_equal(luxc_store_last(f->s, &h, NULL), LUXC_OK);
+    assert_int_equal(h, 16);
+    for (int i = 0; i < 12; i++) {
+        uint8_t got[64], id[32], parent[32];
+        assert_int_equal(luxc_store_block_get(f->s, 5 + (uint64_t)i, id, parent, got,
+                                              sizeof got, &len), LUXC_OK);
+        assert_memory_equal(got, blocks[i], sizeof got);
+        assert_memory_equal(id, ids[i], 32);
+        assert_memory_equal(parent, parents[i], 32);
+    }
+    /* A replayed batch is refused as a whole; a replay of one is EEXIST. */
+    assert_int_equal(luxc_store_accept_batch(f->s, b + 10, 2), LUXC_EEXIST);
+    assert_int_equal(luxc_store_accept_batch(f->s, b + 11, 1), LUXC_EEXIST);
+    assert_int_equal(luxc_store_accept_batch(NULL, b, 1), LUXC_EINVAL);
+    assert_int_equal(luxc_store_accept_batch(f->s, NULL, 1), LUXC_EINVAL);
+    assert_int_equal(luxc_store_accept_batch(f->s, b, 0), LUXC_EINVAL);
+    assert_int_equal(luxc_store_check(f->s), LUXC_OK);
+}
+
 typedef struct collect_none {
     int n;
 } collect_none;
@@ -630,6 +687,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_new_store_is_empty, setup, teardown),
         cmocka_unit_test_setup_teardown(test_accept_and_read_back, setup, teardown),
         cmocka_unit_test_setup_teardown(test_accept_rules, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_accept_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_height_overflow, setup, teardown),
         cmocka_unit_test_setup_teardown(test_blocks_foreach, setup, teardown),
         cmocka_unit_test_setup_teardown(test_votes, setup, teardown),
