@@ -8,7 +8,8 @@
 
 #include "keccak_round.h"
 
-void luxc_keccakx4_f1600(luxc_v4 s[25])
+/* The permutation, inlined into each compiled variant below. */
+static inline __attribute__((always_inline)) void f1600x4(luxc_v4 s[25])
 {
     luxc_v4 a00 = s[0], a10 = s[1], a20 = s[2], a30 = s[3], a40 = s[4];
     luxc_v4 a01 = s[5], a11 = s[6], a21 = s[7], a31 = s[8], a41 = s[9];
@@ -29,6 +30,33 @@ void luxc_keccakx4_f1600(luxc_v4 s[25])
     s[15] = a03; s[16] = a13; s[17] = a23; s[18] = a33; s[19] = a43;
     s[20] = a04; s[21] = a14; s[22] = a24; s[23] = a34; s[24] = a44;
 }
+
+/* x86-64 built without AVX2 (the portable, non -march=native build): the
+ * compiler would lower the 256-bit lanes to SSE2 pairs with emulated
+ * rotates, slower than four scalar permutations. So compile one AVX2
+ * variant and pick it at run time if the CPU has AVX2;
+ * luxc_keccakx4_fast() tells callers whether to use the 4-way path at all. */
+#if defined(__x86_64__) && !defined(__AVX2__) && (defined(__GNUC__) || defined(__clang__))
+#define KECCAKX4_DISPATCH 1
+__attribute__((target("avx2"))) static void f1600x4_avx2(luxc_v4 s[25]) { f1600x4(s); }
+static void f1600x4_generic(luxc_v4 s[25]) { f1600x4(s); }
+
+void luxc_keccakx4_f1600(luxc_v4 s[25])
+{
+    if (__builtin_cpu_supports("avx2"))
+        f1600x4_avx2(s);
+    else
+        f1600x4_generic(s);
+}
+
+int luxc_keccakx4_fast(void) { return __builtin_cpu_supports("avx2") ? 1 : 0; }
+#else
+void luxc_keccakx4_f1600(luxc_v4 s[25]) { f1600x4(s); }
+
+/* Native vectors (AVX2 or better compiled in), or not x86: on other
+ * architectures the 4-way code is portable vector C, used as is. */
+int luxc_keccakx4_fast(void) { return 1; }
+#endif
 
 void luxc_shakex4_absorb_once(luxc_keccakx4 *st, size_t rate, const uint8_t *const in[4],
                               size_t inlen)

@@ -21,6 +21,11 @@ typedef struct luxc_keccakx4 {
 /* Keccak-f[1600] on all four states. */
 void luxc_keccakx4_f1600(luxc_v4 s[25]);
 
+/* 1 if the 4-way permutation runs on real vector instructions here (it is
+ * always correct; when 0 it is slower than four scalar permutations, and
+ * callers should use the scalar sponge instead). */
+int luxc_keccakx4_fast(void);
+
 /* Start four SHAKE instances of the given rate (SHAKE128_RATE or
  * SHAKE256_RATE), instance t absorbing in[t] (inlen bytes each, inlen <
  * rate), padded; the next squeeze permutes first. */

@@ -52,6 +52,10 @@ void luxc_mldsa_expand_a_blocks(polyvecl mat[K], const uint8_t rho[SEEDBYTES],
     uint8_t buf[4][UNIFORM_NBLOCKS * SHAKE128_RATE];
     if (first_blocks < 1 || first_blocks > UNIFORM_NBLOCKS)
         first_blocks = UNIFORM_NBLOCKS;
+    if (!luxc_keccakx4_fast()) {
+        PQCLEAN_MLDSA65_CLEAN_polyvec_matrix_expand(mat, rho);
+        return;
+    }
     uint8_t in[4][SEEDBYTES + 2];
     poly spare;
     luxc_keccakx4 st;
@@ -99,6 +103,11 @@ void luxc_mldsa_expand_mask(polyvecl *y, const uint8_t rhoprime[CRHBYTES], uint1
     luxc_keccakx4 st;
 
     _Static_assert(L == 5, "ML-DSA-65: four polynomials 4-way, one alone");
+    if (!luxc_keccakx4_fast()) {
+        for (unsigned i = 0; i < L; i++)
+            PQCLEAN_MLDSA65_CLEAN_poly_uniform_gamma1(&y->vec[i], rhoprime, (uint16_t)(kappa + i));
+        return;
+    }
     for (unsigned t = 0; t < 4; t++) {
         uint16_t nonce = (uint16_t)(kappa + t);
         memcpy(in[t], rhoprime, CRHBYTES);
