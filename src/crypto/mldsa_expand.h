@@ -1,6 +1,8 @@
 /* mldsa_expand.h - ML-DSA-65's expansion of seeds into polynomials, four at
- * a time (keccak4x.h). Library-internal; compiled against PQClean's
- * ml-dsa-65/clean headers (types poly, polyvecl, polyveck; K, L, ...). */
+ * a time (keccak4x.h) where the CPU has a vector unit for it, else with
+ * PQClean's scalar samplers (same output either way). Library-internal;
+ * compiled against PQClean's ml-dsa-65/clean headers (types poly, polyvecl,
+ * polyveck; K, L, ...). */
 #ifndef LUXC_MLDSA_EXPAND_H
 #define LUXC_MLDSA_EXPAND_H
 
