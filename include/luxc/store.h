@@ -9,15 +9,21 @@
  *   weights   name (1..LUXC_STORE_NAMEMAXBYTES bytes) -> version, blob
  *   meta      store format version, chain id, first and last accepted block.
  * Blocks, certificates, votes and weights are opaque bytes to the store; the
- * node encodes them. Blocks enter only through luxc_store_accept_block, which
- * keeps the chain invariant: heights first..last are all present, each with
- * its certificate, each block's parent is the block below it.
+ * node encodes them. Blocks enter only through luxc_store_accept_block (or
+ * _batch), which keeps the chain invariant: heights first..last are all
+ * present, each with its certificate, each block's parent the block below.
  *
  * Durability: every write call commits one LMDB transaction before it
  * returns. Unless LUXC_STORE_NOSYNC is set the commit is fsync'd, so a
  * block that luxc_store_accept_block reported as LUXC_OK survives a crash
- * (kill -9, power loss on a filesystem that honours fsync). A failed call
- * changes nothing (the transaction is aborted).
+ * (kill -9, tested; power loss on a filesystem that honours fsync, which
+ * rests on LMDB's fsync and is not tested here). A failed call changes
+ * nothing (the transaction is aborted). A durable commit costs the disk's
+ * fsync latency (milliseconds); luxc_store_accept_batch pays it once for
+ * several blocks. Creation: a failed luxc_store_new removes the files it
+ * created; only a process killed inside LMDB's first write of a new
+ * data.mdb leaves an empty file, which the next open reports as
+ * LUXC_ECORRUPT (move it away) rather than silently starting over.
  *
  * Integrity: every stored value carries a CRC32C over (sub-database, key,
  * value); a mismatch is LUXC_ECORRUPT and is logged with the sub-database and
@@ -25,7 +31,10 @@
  * headers, node bounds, page numbers inside the file, no page used twice) and
  * then every record (checksums, the chain invariant), so a truncated, garbage
  * or bit-flipped data.mdb is reported as LUXC_ECORRUPT instead of crashing
- * LMDB later. LUXC_STORE_NOVERIFY skips that O(file size) walk.
+ * LMDB later. LUXC_STORE_NOVERIFY skips that O(file size) walk. Limits: LMDB
+ * has no checksum on its two meta pages, so a flipped transaction id there
+ * can make LMDB open the previous commit (consistent, one commit older);
+ * damage in free space is harmless and not reported.
  *
  * Reads copy into caller buffers: pass cap and get *len = the value's length.
  * If cap is too small the call returns LUXC_ETOOBIG with *len set to the

@@ -423,6 +423,23 @@ static void test_format_version(void **state)
     assert_non_null(strstr(err, "last accepted"));
 }
 
+/* lock.mdb holds only reader slots; LMDB rebuilds it when no other process
+ * has the store open, so garbage there is harmless. */
+static void test_garbage_lock_file(void **state)
+{
+    fixture *f = *state;
+    char lock[128];
+    uint8_t g[8192];
+    snprintf(lock, sizeof lock, "%s/lock.mdb", f->path);
+    for (size_t i = 0; i < sizeof g; i++)
+        g[i] = (uint8_t)(i * 131 + 7);
+    write_file(lock, g, sizeof g);
+    luxc_store *s = test_open(f->path, 0, NULL);
+    assert_non_null(s);
+    assert_int_equal(test_verify_range(s, SEED, 0, LAST), 0);
+    luxc_store_free(s);
+}
+
 /* An LMDB file of another data format version (meta pages say 2). */
 static void test_lmdb_version(void **state)
 {
@@ -489,6 +506,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_moved_record, setup, teardown),
         cmocka_unit_test_setup_teardown(test_broken_chain, setup, teardown),
         cmocka_unit_test_setup_teardown(test_format_version, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_garbage_lock_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lmdb_version, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_subdb, setup, teardown),
         cmocka_unit_test(test_foreign_lmdb),
