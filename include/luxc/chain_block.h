@@ -6,7 +6,7 @@
  *   1    32   chain_id         BLAKE2b-256 of the genesis chain_id string
  *   33   8    height           parent's height + 1 (genesis block: 0)
  *   41   32   parent           parent's block id (genesis: all zero)
- *   73   8    timestamp_ms     proposer's wall clock, Unix milliseconds
+ *   73   8    timestamp_us     proposer's wall clock, Unix microseconds
  *   81   4    proposer         validator index of the proposer
  *   85   4    round            proposal round at this height (leader rotation)
  *   89   32   state_root       BLAKE2b-256(parent's state_root || payload_digest)
@@ -43,7 +43,7 @@ typedef struct luxc_chain_block {
     uint8_t chain_id[32];
     uint64_t height;
     uint8_t parent[32];
-    uint64_t timestamp_ms;
+    uint64_t timestamp_us;
     uint32_t proposer;
     uint32_t round;
     uint8_t state_root[32];
@@ -93,7 +93,7 @@ LUXC_MUST_CHECK int luxc_chain_block_check_child(const luxc_chain_block *child,
 /* The genesis block (height 0) of a chain: chain id hash, genesis time,
  * empty payload, zero parent and state root. */
 LUXC_MUST_CHECK int luxc_chain_block_genesis(luxc_chain_block *b, const char *chain_id,
-                                             uint64_t genesis_time_ms);
+                                             uint64_t genesis_time_us);
 
 #ifdef __cplusplus
 }

@@ -61,7 +61,7 @@ typedef struct luxc_node_io {
 /* The model hook: score a proposal (>= 0 approve) and learn from its
  * outcome (+1 finalized, -1 lost). Either may be NULL (score 0.5). */
 typedef struct luxc_node_model {
-    double (*score)(void *ctx, const uint8_t *block, size_t len, uint64_t now_ms);
+    double (*score)(void *ctx, const uint8_t *block, size_t len, uint64_t now_us);
     void (*learn)(void *ctx, const uint8_t *block, size_t len, double feedback);
     void *ctx;
 } luxc_node_model;
@@ -87,7 +87,7 @@ typedef struct luxc_node_cfg {
     uint32_t round_timeout_ms;   /* 0 = max(params.round_timeout_ms, 200) */
     uint32_t poll_timeout_ms;    /* 0 = max(params.round_timeout_ms, 20) */
     uint32_t mempool_max;        /* 0 = 100000 transactions */
-    uint64_t genesis_time_ms;    /* 0 = genesis->genesis_time * 1000 */
+    uint64_t genesis_time_us;    /* 0 = genesis->genesis_time * 10^6 */
 } luxc_node_cfg;
 
 typedef struct luxc_node luxc_node;
@@ -102,12 +102,12 @@ void luxc_node_free(luxc_node *n);
  * are dropped and counted (luxc_node_status); the return value says why
  * (LUXC_OK when used or harmlessly ignored). */
 int luxc_node_receive(luxc_node *n, uint32_t from, const uint8_t *msg, size_t len,
-                      uint64_t now_ms);
+                      uint64_t now_us);
 
-/* Run timers: propose, poll, round change, vote resend, sync. now_ms is
- * Unix milliseconds (wall clock; block timestamps and latency use it).
- * *next_ms gets when to call again at the latest. */
-int luxc_node_tick(luxc_node *n, uint64_t now_ms, uint64_t *next_ms);
+/* Run timers: propose, poll, round change, vote resend, sync. now_us is
+ * Unix microseconds (wall clock; block timestamps and latency use it).
+ * *next_us gets when to call again at the latest. */
+int luxc_node_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us);
 
 /* Queue a transaction (1..LUXC_TX_MAX bytes) for a future block.
  * LUXC_EINVAL (size), LUXC_EFULL (mempool full): counted as dropped. */

@@ -41,7 +41,7 @@ static void put_header(uint8_t *o, const luxc_chain_block *b)
     memcpy(o + 1, b->chain_id, 32);
     luxc_be64_store(o + 33, b->height);
     memcpy(o + 41, b->parent, 32);
-    luxc_be64_store(o + 73, b->timestamp_ms);
+    luxc_be64_store(o + 73, b->timestamp_us);
     luxc_be32_store(o + 81, b->proposer);
     luxc_be32_store(o + 85, b->round);
     memcpy(o + 89, b->state_root, 32);
@@ -111,7 +111,7 @@ int luxc_chain_block_decode(luxc_chain_block *b, uint8_t id[32], const uint8_t *
     memcpy(t.chain_id, buf + 1, 32);
     t.height = luxc_be64_load(buf + 33);
     memcpy(t.parent, buf + 41, 32);
-    t.timestamp_ms = luxc_be64_load(buf + 73);
+    t.timestamp_us = luxc_be64_load(buf + 73);
     t.proposer = luxc_be32_load(buf + 81);
     t.round = luxc_be32_load(buf + 85);
     memcpy(t.state_root, buf + 89, 32);
@@ -158,7 +158,7 @@ int luxc_chain_block_check_child(const luxc_chain_block *child, const luxc_chain
         w = "height";
     else if (memcmp(child->parent, parent_id, 32) != 0)
         w = "parent";
-    else if (child->timestamp_ms < parent->timestamp_ms)
+    else if (child->timestamp_us < parent->timestamp_us)
         w = "timestamp";
     else if (luxc_chain_state_root(root, parent->state_root, child->payload_digest) != LUXC_OK ||
              memcmp(root, child->state_root, 32) != 0)
@@ -168,12 +168,12 @@ int luxc_chain_block_check_child(const luxc_chain_block *child, const luxc_chain
     return w ? LUXC_EINVAL : LUXC_OK;
 }
 
-int luxc_chain_block_genesis(luxc_chain_block *b, const char *chain_id, uint64_t genesis_time_ms)
+int luxc_chain_block_genesis(luxc_chain_block *b, const char *chain_id, uint64_t genesis_time_us)
 {
     if (!b || !chain_id)
         return LUXC_EINVAL;
     memset(b, 0, sizeof *b);
-    b->timestamp_ms = genesis_time_ms;
+    b->timestamp_us = genesis_time_us;
     int rc = luxc_chain_id_hash(b->chain_id, chain_id);
     if (rc == LUXC_OK)
         rc = luxc_hash(b->payload_digest, NULL, 0);

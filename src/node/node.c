@@ -110,14 +110,15 @@ int luxc_node_new(luxc_node **out, const luxc_node_cfg *cfg)
     n->log = cfg->log;
     n->behaviour = cfg->behaviour;
     n->max_block_txs = cfg->max_block_txs ? cfg->max_block_txs : 1000;
-    n->round_timeout_ms = cfg->round_timeout_ms
-                              ? cfg->round_timeout_ms
-                              : (cfg->params.round_timeout_ms > 200 ? cfg->params.round_timeout_ms
-                                                                    : 200);
-    n->poll_timeout_ms = cfg->poll_timeout_ms
-                             ? cfg->poll_timeout_ms
-                             : (cfg->params.round_timeout_ms > 20 ? cfg->params.round_timeout_ms
-                                                                  : 20);
+    uint32_t round_ms = cfg->round_timeout_ms ? cfg->round_timeout_ms
+                        : cfg->params.round_timeout_ms > 200 ? cfg->params.round_timeout_ms
+                                                              : 200;
+    uint32_t poll_ms = cfg->poll_timeout_ms ? cfg->poll_timeout_ms
+                       : cfg->params.round_timeout_ms > 20 ? cfg->params.round_timeout_ms
+                                                           : 20;
+    n->round_timeout_us = (uint64_t)round_ms * 1000u;
+    n->poll_timeout_us = (uint64_t)poll_ms * 1000u;
+    n->block_time_us = (uint64_t)cfg->params.block_time_ms * 1000u;
     n->mempool_max = cfg->mempool_max ? cfg->mempool_max : 100000;
     n->proposed_round = UINT32_MAX;
     luxc_xoshiro_seed(&n->xo, cfg->seed);
@@ -127,11 +128,11 @@ int luxc_node_new(luxc_node **out, const luxc_node_cfg *cfg)
         luxc_xoshiro_seed(&n->xo, s);
     }
     n->rng = luxc_rng_xoshiro(&n->xo);
-    uint64_t gen_ms = cfg->genesis_time_ms ? cfg->genesis_time_ms
-                                           : cfg->genesis->genesis_time * 1000u;
+    uint64_t gen_us = cfg->genesis_time_us ? cfg->genesis_time_us
+                                           : cfg->genesis->genesis_time * 1000000u;
     rc = build_members(n);
     if (rc == LUXC_OK)
-        rc = luxc_chain_block_genesis(&n->last_hdr, cfg->genesis->chain_id, gen_ms);
+        rc = luxc_chain_block_genesis(&n->last_hdr, cfg->genesis->chain_id, gen_us);
     if (rc == LUXC_OK) {
         memcpy(n->chain_id, n->last_hdr.chain_id, 32);
         /* the genesis block's id: hash of its encoding */
@@ -199,11 +200,11 @@ int luxc_node_submit_tx(luxc_node *n, const uint8_t *tx, size_t len)
 }
 
 static int dispatch(luxc_node *n, uint32_t from, const luxc_wire_msg *m, const uint8_t *raw,
-                    size_t len, uint64_t now_ms)
+                    size_t len, uint64_t now_us)
 {
     switch (m->type) {
     case LUXC_WIRE_PROPOSE:
-        return node_on_propose(n, from, m->block, m->block_len, now_ms, 0);
+        return node_on_propose(n, from, m->block, m->block_len, now_us, 0);
     case LUXC_WIRE_QUERY:
         return node_on_query(n, from, m);
     case LUXC_WIRE_CHITS:
@@ -219,11 +220,11 @@ static int dispatch(luxc_node *n, uint32_t from, const luxc_wire_msg *m, const u
             node_note_height(n, from, m->vote.height - 1);
             return LUXC_OK;
         }
-        return node_on_vote(n, from, m, now_ms);
+        return node_on_vote(n, from, m, now_us);
     case LUXC_WIRE_SYNC_REQ:
         return node_on_sync_req(n, from, m);
     case LUXC_WIRE_SYNC_BLOCK:
-        return node_on_sync_block(n, from, m, now_ms);
+        return node_on_sync_block(n, from, m, now_us);
     case LUXC_WIRE_GET_BLOCK:
         return node_on_get_block(n, from, m);
     }
@@ -231,7 +232,7 @@ static int dispatch(luxc_node *n, uint32_t from, const luxc_wire_msg *m, const u
 }
 
 int luxc_node_receive(luxc_node *n, uint32_t from, const uint8_t *msg, size_t len,
-                      uint64_t now_ms)
+                      uint64_t now_us)
 {
     if (!n || !msg)
         return LUXC_EINVAL;
@@ -246,7 +247,7 @@ int luxc_node_receive(luxc_node *n, uint32_t from, const uint8_t *msg, size_t le
     luxc_wire_msg m;
     int rc = luxc_wire_decode(&m, msg, len);
     if (rc == LUXC_OK)
-        rc = dispatch(n, from, &m, msg, len, now_ms);
+        rc = dispatch(n, from, &m, msg, len, now_us);
     if (rc != LUXC_OK) {
         n->st.dropped_msgs++;
         node_logf(n, LUXC_LOG_DEBUG, "message dropped", "from=%u type=%u reason=\"%s\"", from,
@@ -255,22 +256,22 @@ int luxc_node_receive(luxc_node *n, uint32_t from, const uint8_t *msg, size_t le
     return rc;
 }
 
-int luxc_node_tick(luxc_node *n, uint64_t now_ms, uint64_t *next_ms)
+int luxc_node_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us)
 {
-    if (!n || !next_ms)
+    if (!n || !next_us)
         return LUXC_EINVAL;
-    *next_ms = now_ms + 1000;
+    *next_us = now_us + 1000000u;
     if (n->behaviour == LUXC_SILENT)
         return LUXC_OK;
-    if (n->round_start_ms == 0)
-        n->round_start_ms = now_ms;
-    if (n->last_final_ms == 0)
-        n->last_final_ms = now_ms;
+    if (n->round_start_us == 0)
+        n->round_start_us = now_us;
+    if (n->last_final_us == 0)
+        n->last_final_us = now_us;
     uint64_t height = n->height;
-    node_final_tick(n, now_ms, next_ms);
-    node_height_tick(n, now_ms, next_ms);
+    node_final_tick(n, now_us, next_us);
+    node_height_tick(n, now_us, next_us);
     if (n->height != height)
-        *next_ms = now_ms; /* finalized inside this tick: the new height's
+        *next_us = now_us; /* finalized inside this tick: the new height's
                               timers (our turn to propose?) were not seen */
     return LUXC_OK;
 }

@@ -135,14 +135,14 @@ static int send_vote_for(luxc_node *n, const node_proposal *p, int record)
     return LUXC_OK;
 }
 
-int node_sign_vote(luxc_node *n, const node_proposal *p, uint64_t now_ms)
+int node_sign_vote(luxc_node *n, const node_proposal *p, uint64_t now_us)
 {
     if (n->behaviour == LUXC_EQUIVOCATE) {
         for (uint32_t i = 0; i < n->nproposals; i++)
             send_vote_for(n, &n->proposals[i], !n->voted && i == 0);
         n->voted = 1;
-        n->vote_sent_ms = now_ms;
-        return node_try_finalize(n, now_ms);
+        n->vote_sent_us = now_us;
+        return node_try_finalize(n, now_us);
     }
     if (n->voted)
         return LUXC_OK;
@@ -150,11 +150,11 @@ int node_sign_vote(luxc_node *n, const node_proposal *p, uint64_t now_ms)
     if (rc != LUXC_OK)
         return rc;
     n->voted = 1;
-    n->vote_sent_ms = now_ms;
-    return node_try_finalize(n, now_ms);
+    n->vote_sent_us = now_us;
+    return node_try_finalize(n, now_us);
 }
 
-int node_on_vote(luxc_node *n, uint32_t from, const luxc_wire_msg *m, uint64_t now_ms)
+int node_on_vote(luxc_node *n, uint32_t from, const luxc_wire_msg *m, uint64_t now_us)
 {
     const luxc_vote *v = &m->vote;
     if (v->height != n->height + 1) {
@@ -173,7 +173,7 @@ int node_on_vote(luxc_node *n, uint32_t from, const luxc_wire_msg *m, uint64_t n
     int rc = record_vote(n, from, m->vote_msg, v, m->sig, m->sig_len);
     if (rc != LUXC_OK)
         return rc == LUXC_EDUPLICATE ? LUXC_OK : rc;
-    return node_try_finalize(n, now_ms);
+    return node_try_finalize(n, now_us);
 }
 
 /* Stake behind the exact vote message of validator `lead`. */
@@ -198,7 +198,7 @@ static void note_latency(luxc_node *n, double ms)
 /* Make block (already checked as a child of the last final block) final:
  * durable first, then everything that reports it. */
 static int finalize(luxc_node *n, const uint8_t id[32], const uint8_t *block, size_t len,
-                    const uint8_t *cert, size_t cert_len, uint64_t now_ms, int synced)
+                    const uint8_t *cert, size_t cert_len, uint64_t now_us, int synced)
 {
     luxc_chain_block hdr;
     int rc = luxc_chain_block_decode(&hdr, NULL, block, len);
@@ -226,13 +226,13 @@ static int finalize(luxc_node *n, const uint8_t id[32], const uint8_t *block, si
             n->tx_count--;
         }
     }
-    double latency = now_ms > hdr.timestamp_ms ? (double)(now_ms - hdr.timestamp_ms) : 0.0;
+    double latency = now_us > hdr.timestamp_us ? (double)(now_us - hdr.timestamp_us) / 1e3 : 0.0;
     note_latency(n, latency);
     n->height = hdr.height;
     memcpy(n->last_id, id, 32);
     n->last_hdr = hdr;
     n->last_hdr.payload = NULL;
-    n->last_final_ms = now_ms;
+    n->last_final_us = now_us;
     n->st.blocks_finalized++;
     n->st.txs_finalized += hdr.tx_count;
     if (synced)
@@ -242,7 +242,7 @@ static int finalize(luxc_node *n, const uint8_t id[32], const uint8_t *block, si
     if (n->store && hdr.height % 64 == 0 &&
         luxc_store_votes_prune(n->store, hdr.height, NULL) != LUXC_OK)
         node_logf(n, LUXC_LOG_WARN, "vote pruning failed", NULL);
-    return node_height_start(n, now_ms);
+    return node_height_start(n, now_us);
 }
 
 static int build_cert(luxc_node *n, uint32_t lead, uint8_t **out, size_t *out_len)
@@ -268,7 +268,7 @@ static int build_cert(luxc_node *n, uint32_t lead, uint8_t **out, size_t *out_le
     return rc;
 }
 
-int node_try_finalize(luxc_node *n, uint64_t now_ms)
+int node_try_finalize(luxc_node *n, uint64_t now_us)
 {
     for (uint32_t lead = 0; lead < n->n; lead++) {
         if (!n->votes[lead].have || !luxc_horizon_is_final(stake_for(n, lead), n->total_stake))
@@ -279,7 +279,7 @@ int node_try_finalize(luxc_node *n, uint64_t now_ms)
             if (!n->want || memcmp(n->want_id, n->votes[lead].block, 32)) {
                 memcpy(n->want_id, n->votes[lead].block, 32);
                 n->want = 1;
-                n->want_sent_ms = 0;
+                n->want_sent_us = 0;
                 n->sync_peer = lead;
             }
             return LUXC_OK;
@@ -299,7 +299,7 @@ int node_try_finalize(luxc_node *n, uint64_t now_ms)
             return LUXC_ENOMEM;
         }
         memcpy(block, p->bytes, len);
-        rc = finalize(n, id, block, len, cert, cert_len, now_ms, 0);
+        rc = finalize(n, id, block, len, cert, cert_len, now_us, 0);
         free(block);
         free(cert);
         return rc;
@@ -334,7 +334,7 @@ int node_on_sync_req(luxc_node *n, uint32_t from, const luxc_wire_msg *m)
     return luxc_store_blocks_foreach(n->store, m->height, to, serve_block, &s);
 }
 
-int node_on_sync_block(luxc_node *n, uint32_t from, const luxc_wire_msg *m, uint64_t now_ms)
+int node_on_sync_block(luxc_node *n, uint32_t from, const luxc_wire_msg *m, uint64_t now_us)
 {
     (void)from;
     luxc_chain_block hdr;
@@ -369,7 +369,7 @@ int node_on_sync_block(luxc_node *n, uint32_t from, const luxc_wire_msg *m, uint
         return LUXC_ENOMEM;
     memcpy(copy, m->block, m->block_len);
     memcpy(copy + m->block_len, m->cert, m->cert_len);
-    rc = finalize(n, id, copy, m->block_len, copy + m->block_len, m->cert_len, now_ms, 1);
+    rc = finalize(n, id, copy, m->block_len, copy + m->block_len, m->cert_len, now_us, 1);
     free(copy);
     return rc;
 }
@@ -380,21 +380,21 @@ static void earliest(uint64_t *next, uint64_t t)
         *next = t;
 }
 
-void node_final_tick(luxc_node *n, uint64_t now_ms, uint64_t *next_ms)
+void node_final_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us)
 {
-    uint64_t resend = n->poll_timeout_ms * 2u;
+    uint64_t resend = n->poll_timeout_us * 2u;
     /* behind the network: ask for certified blocks */
-    if (n->peer_height_hint > n->height && now_ms >= n->sync_sent_ms + resend) {
+    if (n->peer_height_hint > n->height && now_us >= n->sync_sent_us + resend) {
         size_t len;
         uint8_t msg[13];
         if (luxc_wire_sync_req(msg, sizeof msg, &len, n->height + 1, 64) == LUXC_OK)
             node_send(n, n->sync_peer, msg, len);
-        n->sync_sent_ms = now_ms;
+        n->sync_sent_us = now_us;
     }
     if (n->peer_height_hint > n->height)
-        earliest(next_ms, n->sync_sent_ms + resend);
+        earliest(next_us, n->sync_sent_us + resend);
     /* a block we need but lack */
-    if (n->want && now_ms >= n->want_sent_ms + resend) {
+    if (n->want && now_us >= n->want_sent_us + resend) {
         uint8_t msg[33];
         size_t len;
         if (luxc_wire_get_block(msg, sizeof msg, &len, n->want_id) == LUXC_OK) {
@@ -403,17 +403,17 @@ void node_final_tick(luxc_node *n, uint64_t now_ms, uint64_t *next_ms)
             else
                 node_broadcast(n, msg, len);
         }
-        n->want_sent_ms = now_ms;
+        n->want_sent_us = now_us;
     }
     if (n->want)
-        earliest(next_ms, n->want_sent_ms + resend);
+        earliest(next_us, n->want_sent_us + resend);
     /* our vote may have been lost, or a peer connected after it */
-    if (n->voted && n->my_vote_wire && now_ms >= n->vote_sent_ms + resend) {
+    if (n->voted && n->my_vote_wire && now_us >= n->vote_sent_us + resend) {
         node_broadcast(n, n->my_vote_wire, n->my_vote_wire_len);
-        n->vote_sent_ms = now_ms;
+        n->vote_sent_us = now_us;
     }
     if (n->voted)
-        earliest(next_ms, n->vote_sent_ms + resend);
+        earliest(next_us, n->vote_sent_us + resend);
 }
 
 static int find_own_vote(void *ctx, uint64_t height, uint32_t round, const uint8_t *voter,
@@ -451,7 +451,7 @@ int node_apply_recovered_vote(luxc_node *n)
         memcpy(n->decided_id, m.vote.block, 32);
         n->decided = 1;
         n->voted = 1;
-        n->vote_sent_ms = 0; /* resend at the first tick */
+        n->vote_sent_us = 0; /* resend at the first tick */
         n->my_vote_wire = malloc(wl);
         if (!n->my_vote_wire)
             rc = LUXC_ENOMEM;

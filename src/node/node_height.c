@@ -67,11 +67,11 @@ static int engine_new(luxc_node *n)
     return luxc_snowman_new(&n->engine, &sc);
 }
 
-int node_height_start(luxc_node *n, uint64_t now_ms)
+int node_height_start(luxc_node *n, uint64_t now_us)
 {
     node_height_clear(n);
     n->round = 0;
-    n->round_start_ms = now_ms;
+    n->round_start_us = now_us;
     int rc = engine_new(n);
     if (rc != LUXC_OK)
         return rc;
@@ -80,7 +80,7 @@ int node_height_start(luxc_node *n, uint64_t now_ms)
     memcpy(future, n->future, count * sizeof *future);
     n->nfuture = 0;
     for (uint32_t i = 0; i < count; i++) {
-        luxc_node_receive(n, future[i].from, future[i].msg, future[i].len, now_ms);
+        luxc_node_receive(n, future[i].from, future[i].msg, future[i].len, now_us);
         free(future[i].msg);
     }
     return LUXC_OK;
@@ -115,7 +115,7 @@ static int add_to_engine(luxc_node *n, node_proposal *p)
 }
 
 int node_on_propose(luxc_node *n, uint32_t from, const uint8_t *block, size_t len,
-                    uint64_t now_ms, int requested)
+                    uint64_t now_us, int requested)
 {
     luxc_chain_block hdr;
     uint8_t id[32];
@@ -157,7 +157,7 @@ int node_on_propose(luxc_node *n, uint32_t from, const uint8_t *block, size_t le
         return rc;
     }
     n->nproposals++;
-    p->score = n->model.score ? n->model.score(n->model.ctx, block, len, now_ms) : 0.5;
+    p->score = n->model.score ? n->model.score(n->model.ctx, block, len, now_us) : 0.5;
     /* The model's score sets our initial preference: a block it rejects
      * is polled for only when peers name it (then the network decides). */
     if (p->score >= 0 || wanted)
@@ -165,7 +165,7 @@ int node_on_propose(luxc_node *n, uint32_t from, const uint8_t *block, size_t le
     if (n->want && !memcmp(n->want_id, id, 32))
         n->want = 0;
     if (rc == LUXC_OK)
-        node_try_finalize(n, now_ms);
+        node_try_finalize(n, now_us);
     return rc;
 }
 
@@ -217,7 +217,7 @@ int node_on_chits(luxc_node *n, uint32_t from, const luxc_wire_msg *m)
             else if (!p && !n->want) {
                 memcpy(n->want_id, m->id, 32);
                 n->want = 1;
-                n->want_sent_ms = 0;
+                n->want_sent_us = 0;
                 n->sync_peer = from;
             }
         }
@@ -257,7 +257,7 @@ static size_t gather_txs(luxc_node *n, uint8_t *out, size_t cap, uint32_t *count
     return off;
 }
 
-static int propose(luxc_node *n, uint64_t now_ms, int variant)
+static int propose(luxc_node *n, uint64_t now_us, int variant)
 {
     uint8_t *payload = malloc(LUXC_CHAIN_PAYLOAD_MAX);
     if (!payload)
@@ -267,8 +267,8 @@ static int propose(luxc_node *n, uint64_t now_ms, int variant)
     memcpy(b.chain_id, n->chain_id, 32);
     b.height = n->height + 1;
     memcpy(b.parent, n->last_id, 32);
-    b.timestamp_ms = now_ms > n->last_hdr.timestamp_ms ? now_ms : n->last_hdr.timestamp_ms;
-    b.timestamp_ms += (uint64_t)variant; /* an equivocating twin differs */
+    b.timestamp_us = now_us > n->last_hdr.timestamp_us ? now_us : n->last_hdr.timestamp_us;
+    b.timestamp_us += (uint64_t)variant; /* an equivocating twin differs */
     b.proposer = n->self;
     b.round = n->round;
     b.payload = payload;
@@ -300,7 +300,7 @@ static int propose(luxc_node *n, uint64_t now_ms, int variant)
     if (!copy)
         return LUXC_ENOMEM;
     memcpy(copy, n->buf + 1, len);
-    rc = node_on_propose(n, n->self, copy, len, now_ms, 0);
+    rc = node_on_propose(n, n->self, copy, len, now_us, 0);
     free(copy);
     return rc;
 }
@@ -329,14 +329,14 @@ static void close_poll(luxc_node *n)
         node_logf(n, LUXC_LOG_WARN, "poll not recorded", NULL);
 }
 
-static void start_poll(luxc_node *n, uint64_t now_ms)
+static void start_poll(luxc_node *n, uint64_t now_us)
 {
     uint32_t k = n->params.k < n->n ? n->params.k : n->n;
     if (luxc_photon_sample(n->photon, &n->rng, n->poll.sampled, k) != LUXC_OK)
         return;
     n->poll.active = 1;
     n->poll.req = ++n->next_req;
-    n->poll.start_ms = now_ms;
+    n->poll.start_us = now_us;
     n->poll.k = k;
     n->poll.nvotes = 0;
     memset(n->poll.answered, 0, k);
@@ -433,47 +433,47 @@ static void earliest(uint64_t *next, uint64_t t)
         *next = t;
 }
 
-void node_height_tick(luxc_node *n, uint64_t now_ms, uint64_t *next_ms)
+void node_height_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us)
 {
     /* round change: nothing final in time -> next leader */
-    if (now_ms >= n->round_start_ms + n->round_timeout_ms) {
+    if (now_us >= n->round_start_us + n->round_timeout_us) {
         n->round++;
-        n->round_start_ms = now_ms;
+        n->round_start_us = now_us;
         if (!n->voted && !n->decided)
             engine_reset(n);
         node_logf(n, LUXC_LOG_DEBUG, "round timeout", "height=%llu round=%u",
                   (unsigned long long)n->height + 1, n->round);
     }
-    earliest(next_ms, n->round_start_ms + n->round_timeout_ms);
+    earliest(next_us, n->round_start_us + n->round_timeout_us);
     /* propose when we lead this round and the block time has passed */
     if (node_leader(n, n->height + 1, n->round) == n->self && n->proposed_round != n->round) {
-        uint64_t due = n->last_final_ms + n->params.block_time_ms;
-        if (now_ms >= due) {
+        uint64_t due = n->last_final_us + n->block_time_us;
+        if (now_us >= due) {
             n->proposed_round = n->round;
-            n->proposal_sent_ms = now_ms;
-            if (propose(n, now_ms, 0) == LUXC_OK && n->behaviour == LUXC_EQUIVOCATE)
-                (void)propose(n, now_ms, 1);
+            n->proposal_sent_us = now_us;
+            if (propose(n, now_us, 0) == LUXC_OK && n->behaviour == LUXC_EQUIVOCATE)
+                (void)propose(n, now_us, 1);
         } else {
-            earliest(next_ms, due);
+            earliest(next_us, due);
         }
     } else if (n->proposed_round == n->round &&
-               now_ms >= n->proposal_sent_ms + n->round_timeout_ms / 4 + 1) {
-        n->proposal_sent_ms = now_ms;
+               now_us >= n->proposal_sent_us + n->round_timeout_us / 4 + 1) {
+        n->proposal_sent_us = now_us;
         resend_proposal(n);
     }
     /* polls until decided */
     if (n->decided)
         return;
-    if (n->poll.active && (poll_complete(n) || now_ms >= n->poll.start_ms + n->poll_timeout_ms))
+    if (n->poll.active && (poll_complete(n) || now_us >= n->poll.start_us + n->poll_timeout_us))
         close_poll(n);
     if (n->decided) {
         node_proposal *p = node_find_proposal(n, n->decided_id);
         if (p)
-            node_sign_vote(n, p, now_ms);
+            node_sign_vote(n, p, now_us);
         return;
     }
     if (!n->poll.active && luxc_snowman_num_processing(n->engine) > 0)
-        start_poll(n, now_ms);
+        start_poll(n, now_us);
     if (n->poll.active)
-        earliest(next_ms, n->poll.start_ms + n->poll_timeout_ms);
+        earliest(next_us, n->poll.start_us + n->poll_timeout_us);
 }

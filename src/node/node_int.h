@@ -58,7 +58,8 @@ struct luxc_node {
     void *on_final_ctx;
     const luxc_logger *log;
     luxc_behaviour behaviour;
-    uint32_t max_block_txs, round_timeout_ms, poll_timeout_ms, mempool_max;
+    uint32_t max_block_txs, mempool_max;
+    uint64_t round_timeout_us, poll_timeout_us, block_time_us;
     uint8_t chain_id[32];
     uint64_t *stakes;
     luxc_cert_member *members; /* consensus view of the set (ML-DSA keys) */
@@ -73,13 +74,13 @@ struct luxc_node {
     uint64_t height;
     uint8_t last_id[32];
     luxc_chain_block last_hdr; /* payload NULL */
-    uint64_t last_final_ms;
+    uint64_t last_final_us;
 
     /* the race for height + 1 */
     uint32_t round;
-    uint64_t round_start_ms;
+    uint64_t round_start_us;
     uint32_t proposed_round; /* UINT32_MAX: not proposed at this height */
-    uint64_t proposal_sent_ms;
+    uint64_t proposal_sent_us;
     node_proposal proposals[NODE_MAX_PROPOSALS];
     uint32_t nproposals;
     luxc_snowman *engine;
@@ -88,7 +89,7 @@ struct luxc_node {
     struct {
         int active;
         uint32_t req;
-        uint64_t start_ms;
+        uint64_t start_us;
         uint32_t k;
         uint32_t sampled[LUXC_CONSENSUS_MAX_K];
         uint8_t answered[LUXC_CONSENSUS_MAX_K];
@@ -101,12 +102,12 @@ struct luxc_node {
     uint8_t my_vote_msg[LUXC_VOTE_BYTES];
     uint8_t *my_vote_wire;
     size_t my_vote_wire_len;
-    uint64_t vote_sent_ms;
+    uint64_t vote_sent_us;
     uint8_t *recovered_vote; /* our vote found in the store at start */
     size_t recovered_vote_len;
     uint8_t want_id[32]; /* a block certified (or chit-named) we lack */
     int want;
-    uint64_t want_sent_ms;
+    uint64_t want_sent_us;
 
     /* messages for the next height, replayed when it starts */
     node_future future[NODE_FUTURE_MAX];
@@ -115,7 +116,7 @@ struct luxc_node {
     /* catch-up */
     uint64_t peer_height_hint;
     uint32_t sync_peer;
-    uint64_t sync_sent_ms;
+    uint64_t sync_sent_us;
 
     /* mempool: FIFO ring */
     node_tx *txs;
@@ -139,24 +140,24 @@ void node_logf(const luxc_node *n, luxc_log_level lvl, const char *msg, const ch
     __attribute__((format(printf, 4, 5)));
 
 /* node_height.c */
-int node_height_start(luxc_node *n, uint64_t now_ms);
+int node_height_start(luxc_node *n, uint64_t now_us);
 void node_height_clear(luxc_node *n);
 int node_on_propose(luxc_node *n, uint32_t from, const uint8_t *block, size_t len,
-                    uint64_t now_ms, int requested);
+                    uint64_t now_us, int requested);
 int node_on_query(luxc_node *n, uint32_t from, const luxc_wire_msg *m);
 int node_on_chits(luxc_node *n, uint32_t from, const luxc_wire_msg *m);
 int node_on_get_block(luxc_node *n, uint32_t from, const luxc_wire_msg *m);
-void node_height_tick(luxc_node *n, uint64_t now_ms, uint64_t *next_ms);
+void node_height_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us);
 node_proposal *node_find_proposal(luxc_node *n, const uint8_t id[32]);
 void node_preference(const luxc_node *n, uint8_t id[32]);
 
 /* node_final.c */
-int node_on_vote(luxc_node *n, uint32_t from, const luxc_wire_msg *m, uint64_t now_ms);
-int node_sign_vote(luxc_node *n, const node_proposal *p, uint64_t now_ms);
-int node_try_finalize(luxc_node *n, uint64_t now_ms);
+int node_on_vote(luxc_node *n, uint32_t from, const luxc_wire_msg *m, uint64_t now_us);
+int node_sign_vote(luxc_node *n, const node_proposal *p, uint64_t now_us);
+int node_try_finalize(luxc_node *n, uint64_t now_us);
 int node_on_sync_req(luxc_node *n, uint32_t from, const luxc_wire_msg *m);
-int node_on_sync_block(luxc_node *n, uint32_t from, const luxc_wire_msg *m, uint64_t now_ms);
-void node_final_tick(luxc_node *n, uint64_t now_ms, uint64_t *next_ms);
+int node_on_sync_block(luxc_node *n, uint32_t from, const luxc_wire_msg *m, uint64_t now_us);
+void node_final_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us);
 int node_recover(luxc_node *n);
 int node_apply_recovered_vote(luxc_node *n);
 void node_note_height(luxc_node *n, uint32_t from, uint64_t height);

@@ -40,7 +40,7 @@ static int to_ai_block(const luxc_node_ai *a, const uint8_t *block, size_t len, 
     out->height = b.height;
     out->hash = hash;
     out->tx_count = b.tx_count;
-    out->timestamp_ns = (int64_t)(b.timestamp_ms * 1000000u);
+    out->timestamp_ns = (int64_t)(b.timestamp_us * 1000u);
     out->size = len;
     out->gas_used = b.payload_len;
     out->validator = b.proposer < a->genesis->n_validators
@@ -49,9 +49,9 @@ static int to_ai_block(const luxc_node_ai *a, const uint8_t *block, size_t len, 
     return LUXC_OK;
 }
 
-static double score_cb(void *ctx, const uint8_t *block, size_t len, uint64_t now_ms)
+static double score_cb(void *ctx, const uint8_t *block, size_t len, uint64_t now_us)
 {
-    (void)now_ms;
+    (void)now_us;
     luxc_node_ai *a = ctx;
     luxc_ai_block b;
     char hash[65];

@@ -58,16 +58,16 @@ typedef struct rt {
     pthread_mutex_t status_mu;
     published pub;
     uint64_t *sessions; /* last zserver session id seen per peer */
-    uint64_t start_ms, load_sent;
+    uint64_t start_us, load_sent;
     uint64_t load_seq;
     uint8_t *buf;
 } rt;
 
-static uint64_t wall_ms(void)
+static uint64_t wall_us(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
 static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
@@ -289,7 +289,7 @@ static int http_handler(void *ctx, const char *path, char *body, size_t cap, siz
     return LUXC_ENOTFOUND;
 }
 
-static void publish(rt *r, uint64_t now_ms)
+static void publish(rt *r, uint64_t now_us)
 {
     published p;
     memset(&p, 0, sizeof p);
@@ -307,7 +307,7 @@ static void publish(rt *r, uint64_t now_ms)
     if (getrusage(RUSAGE_SELF, &ru) == 0)
         p.cpu_seconds = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
                         (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-    p.uptime_seconds = (double)(now_ms - r->start_ms) / 1e3;
+    p.uptime_seconds = (double)(now_us - r->start_us) / 1e6;
     pthread_mutex_lock(&r->status_mu);
     r->pub = p;
     pthread_mutex_unlock(&r->status_mu);
@@ -341,11 +341,11 @@ static void drain_submit(rt *r)
     }
 }
 
-static void generate_load(rt *r, uint64_t now_ms)
+static void generate_load(rt *r, uint64_t now_us)
 {
     if (!r->opts->load_tps)
         return;
-    uint64_t due = (now_ms - r->start_ms) * r->opts->load_tps / 1000u;
+    uint64_t due = (now_us - r->start_us) * r->opts->load_tps / 1000000u;
     size_t size = r->opts->load_tx_bytes ? r->opts->load_tx_bytes : 128;
     if (size > LUXC_TX_MAX)
         size = LUXC_TX_MAX;
@@ -363,17 +363,17 @@ static int loop(rt *r)
 {
     uint64_t next_tick = 0, last_pub = 0, last_sessions = 0;
     for (;;) {
-        uint64_t now = wall_ms();
+        uint64_t now = wall_us();
         if (now >= next_tick) {
             luxc_links_poll(r->links);
             generate_load(r, now);
             luxc_node_tick(r->node, now, &next_tick);
         }
-        if (now >= last_sessions + 100) {
+        if (now >= last_sessions + 100000) {
             check_sessions(r);
             last_sessions = now;
         }
-        if (now >= last_pub + 100) {
+        if (now >= last_pub + 100000) {
             publish(r, now);
             last_pub = now;
         }
@@ -383,9 +383,11 @@ static int loop(rt *r)
             if (st.height >= r->opts->stop_height)
                 return 0;
         }
-        long timeout = next_tick > now ? (long)(next_tick - now) : 0;
+        /* zmq_poll counts milliseconds: round up so a due timer is not
+         * missed, and look at links, sessions and status every 20 ms */
+        long timeout = next_tick > now ? (long)((next_tick - now + 999) / 1000) : 0;
         if (timeout > 20)
-            timeout = 20; /* links, sessions and status need a look now and then */
+            timeout = 20;
         zmq_pollitem_t items[3] = {
             {luxc_zserver_socket(r->server), 0, ZMQ_POLLIN, 0},
             {NULL, r->sigfd, ZMQ_POLLIN, 0},
@@ -411,7 +413,7 @@ static int loop(rt *r)
                 break;
             if (rr != LUXC_OK)
                 continue;
-            now = wall_ms();
+            now = wall_us();
             luxc_node_receive(r->node, (uint32_t)peer, r->buf, len, now);
             next_tick = now; /* react at once */
         }
@@ -516,7 +518,7 @@ int luxc_node_run(const luxc_run_opts *o, char *err, size_t errlen)
     memset(&r, 0, sizeof r);
     r.opts = o;
     pthread_mutex_init(&r.status_mu, NULL);
-    r.start_ms = wall_ms();
+    r.start_us = wall_us();
     sigset_t mask;
     sigemptyset(&mask);
     sigaddset(&mask, SIGINT);
@@ -528,13 +530,13 @@ int luxc_node_run(const luxc_run_opts *o, char *err, size_t errlen)
     if (r.sigfd < 0) {
         fail(err, errlen, 1, "signalfd: %s", strerror(errno));
     } else if (start(&r, err, errlen) == LUXC_OK) {
-        publish(&r, wall_ms());
+        publish(&r, wall_us());
         luxc_log(&r.log, LUXC_LOG_INFO, "started",
                  "validators=%zu listen=%s metrics=%s height=%llu", r.genesis->n_validators,
                  r.cfg.listen, r.cfg.metrics[0] ? r.cfg.metrics : "-",
                  (unsigned long long)r.pub.st.height);
         status = loop(&r);
-        publish(&r, wall_ms());
+        publish(&r, wall_us());
         luxc_log(&r.log, LUXC_LOG_INFO, "stopped", "height=%llu",
                  (unsigned long long)r.pub.st.height);
     }

@@ -22,7 +22,7 @@ static int net_send(void *ctx, uint32_t peer, const uint8_t *msg, size_t len)
     m->len = len;
     m->from = sn->index;
     m->to = peer;
-    m->at = net->now + net->delay_ms;
+    m->at = net->now + (uint64_t)net->delay_ms * 1000u;
     sim_msg **p = &net->queue;
     while (*p && (*p)->at <= m->at)
         p = &(*p)->next;
@@ -53,13 +53,13 @@ int sim_net_init(sim_net *net, uint32_t n, const char *preset, const luxc_behavi
     net->seed = seed;
     net->rng = seed;
     net->delay_ms = 1;
-    net->now = 1764000000000ull;
+    net->now = 1764000000000000ull; /* microseconds */
     if (luxc_crypto_init() != LUXC_OK || luxc_params_preset(&net->params, preset) != LUXC_OK)
         return -1;
     snprintf(net->genesis.chain_id, sizeof net->genesis.chain_id, "sim-%llu",
              (unsigned long long)seed);
     snprintf(net->genesis.consensus.preset, sizeof net->genesis.consensus.preset, "%s", preset);
-    net->genesis.genesis_time = net->now / 1000 - 1;
+    net->genesis.genesis_time = net->now / 1000000 - 1;
     net->genesis.validators = net->vals;
     net->genesis.n_validators = n;
     for (uint32_t i = 0; i < n; i++) {
@@ -152,7 +152,7 @@ static int all_reached(const sim_net *net, uint64_t height)
 
 int sim_net_run(sim_net *net, uint64_t height, uint64_t max_ms)
 {
-    uint64_t end = net->now + max_ms;
+    uint64_t end = net->now + max_ms * 1000u;
     while (net->now <= end) {
         if (all_reached(net, height))
             return 1;
