@@ -160,4 +160,31 @@ static inline long test_file_size(const char *path)
     return stat(path, &st) == 0 ? (long)st.st_size : -1;
 }
 
+/* A fresh store in a temporary directory, for cmocka setup/teardown. */
+typedef struct fixture {
+    char dir[64], path[80];
+    test_log log;
+    luxc_store *s;
+} fixture;
+
+static inline int fixture_setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    if (!f)
+        return -1;
+    test_tmpdir(f->dir, f->path);
+    f->s = test_open(f->path, LUXC_STORE_CREATE, &f->log);
+    *state = f;
+    return f->s ? 0 : -1;
+}
+
+static inline int fixture_teardown(void **state)
+{
+    fixture *f = *state;
+    luxc_store_free(f->s);
+    test_rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
 #endif

@@ -17,11 +17,11 @@
 #define SEED 77u
 #define LAST 60u
 
-typedef struct fixture {
+typedef struct cfixture {
     char dir[64], path[80], data[96];
     uint8_t *pristine;
     size_t pristine_len;
-} fixture;
+} cfixture;
 
 static uint8_t *read_file(const char *path, size_t *len)
 {
@@ -49,7 +49,7 @@ static void write_file(const char *path, const uint8_t *p, size_t n)
 /* A store with blocks 0..LAST (some on overflow pages), votes, weights. */
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
+    cfixture *f = calloc(1, sizeof *f);
     uint8_t voter[32] = {0}, blob[5000];
     test_tmpdir(f->dir, f->path);
     snprintf(f->data, sizeof f->data, "%s/data.mdb", f->path);
@@ -79,7 +79,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    fixture *f = *state;
+    cfixture *f = *state;
     test_rmdir(f->dir);
     free(f->pristine);
     free(f);
@@ -104,7 +104,7 @@ static int open_rc(const char *path, unsigned flags, char *err, size_t errlen,
 
 static void test_empty_file(void **state)
 {
-    fixture *f = *state;
+    cfixture *f = *state;
     char err[512];
     assert_int_equal(truncate(f->data, 0), 0);
     assert_int_equal(open_rc(f->path, 0, err, sizeof err, NULL), LUXC_ECORRUPT);
@@ -119,7 +119,7 @@ static void test_empty_file(void **state)
  * only if nothing reachable was cut off (then the data must be intact). */
 static void test_truncated(void **state)
 {
-    fixture *f = *state;
+    cfixture *f = *state;
     char err[512];
     int corrupt = 0, said_truncated = 0;
     for (size_t len = f->pristine_len - 1; len > 0; len = len > 4096 ? len - 2048 : len / 2) {
@@ -143,7 +143,7 @@ static void test_truncated(void **state)
 
 static void test_garbage(void **state)
 {
-    fixture *f = *state;
+    cfixture *f = *state;
     char err[512];
     uint64_t seed = luxc_test_seed(), st = seed;
     uint8_t *g = malloc(f->pristine_len);
@@ -171,7 +171,7 @@ static void test_garbage(void **state)
  * consistent, so "intact" means up to the height the store reports. */
 static void test_bit_flips(void **state)
 {
-    fixture *f = *state;
+    cfixture *f = *state;
     char err[512];
     uint64_t seed = luxc_test_seed(), st = seed;
     uint8_t *g = malloc(f->pristine_len);
@@ -266,7 +266,7 @@ static void raw_edit(const char *path, const char *db, const void *key, size_t k
 
 static void test_checksum_mismatch(void **state)
 {
-    fixture *f = *state;
+    cfixture *f = *state;
     char err[512];
     uint8_t h7[8], h8[8], buf[TEST_BLOCK_MAX];
     size_t len;
@@ -335,7 +335,7 @@ static int noop_block(void *ctx, const luxc_store_block_view *b)
 /* The checksum covers the key: a value copied to another key is caught. */
 static void test_moved_record(void **state)
 {
-    fixture *f = *state;
+    cfixture *f = *state;
     char err[512];
     uint8_t h7[8], h9[8], buf[TEST_BLOCK_MAX];
     size_t len;
@@ -358,7 +358,7 @@ static void test_moved_record(void **state)
 /* Valid checksums, broken meaning: caught by the chain check at open. */
 static void test_broken_chain(void **state)
 {
-    fixture *f = *state;
+    cfixture *f = *state;
     char err[512];
     uint8_t h[8];
     raw r;
@@ -402,7 +402,7 @@ static void raw_meta(const char *path, const char *name, const uint8_t *p, size_
 
 static void test_format_version(void **state)
 {
-    fixture *f = *state;
+    cfixture *f = *state;
     char err[512];
     uint8_t v[4];
     luxc_be32_store(v, LUXC_STORE_FORMAT_VERSION + 1);
@@ -427,7 +427,7 @@ static void test_format_version(void **state)
  * has the store open, so garbage there is harmless. */
 static void test_garbage_lock_file(void **state)
 {
-    fixture *f = *state;
+    cfixture *f = *state;
     char lock[128];
     uint8_t g[8192];
     snprintf(lock, sizeof lock, "%s/lock.mdb", f->path);
@@ -443,7 +443,7 @@ static void test_garbage_lock_file(void **state)
 /* An LMDB file of another data format version (meta pages say 2). */
 static void test_lmdb_version(void **state)
 {
-    fixture *f = *state;
+    cfixture *f = *state;
     char err[512];
     uint8_t *g = malloc(f->pristine_len);
     assert_non_null(g);
@@ -461,7 +461,7 @@ static void test_lmdb_version(void **state)
 
 static void test_missing_subdb(void **state)
 {
-    fixture *f = *state;
+    cfixture *f = *state;
     char err[512];
     raw r;
     raw_open(&r, f->path, "votes");
