@@ -332,18 +332,14 @@ static int walk_nodes(walk *w, const uint8_t *pg, uint64_t pgno, unsigned level,
     const uint8_t *prev = bd.lo;
     size_t prev_len = bd.lo_len;
     int prev_is_bound = 1;
+    /* check_layout put every node (header, key, inline data) in the page. */
     for (size_t i = 0; i < nkeys; i++) {
         size_t off = ld16(pg + PAGEHDR + 2 * i);
-        if (off < upper || off % 2 != 0 || off + NODEHDR > w->psize)
-            return store_err(w->m, LUXC_ECORRUPT, "data.mdb: %s page %llu: node %zu "
-                             "at bad offset %zu", w->tree, (unsigned long long)pgno,
-                             i, off);
         const uint8_t *node = pg + off, *key = node + NODEHDR;
         size_t ksize = ld16(node + 6);
         /* A branch's first key is implicit (the parent's bound). */
         int has_key = !(want == P_BRANCH && i == 0);
-        if (off + NODEHDR + ksize > w->psize || ksize > 511 ||
-            (is_free && has_key && ksize != 8))
+        if (ksize > 511 || (is_free && has_key && ksize != 8))
             return store_err(w->m, LUXC_ECORRUPT, "data.mdb: %s page %llu: key of "
                              "node %zu has bad size %zu", w->tree,
                              (unsigned long long)pgno, i, ksize);
@@ -367,11 +363,6 @@ static int walk_nodes(walk *w, const uint8_t *pg, uint64_t pgno, unsigned level,
                          .hi = bd.hi, .hi_len = bd.hi_len};
             if (i + 1 < nkeys) {
                 size_t noff = ld16(pg + PAGEHDR + 2 * (i + 1));
-                if (noff < upper || noff + NODEHDR > w->psize ||
-                    noff + NODEHDR + ld16(pg + noff + 6) > w->psize)
-                    return store_err(w->m, LUXC_ECORRUPT, "data.mdb: %s page %llu: "
-                                     "node %zu at bad offset %zu", w->tree,
-                                     (unsigned long long)pgno, i + 1, noff);
                 cb.hi = pg + noff + NODEHDR;
                 cb.hi_len = ld16(pg + noff + 6);
             }
