@@ -262,6 +262,34 @@ static void test_blocks_foreach(void **state)
     assert_int_equal(luxc_store_blocks_foreach(f->s, 0, 1, NULL, &c), LUXC_EINVAL);
 }
 
+/* A callback may read the same store (documented): nested reads work. */
+typedef struct nested {
+    luxc_store *s;
+    int n, bad;
+} nested;
+
+static int nested_fn(void *ctx, const luxc_store_block_view *b)
+{
+    nested *c = ctx;
+    uint8_t buf[512];
+    size_t len;
+    if (luxc_store_cert_get(c->s, b->height, buf, sizeof buf, &len) != LUXC_OK ||
+        len != b->cert_len || memcmp(buf, b->cert, len) != 0)
+        c->bad++;
+    c->n++;
+    return 0;
+}
+
+static void test_foreach_nested_reads(void **state)
+{
+    fixture *f = *state;
+    nested c = {.s = f->s};
+    assert_int_equal(test_accept_range(f->s, 15, 0, 20), LUXC_OK);
+    assert_int_equal(luxc_store_blocks_foreach(f->s, 0, 20, nested_fn, &c), LUXC_OK);
+    assert_int_equal(c.n, 21);
+    assert_int_equal(c.bad, 0);
+}
+
 static void test_read_null_args(void **state)
 {
     fixture *f = *state;
@@ -302,6 +330,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_accept_batch, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_height_overflow, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_blocks_foreach, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_foreach_nested_reads, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_read_null_args, fixture_setup, fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

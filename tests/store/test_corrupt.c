@@ -386,18 +386,47 @@ static void test_broken_chain(void **state)
     assert_non_null(strstr(err, "block_ids"));
 }
 
-/* Rewrite a meta record with a correct checksum. */
-static void raw_meta(const char *path, const char *name, const uint8_t *p, size_t n)
+/* Write a record with a correct checksum, bypassing the store's rules. */
+static void raw_rec(const char *path, int db, const void *key, size_t klen,
+                    const uint8_t *p, size_t n)
 {
     raw r;
     uint8_t v[64];
-    MDB_val k = {.mv_size = strlen(name), .mv_data = (void *)(uintptr_t)name};
-    luxc_be32_store(v, store_rec_crc(DB_META, &k, p, n));
+    MDB_val k = {.mv_size = klen, .mv_data = (void *)(uintptr_t)key};
+    assert_true(n <= sizeof v - 4);
+    luxc_be32_store(v, store_rec_crc(db, &k, p, n));
     memcpy(v + 4, p, n);
     MDB_val val = {.mv_size = 4 + n, .mv_data = v};
-    raw_open(&r, path, "meta");
+    raw_open(&r, path, luxc_store_db_names[db]);
     assert_int_equal(mdb_put(r.txn, r.dbi, &k, &val, 0), 0);
     raw_close(&r);
+}
+
+static void raw_meta(const char *path, const char *name, const uint8_t *p, size_t n)
+{
+    raw_rec(path, DB_META, name, strlen(name), p, n);
+}
+
+/* The id index pointing at the wrong height, checksum intact. */
+static void test_id_index_mismatch(void **state)
+{
+    cfixture *f = *state;
+    char err[512];
+    uint8_t id[32], h[8], buf[TEST_BLOCK_MAX];
+    uint64_t height;
+    size_t len;
+    test_id(id, SEED, 12);
+    luxc_be64_store(h, 13);
+    raw_rec(f->path, DB_IDS, id, 32, h, 8);
+    assert_int_equal(open_rc(f->path, 0, err, sizeof err, NULL), LUXC_ECORRUPT);
+    assert_non_null(strstr(err, "block_ids"));
+    luxc_store *s = test_open(f->path, LUXC_STORE_NOVERIFY, NULL);
+    assert_non_null(s);
+    assert_int_equal(luxc_store_block_get_by_id(s, id, &height, NULL, buf, sizeof buf,
+                                                &len), LUXC_ECORRUPT);
+    assert_int_equal(luxc_store_block_get(s, 12, NULL, NULL, buf, sizeof buf, &len),
+                     LUXC_OK);
+    luxc_store_free(s);
 }
 
 static void test_format_version(void **state)
@@ -505,6 +534,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_checksum_mismatch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_moved_record, setup, teardown),
         cmocka_unit_test_setup_teardown(test_broken_chain, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_id_index_mismatch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_format_version, setup, teardown),
         cmocka_unit_test_setup_teardown(test_garbage_lock_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lmdb_version, setup, teardown),
