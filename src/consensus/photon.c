@@ -7,6 +7,8 @@
  * feedback. Not here: what the sample is asked (wave.c). */
 #include "luxc/consensus.h"
 
+#include "consensus/rng_internal.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -130,6 +132,11 @@ fail:
 
 static int fill_u64(const luxc_rng *rng, uint64_t *buf, size_t k)
 {
+    if (rng->fill == luxc_rng_xoshiro_fill) { /* same words, no byte trip */
+        for (size_t i = 0; i < k; i++)
+            buf[i] = luxc_xoshiro_next(rng->ctx);
+        return LUXC_OK;
+    }
     uint8_t *b = (uint8_t *)buf;
     int rc = rng->fill(rng->ctx, b, k * 8);
     if (rc != LUXC_OK)
@@ -147,12 +154,19 @@ static int fill_u64(const luxc_rng *rng, uint64_t *buf, size_t k)
  * words only on the rare rejection. */
 static int below(const luxc_rng *rng, uint64_t v, uint64_t bound, uint64_t *out)
 {
-    uint64_t thresh = (0 - bound) % bound;
+    /* The division is needed only when the low half is below bound
+     * (Lemire): it is the cost of a draw, so it is skipped otherwise. */
+    uint64_t thresh = 0;
+    int have_thresh = 0;
     for (;;) {
         uint64_t a0 = (uint32_t)v, a1 = v >> 32, b0 = (uint32_t)bound, b1 = bound >> 32;
         uint64_t p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
         uint64_t mid = (p00 >> 32) + (uint32_t)p01 + (uint32_t)p10;
         uint64_t lo = (mid << 32) | (uint32_t)p00;
+        if (lo < bound && !have_thresh) {
+            thresh = (0 - bound) % bound;
+            have_thresh = 1;
+        }
         if (lo >= thresh) {
             *out = p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
             return LUXC_OK;

@@ -5,6 +5,8 @@
  * and the getrandom(2) back-end. */
 #include "luxc/rng.h"
 
+#include "consensus/rng_internal.h"
+
 #include <errno.h>
 #include <string.h>
 #include <sys/random.h>
@@ -70,7 +72,7 @@ uint64_t luxc_xoshiro_below(luxc_xoshiro *x, uint64_t bound)
 
 /* Bytes are emitted little-endian so a seed gives the same byte stream
  * on every platform. */
-static int xoshiro_fill(void *ctx, uint8_t *buf, size_t len)
+int luxc_rng_xoshiro_fill(void *ctx, uint8_t *buf, size_t len)
 {
     luxc_xoshiro *x = ctx;
     while (len) {
@@ -83,7 +85,7 @@ static int xoshiro_fill(void *ctx, uint8_t *buf, size_t len)
 
 luxc_rng luxc_rng_xoshiro(luxc_xoshiro *x)
 {
-    luxc_rng r = {xoshiro_fill, x};
+    luxc_rng r = {luxc_rng_xoshiro_fill, x};
     return r;
 }
 
@@ -132,13 +134,20 @@ int luxc_rng_below(const luxc_rng *r, uint64_t bound, uint64_t *out)
         *out = 0;
         return LUXC_OK;
     }
-    uint64_t v, hi, lo, thresh = (0 - bound) % bound;
-    do {
+    uint64_t v, hi, lo, thresh = 0;
+    int have_thresh = 0;
+    for (;;) {
         int rc = luxc_rng_u64(r, &v);
         if (rc != LUXC_OK)
             return rc;
         mul64(v, bound, &hi, &lo);
-    } while (lo < thresh);
+        if (lo < bound && !have_thresh) { /* divide only when it can matter */
+            thresh = (0 - bound) % bound;
+            have_thresh = 1;
+        }
+        if (lo >= thresh)
+            break;
+    }
     *out = hi;
     return LUXC_OK;
 }
