@@ -88,6 +88,11 @@ typedef struct luxc_node_cfg {
     uint32_t poll_timeout_ms;    /* 0 = max(params.round_timeout_ms, 20) */
     uint32_t mempool_max;        /* 0 = 100000 transactions */
     uint64_t genesis_time_us;    /* 0 = genesis->genesis_time * 10^6 */
+    /* 1: a worker thread signs our votes and commits them and final blocks
+     * (FIFO, each durable before it is sent or reported), so the loop never
+     * blocks on fsync; watch luxc_node_event_fd and tick when it is
+     * readable. 0: all of it inline (deterministic tests). Needs a store. */
+    int async;
 } luxc_node_cfg;
 
 typedef struct luxc_node luxc_node;
@@ -104,17 +109,23 @@ void luxc_node_free(luxc_node *n);
 int luxc_node_receive(luxc_node *n, uint32_t from, const uint8_t *msg, size_t len,
                       uint64_t now_us);
 
-/* Run timers: propose, poll, round change, vote resend, sync. now_us is
- * Unix microseconds (wall clock; block timestamps and latency use it).
- * *next_us gets when to call again at the latest. */
+/* Run timers: propose, poll, round change, vote resend, sync, and take the
+ * worker's finished jobs. now_us is Unix microseconds (wall clock; block
+ * timestamps and latency use it). *next_us gets when to call again at the
+ * latest. Returns LUXC_OK, or the store error that stopped the node (a
+ * final block or our vote could not be made durable: the node must exit). */
 int luxc_node_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us);
+
+/* With cfg.async: a file descriptor that becomes readable when the worker
+ * finished a job (call luxc_node_tick then); else -1. */
+int luxc_node_event_fd(const luxc_node *n);
 
 /* Queue a transaction (1..LUXC_TX_MAX bytes) for a future block.
  * LUXC_EINVAL (size), LUXC_EFULL (mempool full): counted as dropped. */
 int luxc_node_submit_tx(luxc_node *n, const uint8_t *tx, size_t len);
 
 typedef struct luxc_node_status {
-    uint64_t height;              /* last finalized height */
+    uint64_t height;              /* last finalized height that is durable */
     uint8_t last_id[32];
     uint32_t round;
     uint64_t blocks_finalized;    /* since start (incl. synced) */

@@ -145,6 +145,9 @@ int luxc_node_new(luxc_node **out, const luxc_node_cfg *cfg)
         rc = node_height_start(n, 0);
     if (rc == LUXC_OK)
         rc = node_apply_recovered_vote(n);
+    n->durable_height = n->height;
+    if (rc == LUXC_OK && cfg->async && n->store)
+        rc = node_worker_new(&n->worker, n);
     if (rc != LUXC_OK) {
         luxc_node_free(n);
         return rc;
@@ -157,6 +160,7 @@ void luxc_node_free(luxc_node *n)
 {
     if (!n)
         return;
+    node_worker_free(n->worker); /* drains: queued blocks become durable */
     node_height_clear(n);
     free(n->recovered_vote);
     for (uint32_t i = 0; i < n->nfuture; i++)
@@ -267,6 +271,16 @@ int luxc_node_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us)
         n->round_start_us = now_us;
     if (n->last_final_us == 0)
         n->last_final_us = now_us;
+    if (n->worker) {
+        node_job *j = node_worker_take_done(n->worker);
+        while (j) {
+            node_job *next = j->next;
+            node_job_done(n, j, now_us);
+            j = next;
+        }
+    }
+    if (n->fatal)
+        return n->fatal;
     uint64_t height = n->height;
     node_final_tick(n, now_us, next_us);
     node_height_tick(n, now_us, next_us);
@@ -282,12 +296,14 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+int luxc_node_event_fd(const luxc_node *n) { return n ? node_worker_fd(n->worker) : -1; }
+
 void luxc_node_status_get(const luxc_node *n, luxc_node_status *out)
 {
     if (!n || !out)
         return;
     *out = n->st;
-    out->height = n->height;
+    out->height = n->durable_height;
     memcpy(out->last_id, n->last_id, 32);
     out->round = n->round;
     out->mempool_len = n->tx_count;

@@ -78,60 +78,103 @@ static int record_vote(luxc_node *n, uint32_t i, const uint8_t msg[LUXC_VOTE_BYT
 }
 
 /* Our vote record in the store: wire_len u32 | vote wire | block bytes. */
-static int store_own_vote(luxc_node *n, const luxc_vote *v, const uint8_t *wire, size_t wire_len,
-                          const node_proposal *p)
+int node_vote_store(const luxc_node *n, const luxc_vote *v, const uint8_t *wire, size_t wire_len,
+                    const uint8_t *block, size_t block_len)
 {
-    size_t len = 4 + wire_len + p->len;
+    size_t len = 4 + wire_len + block_len;
     uint8_t *rec = malloc(len);
     if (!rec)
         return LUXC_ENOMEM;
     luxc_be32_store(rec, (uint32_t)wire_len);
     memcpy(rec + 4, wire, wire_len);
-    memcpy(rec + 4 + wire_len, p->bytes, p->len);
+    memcpy(rec + 4 + wire_len, block, block_len);
     int rc = luxc_store_vote_put(n->store, v->height, v->round, n->keys.pk, rec, len);
     free(rec);
     return rc;
 }
 
-static int send_vote_for(luxc_node *n, const node_proposal *p, int record)
+int node_vote_build(const luxc_node *n, const luxc_vote *v, uint8_t **wire, size_t *wire_len)
+{
+    uint8_t msg[LUXC_VOTE_BYTES], sig[LUXC_MLDSA_BYTES];
+    size_t sig_len = 0;
+    luxc_signer signer = {mldsa_sign_cb, (void *)n};
+    *wire = NULL;
+    int rc = luxc_vote_encode(msg, v);
+    if (rc == LUXC_OK)
+        rc = luxc_vote_sign(v, &signer, sig, sizeof sig, &sig_len);
+    size_t len = 3 + LUXC_VOTE_BYTES + sig_len;
+    uint8_t *w = rc == LUXC_OK ? malloc(len) : NULL;
+    if (rc == LUXC_OK && !w)
+        rc = LUXC_ENOMEM;
+    if (rc == LUXC_OK)
+        rc = luxc_wire_vote(w, len, &len, msg, sig, sig_len);
+    if (rc != LUXC_OK) {
+        free(w);
+        return rc;
+    }
+    *wire = w;
+    *wire_len = len;
+    return LUXC_OK;
+}
+
+/* A signed (and, when it is ours to keep, durable) vote goes out. wire is
+ * handed over. */
+static void vote_out(luxc_node *n, uint8_t *wire, size_t wire_len, int record, uint64_t now_us)
+{
+    node_broadcast(n, wire, wire_len);
+    n->st.votes_sent++;
+    luxc_wire_msg m;
+    if (!record || luxc_wire_decode(&m, wire, wire_len) != LUXC_OK) {
+        free(wire);
+        return;
+    }
+    node_logf(n, LUXC_LOG_DEBUG, "vote sent", "height=%llu", (unsigned long long)m.vote.height);
+    record_vote(n, n->self, m.vote_msg, &m.vote, m.sig, m.sig_len);
+    memcpy(n->my_vote_msg, m.vote_msg, LUXC_VOTE_BYTES);
+    free(n->my_vote_wire);
+    n->my_vote_wire = wire;
+    n->my_vote_wire_len = wire_len;
+    n->vote_sent_us = now_us;
+}
+
+static int send_vote_for(luxc_node *n, const node_proposal *p, int record, uint64_t now_us)
 {
     luxc_vote v;
     vote_of(n, p, &v);
-    uint8_t msg[LUXC_VOTE_BYTES], sig[LUXC_MLDSA_BYTES];
-    size_t sig_len;
-    luxc_signer signer = {mldsa_sign_cb, n};
-    int rc = luxc_vote_encode(msg, &v);
-    if (rc == LUXC_OK)
-        rc = luxc_vote_sign(&v, &signer, sig, sizeof sig, &sig_len);
-    size_t wire_len = 3 + LUXC_VOTE_BYTES + sig_len;
-    uint8_t *wire = rc == LUXC_OK ? malloc(wire_len) : NULL;
-    if (rc == LUXC_OK && !wire)
-        rc = LUXC_ENOMEM;
-    if (rc == LUXC_OK)
-        rc = luxc_wire_vote(wire, wire_len, &wire_len, msg, sig, sig_len);
+    if (record && n->worker) {
+        /* sign and persist off the loop; vote_out when durable */
+        node_job *j = calloc(1, sizeof *j);
+        uint8_t *block = malloc(p->len);
+        if (!j || !block) {
+            free(j);
+            free(block);
+            return LUXC_ENOMEM;
+        }
+        memcpy(block, p->bytes, p->len);
+        j->kind = NODE_JOB_VOTE;
+        j->height = v.height;
+        j->vote = v;
+        j->block = block;
+        j->block_len = p->len;
+        node_worker_push(n->worker, j);
+        return LUXC_OK;
+    }
+    uint8_t *wire;
+    size_t wire_len;
+    int rc = node_vote_build(n, &v, &wire, &wire_len);
     /* durable before it leaves: after a crash we resend this same vote
      * instead of signing a second one at this height - and keep the block
      * with it, or nobody might hold the bytes of a block everyone voted for */
     if (rc == LUXC_OK && record && n->store)
-        rc = store_own_vote(n, &v, wire, wire_len, p);
+        rc = node_vote_store(n, &v, wire, wire_len, p->bytes, p->len);
     if (rc != LUXC_OK) {
-        free(wire);
+        if (rc != LUXC_ENOMEM)
+            free(wire);
         node_logf(n, LUXC_LOG_ERROR, "vote not sent", "height=%llu error=\"%s\"",
                   (unsigned long long)v.height, luxc_strerror(rc));
         return rc;
     }
-    node_broadcast(n, wire, wire_len);
-    n->st.votes_sent++;
-    node_logf(n, LUXC_LOG_DEBUG, "vote sent", "height=%llu", (unsigned long long)v.height);
-    if (record) {
-        record_vote(n, n->self, msg, &v, sig, sig_len);
-        memcpy(n->my_vote_msg, msg, LUXC_VOTE_BYTES);
-        free(n->my_vote_wire);
-        n->my_vote_wire = wire;
-        n->my_vote_wire_len = wire_len;
-    } else {
-        free(wire);
-    }
+    vote_out(n, wire, wire_len, record, now_us);
     return LUXC_OK;
 }
 
@@ -139,18 +182,16 @@ int node_sign_vote(luxc_node *n, const node_proposal *p, uint64_t now_us)
 {
     if (n->behaviour == LUXC_EQUIVOCATE) {
         for (uint32_t i = 0; i < n->nproposals; i++)
-            send_vote_for(n, &n->proposals[i], !n->voted && i == 0);
+            send_vote_for(n, &n->proposals[i], !n->voted && i == 0, now_us);
         n->voted = 1;
-        n->vote_sent_us = now_us;
         return node_try_finalize(n, now_us);
     }
     if (n->voted)
         return LUXC_OK;
-    int rc = send_vote_for(n, p, 1);
+    int rc = send_vote_for(n, p, 1, now_us);
     if (rc != LUXC_OK)
         return rc;
     n->voted = 1;
-    n->vote_sent_us = now_us;
     return node_try_finalize(n, now_us);
 }
 
@@ -195,8 +236,28 @@ static void note_latency(luxc_node *n, double ms)
     n->st.last_latency_ms = ms;
 }
 
-/* Make block (already checked as a child of the last final block) final:
- * durable first, then everything that reports it. */
+/* Everything that reports a block final; runs once it is durable. */
+static void report_final(luxc_node *n, uint64_t height, const uint8_t id[32], const uint8_t *block,
+                         size_t len, int synced, uint64_t now_us)
+{
+    luxc_chain_block hdr;
+    if (luxc_chain_block_decode(&hdr, NULL, block, len) != LUXC_OK)
+        return;
+    double latency = now_us > hdr.timestamp_us ? (double)(now_us - hdr.timestamp_us) / 1e3 : 0.0;
+    note_latency(n, latency);
+    n->durable_height = height;
+    n->st.blocks_finalized++;
+    n->st.txs_finalized += hdr.tx_count;
+    if (synced)
+        n->st.blocks_synced++;
+    if (n->on_final)
+        n->on_final(n->on_final_ctx, height, id, block, len, latency);
+}
+
+/* Make block (already checked as a child of the last final block) final.
+ * Sync mode: durable first, then reported. Async mode: the worker makes it
+ * durable and report_final runs when it is; consensus moves on meanwhile
+ * (a crash before that loses only what peers hold with certificates). */
 static int finalize(luxc_node *n, const uint8_t id[32], const uint8_t *block, size_t len,
                     const uint8_t *cert, size_t cert_len, uint64_t now_us, int synced)
 {
@@ -204,7 +265,23 @@ static int finalize(luxc_node *n, const uint8_t id[32], const uint8_t *block, si
     int rc = luxc_chain_block_decode(&hdr, NULL, block, len);
     if (rc != LUXC_OK)
         return rc;
-    if (n->store) {
+    if (n->worker) {
+        node_job *j = calloc(1, sizeof *j);
+        uint8_t *b = malloc(len), *c = malloc(cert_len);
+        if (!j || !b || !c) {
+            free(j);
+            free(b);
+            free(c);
+            return LUXC_ENOMEM;
+        }
+        memcpy(b, block, len);
+        memcpy(c, cert, cert_len);
+        *j = (node_job){.kind = NODE_JOB_ACCEPT, .height = hdr.height, .block = b,
+                        .block_len = len, .cert = c, .cert_len = cert_len, .synced = synced};
+        memcpy(j->id, id, 32);
+        memcpy(j->parent, hdr.parent, 32);
+        node_worker_push(n->worker, j);
+    } else if (n->store) {
         rc = luxc_store_accept_block(n->store, hdr.height, id, hdr.parent, block, len, cert,
                                      cert_len);
         if (rc != LUXC_OK && rc != LUXC_EEXIST) {
@@ -213,6 +290,8 @@ static int finalize(luxc_node *n, const uint8_t id[32], const uint8_t *block, si
                       luxc_strerror(rc));
             return rc;
         }
+        if (hdr.height % 64 == 0 && luxc_store_votes_prune(n->store, hdr.height, NULL) != LUXC_OK)
+            node_logf(n, LUXC_LOG_WARN, "vote pruning failed", NULL);
     }
     for (uint32_t i = 0; i < n->nproposals && n->model.learn; i++) {
         node_proposal *p = &n->proposals[i];
@@ -226,23 +305,35 @@ static int finalize(luxc_node *n, const uint8_t id[32], const uint8_t *block, si
             n->tx_count--;
         }
     }
-    double latency = now_us > hdr.timestamp_us ? (double)(now_us - hdr.timestamp_us) / 1e3 : 0.0;
-    note_latency(n, latency);
     n->height = hdr.height;
     memcpy(n->last_id, id, 32);
     n->last_hdr = hdr;
     n->last_hdr.payload = NULL;
     n->last_final_us = now_us;
-    n->st.blocks_finalized++;
-    n->st.txs_finalized += hdr.tx_count;
-    if (synced)
-        n->st.blocks_synced++;
-    if (n->on_final)
-        n->on_final(n->on_final_ctx, hdr.height, id, block, len, latency);
-    if (n->store && hdr.height % 64 == 0 &&
-        luxc_store_votes_prune(n->store, hdr.height, NULL) != LUXC_OK)
-        node_logf(n, LUXC_LOG_WARN, "vote pruning failed", NULL);
+    if (!n->worker)
+        report_final(n, hdr.height, id, block, len, synced, now_us);
     return node_height_start(n, now_us);
+}
+
+void node_job_done(luxc_node *n, node_job *j, uint64_t now_us)
+{
+    if (j->rc != LUXC_OK) {
+        /* a store that cannot take a final block or our vote: stop rather
+         * than go on with a memory the disk does not back */
+        n->fatal = j->rc;
+        node_logf(n, LUXC_LOG_ERROR, "store write failed", "height=%llu job=%s error=\"%s\"",
+                  (unsigned long long)j->height, j->kind == NODE_JOB_VOTE ? "vote" : "block",
+                  luxc_strerror(j->rc));
+    } else if (j->kind == NODE_JOB_ACCEPT) {
+        if (j->pruned_failed)
+            node_logf(n, LUXC_LOG_WARN, "vote pruning failed", NULL);
+        report_final(n, j->height, j->id, j->block, j->block_len, j->synced, now_us);
+    } else if (j->height == n->height + 1) {
+        vote_out(n, j->wire, j->wire_len, 1, now_us);
+        j->wire = NULL;
+        node_try_finalize(n, now_us);
+    }
+    node_job_free(j);
 }
 
 static int build_cert(luxc_node *n, uint32_t lead, uint8_t **out, size_t *out_len)

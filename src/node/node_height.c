@@ -447,7 +447,9 @@ void node_height_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us)
     earliest(next_us, n->round_start_us + n->round_timeout_us);
     /* propose when we lead this round and the block time has passed */
     if (node_leader(n, n->height + 1, n->round) == n->self && n->proposed_round != n->round) {
-        uint64_t due = n->last_final_us + n->block_time_us;
+        /* block time = least spacing of block timestamps, so a block that
+         * took longer than that to finalize is followed at once */
+        uint64_t due = n->last_hdr.timestamp_us + n->block_time_us;
         if (now_us >= due) {
             n->proposed_round = n->round;
             n->proposal_sent_us = now_us;

@@ -11,6 +11,8 @@
 #include "luxc/node_wire.h"
 #include "luxc/rng.h"
 
+#include <pthread.h>
+
 #define NODE_MAX_PROPOSALS 16u
 #define NODE_LATENCY_RING 1024u
 #define NODE_FUTURE_MAX 64u       /* buffered messages for the next height */
@@ -39,6 +41,28 @@ typedef struct node_future {
     uint8_t *msg;
     size_t len;
 } node_future;
+
+/* Work for the durability worker (node_worker.c). */
+typedef enum node_job_kind { NODE_JOB_VOTE = 1, NODE_JOB_ACCEPT = 2 } node_job_kind;
+
+typedef struct node_job {
+    node_job_kind kind;
+    uint64_t height;
+    uint8_t id[32], parent[32];
+    uint8_t *block; /* owned: the voted-for / finalized block */
+    size_t block_len;
+    uint8_t *cert;  /* ACCEPT: owned certificate */
+    size_t cert_len;
+    int synced;     /* ACCEPT: came from catch-up */
+    luxc_vote vote; /* VOTE: what to sign */
+    uint8_t *wire;  /* VOTE result: the signed vote message, owned */
+    size_t wire_len;
+    int rc;
+    int pruned_failed;
+    struct node_job *next;
+} node_job;
+
+typedef struct node_worker node_worker;
 
 typedef struct node_tx {
     uint16_t len;
@@ -128,9 +152,22 @@ struct luxc_node {
     double lat[NODE_LATENCY_RING];
     uint32_t nlat, lat_pos;
 
+    /* durability worker (async mode) and what it has made durable */
+    node_worker *worker;
+    uint64_t durable_height;
+    int fatal; /* a store write failed: LUXC_E* */
+
     /* scratch */
     uint8_t *buf; /* NODE_MSG_MAX */
 };
+
+/* node_worker.c */
+int node_worker_new(node_worker **out, luxc_node *n);
+void node_worker_free(node_worker *w);
+void node_worker_push(node_worker *w, node_job *j);
+node_job *node_worker_take_done(node_worker *w);
+int node_worker_fd(const node_worker *w);
+void node_job_free(node_job *j);
 
 /* node.c */
 void node_send(luxc_node *n, uint32_t peer, const uint8_t *msg, size_t len);
@@ -160,6 +197,14 @@ int node_on_sync_block(luxc_node *n, uint32_t from, const luxc_wire_msg *m, uint
 void node_final_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us);
 int node_recover(luxc_node *n);
 int node_apply_recovered_vote(luxc_node *n);
+/* Sign v into a new vote message (*wire, owned by the caller). Thread-safe
+ * (reads only the node's keys). */
+int node_vote_build(const luxc_node *n, const luxc_vote *v, uint8_t **wire, size_t *wire_len);
+/* Persist our vote with the block it is for. Thread-safe. */
+int node_vote_store(const luxc_node *n, const luxc_vote *v, const uint8_t *wire, size_t wire_len,
+                    const uint8_t *block, size_t block_len);
+/* Handle a finished worker job on the loop thread. */
+void node_job_done(luxc_node *n, node_job *j, uint64_t now_us);
 void node_note_height(luxc_node *n, uint32_t from, uint64_t height);
 
 #endif

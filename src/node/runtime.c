@@ -367,7 +367,12 @@ static int loop(rt *r)
         if (now >= next_tick) {
             luxc_links_poll(r->links);
             generate_load(r, now);
-            luxc_node_tick(r->node, now, &next_tick);
+            int trc = luxc_node_tick(r->node, now, &next_tick);
+            if (trc != LUXC_OK) {
+                luxc_log(&r->log, LUXC_LOG_ERROR, "stopping: the store failed",
+                         "error=\"%s\"", luxc_strerror(trc));
+                return 1;
+            }
         }
         if (now >= last_sessions + 100000) {
             check_sessions(r);
@@ -388,12 +393,13 @@ static int loop(rt *r)
         long timeout = next_tick > now ? (long)((next_tick - now + 999) / 1000) : 0;
         if (timeout > 20)
             timeout = 20;
-        zmq_pollitem_t items[3] = {
+        zmq_pollitem_t items[4] = {
             {luxc_zserver_socket(r->server), 0, ZMQ_POLLIN, 0},
             {NULL, r->sigfd, ZMQ_POLLIN, 0},
+            {NULL, luxc_node_event_fd(r->node), ZMQ_POLLIN, 0},
             {r->submit, 0, ZMQ_POLLIN, 0},
         };
-        int rc = zmq_poll(items, r->submit ? 3 : 2, timeout);
+        int rc = zmq_poll(items, r->submit ? 4 : 3, timeout);
         if (rc < 0 && zmq_errno() != EINTR)
             return 1;
         if (items[1].revents & ZMQ_POLLIN) {
@@ -403,7 +409,9 @@ static int loop(rt *r)
                 return 0;
             }
         }
-        if (r->submit && (items[2].revents & ZMQ_POLLIN))
+        if (items[2].revents & ZMQ_POLLIN)
+            next_tick = 0; /* the worker finished something */
+        if (r->submit && (items[3].revents & ZMQ_POLLIN))
             drain_submit(r);
         for (int i = 0; i < 4096; i++) { /* bounded: timers must run too */
             int peer;
@@ -476,6 +484,7 @@ static int start(rt *r, char *err, size_t errlen)
     nc.on_final_ctx = r;
     nc.log = &r->log;
     nc.behaviour = o->behaviour;
+    nc.async = 1;
     if ((rc = luxc_node_new(&r->node, &nc)) != LUXC_OK)
         return fail(err, errlen, rc, "node: %s", luxc_strerror(rc));
     if (r->cfg.metrics[0] &&
