@@ -78,7 +78,8 @@ int luxc_sm_inst_reserve(luxc_snowman *s, uint32_t pi)
         p->children = c;
         p->capchildren = nc;
     }
-    if (p->nbins == p->capbins) { /* a trie of n leaves has n - 1 bins */
+    /* A trie of n leaves has n - 1 bins: none until a second child. */
+    if (p->nchildren >= 1 && p->nbins == p->capbins) {
         uint32_t nb = p->capbins ? p->capbins * 2 : 2;
         sm_bin *b = realloc(p->bins, (size_t)nb * sizeof *b);
         if (!b)
