@@ -40,6 +40,8 @@ int store_mdb_err(store_msg *m, int mdb_rc, const char *what)
     case EFBIG:
         rc = LUXC_EFULL;
         break;
+    case MDB_KEYEXIST: /* only with MDB_NOOVERWRITE where the store's own
+                          * invariants say the key cannot exist yet */
     case MDB_CORRUPTED:
     case MDB_PAGE_NOTFOUND:
     case MDB_INVALID:

@@ -131,7 +131,9 @@ static int put_meta(store_msg *m, MDB_txn *txn, const luxc_store *s,
     MDB_val key = {.mv_size = strlen(name), .mv_data = (void *)(uintptr_t)name};
     const uint8_t *seg[3] = {p, NULL, NULL};
     const size_t len[3] = {n, 0, 0};
-    return store_rec_put(m, txn, s, DB_META, &key, seg, len, 0);
+    /* Only used on a store LMDB calls empty: existing records mean the
+     * count lied, and must not be overwritten. */
+    return store_rec_put(m, txn, s, DB_META, &key, seg, len, MDB_NOOVERWRITE);
 }
 
 /* A new store: every sub-database and the meta records, in one txn. */
