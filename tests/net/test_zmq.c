@@ -82,17 +82,52 @@ static luxc_net_cfg quiet_cfg(int who)
 
 /* ---- child side (no cmocka here: exit codes report failures) ---------- */
 
-/* luxc_zclient_send never blocks: wait for room when libzmq's queue is full. */
-static int send_wait(luxc_zclient *c, const uint8_t *m, size_t len)
+/* The client streams NRECORDS records; after every REPLY_EVERY-th record
+ * the server answers with (index, running digest of what it received),
+ * so both directions carry a stream (and both rekey) at the same time. */
+#define REPLY_EVERY 10
+#define NREPLIES (NRECORDS / REPLY_EVERY)
+
+typedef struct stream_ctx {
+    luxc_zclient *c;
+    uint8_t (*hist)[LUXC_HASH_BYTES]; /* the client's digest at each reply point */
+    uint64_t replies;                 /* replies checked so far */
+} stream_ctx;
+
+/* Check every reply that has arrived (or, with a timeout, wait for one). */
+static int drain(stream_ctx *x, int timeout_ms)
 {
+    uint8_t b[1024];
+    size_t len;
     for (;;) {
+        int rc = luxc_zclient_recv(x->c, b, sizeof b, &len, timeout_ms);
+        if (rc == LUXC_EAGAIN)
+            return 0;
+        if (rc != LUXC_OK || len != 8 + LUXC_HASH_BYTES || x->replies >= NREPLIES)
+            return -1;
+        uint64_t idx = luxc_be64_load(b);
+        if (idx != x->replies * REPLY_EVERY + REPLY_EVERY - 1 ||
+            memcmp(b + 8, x->hist[x->replies], LUXC_HASH_BYTES))
+            return -1;
+        x->replies++;
+        if (timeout_ms)
+            return 0;
+    }
+}
+
+/* luxc_zclient_send never blocks: on a full queue, check replies and wait. */
+static int send_wait(luxc_zclient *c, const uint8_t *m, size_t len, stream_ctx *x)
+{
+    for (int tries = 0; tries < 1000; tries++) {
         int rc = luxc_zclient_send(c, m, len);
         if (rc != LUXC_EAGAIN)
             return rc;
+        if (x && drain(x, 0) != 0)
+            return LUXC_ECORRUPT;
         zmq_pollitem_t it = {.socket = luxc_zclient_socket(c), .events = ZMQ_POLLOUT};
-        if (zmq_poll(&it, 1, 10000) <= 0)
-            return LUXC_ETIMEOUT;
+        zmq_poll(&it, 1, 100);
     }
+    return LUXC_ETIMEOUT;
 }
 
 static int child_stream(const char *ep)
@@ -100,9 +135,9 @@ static int child_stream(const char *ep)
     void *ctx = zmq_ctx_new();
     luxc_net_cfg cfg = quiet_cfg(FX_A);
     cfg.log = NULL;
-    luxc_zclient *c;
-    int rc = luxc_zclient_new(&c, ctx, ep, &cfg, F->pk[FX_B], 20000);
-    if (rc != LUXC_OK) {
+    stream_ctx x = {.hist = malloc(NREPLIES * sizeof *x.hist)};
+    int rc = luxc_zclient_new(&x.c, ctx, ep, &cfg, F->pk[FX_B], 20000);
+    if (rc != LUXC_OK || !x.hist) {
         fprintf(stderr, "child: handshake failed: %s\n", luxc_strerror(rc));
         return 10;
     }
@@ -110,25 +145,32 @@ static int child_stream(const char *ep)
     for (uint64_t i = 0; i < NRECORDS; i++) {
         size_t len = make_record(i, rec);
         digest_add(d, rec, len);
-        int src = send_wait(c, rec, len);
-        if (src != LUXC_OK) {
-            fprintf(stderr, "child: send %llu failed: %s (%s)\n", (unsigned long long)i,
-                    luxc_strerror(src), zmq_strerror(zmq_errno()));
+        if (i % REPLY_EVERY == REPLY_EVERY - 1)
+            memcpy(x.hist[i / REPLY_EVERY], d, sizeof d);
+        rc = send_wait(x.c, rec, len, &x);
+        if (rc != LUXC_OK) {
+            fprintf(stderr, "child: send %llu failed: %s\n", (unsigned long long)i,
+                    luxc_strerror(rc));
             return 11;
         }
+        if (drain(&x, 0) != 0)
+            return 12;
     }
-    uint8_t ack[1024];
-    size_t alen;
-    if (luxc_zclient_recv(c, ack, sizeof ack, &alen, 30000) != LUXC_OK || alen != 40)
-        return 12;
-    if (luxc_be64_load(ack) != NRECORDS || memcmp(ack + 8, d, sizeof d))
-        return 13;
+    while (x.replies < NREPLIES) {
+        uint64_t before = x.replies;
+        if (drain(&x, 30000) != 0 || x.replies == before) {
+            fprintf(stderr, "child: reply %llu missing or wrong\n",
+                    (unsigned long long)x.replies);
+            return 13;
+        }
+    }
     luxc_net_stats st;
-    luxc_zclient_stats(c, &st);
+    luxc_zclient_stats(x.c, &st);
     if (st.sent_records != NRECORDS || st.rekeys_sent != (NRECORDS - 1) / REKEY_EVERY ||
-        st.recv_records != 1)
+        st.recv_records != NREPLIES || st.rekeys_recv != (NREPLIES - 1) / REKEY_EVERY)
         return 14;
-    luxc_zclient_free(c);
+    free(x.hist);
+    luxc_zclient_free(x.c);
     zmq_ctx_term(ctx);
     return 0;
 }
@@ -179,7 +221,7 @@ static int child_bad_frames(const char *ep)
     if (bad)
         return 31;
     const uint8_t ok[] = "after the garbage";
-    if (send_wait(c, ok, sizeof ok) != LUXC_OK)
+    if (send_wait(c, ok, sizeof ok, NULL) != LUXC_OK)
         return 32;
     uint8_t ack[1024];
     size_t alen;
@@ -197,12 +239,12 @@ static int child_reconnect(const char *ep)
     luxc_zclient *c;
     if (luxc_zclient_new(&c, ctx, ep, &cfg, F->pk[FX_B], 20000) != LUXC_OK)
         return 40;
-    if (send_wait(c, (const uint8_t *)"first", 6) != LUXC_OK)
+    if (send_wait(c, (const uint8_t *)"first", 6, NULL) != LUXC_OK)
         return 41;
     luxc_zclient_free(c);
     if (luxc_zclient_new(&c, ctx, ep, &cfg, F->pk[FX_B], 20000) != LUXC_OK)
         return 42;
-    if (send_wait(c, (const uint8_t *)"second", 7) != LUXC_OK)
+    if (send_wait(c, (const uint8_t *)"second", 7, NULL) != LUXC_OK)
         return 43;
     uint8_t ack[1024];
     size_t alen;
@@ -244,7 +286,7 @@ static int child_half_open(const char *ep)
     luxc_zclient *c;
     if (luxc_zclient_new(&c, ctx, ep, &cfg, F->pk[FX_B], 20000) != LUXC_OK)
         return 53;
-    if (send_wait(c, (const uint8_t *)"real", 5) != LUXC_OK)
+    if (send_wait(c, (const uint8_t *)"real", 5, NULL) != LUXC_OK)
         return 54;
     uint8_t ack[1024];
     size_t alen;
@@ -257,13 +299,36 @@ static int child_half_open(const char *ep)
     return 0;
 }
 
-static pid_t spawn(int (*fn)(const char *), const char *ep)
+/* Fork the child before this process has any ZeroMQ context: a fork while
+ * libzmq's I/O threads run can hand the child a lock held by a thread that
+ * does not exist there (seen as a child that never connects). The child
+ * waits for the endpoint on a pipe, then makes its own context. */
+static pid_t spawn(int (*fn)(const char *), int *wfd)
 {
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
     pid_t pid = fork();
     assert_true(pid >= 0);
-    if (pid == 0)
-        _exit(fn(ep));
+    if (pid == 0) {
+        char ep[256];
+        size_t n = 0;
+        close(fds[1]);
+        while (n < sizeof ep - 1 && read(fds[0], ep + n, 1) == 1 && ep[n] != '\n')
+            n++;
+        ep[n] = 0;
+        _exit(n ? fn(ep) : 99);
+    }
+    close(fds[0]);
+    *wfd = fds[1];
     return pid;
+}
+
+static void give_endpoint(int wfd, const char *ep)
+{
+    size_t n = strlen(ep);
+    assert_int_equal(write(wfd, ep, n), (ssize_t)n);
+    assert_int_equal(write(wfd, "\n", 1), 1);
+    close(wfd);
 }
 
 static void reap(pid_t pid, int *exited)
@@ -295,13 +360,15 @@ static int server_recv(luxc_zserver *s, pid_t child, int *peer, uint8_t *b, size
 static void test_100k_records_two_processes(void **state)
 {
     (void)state;
+    int wfd;
+    pid_t pid = spawn(child_stream, &wfd);
     void *ctx = zmq_ctx_new();
     char ep[128];
     snprintf(ep, sizeof ep, "ipc://%s/s", dir);
     luxc_net_cfg cfg = quiet_cfg(FX_B);
     luxc_zserver *s;
     assert_int_equal(luxc_zserver_new(&s, ctx, ep, &cfg), LUXC_OK);
-    pid_t pid = spawn(child_stream, ep);
+    give_endpoint(wfd, ep);
     uint8_t want[RECMAX], got[1024], d[LUXC_HASH_BYTES] = {0};
     for (uint64_t i = 0; i < NRECORDS; i++) {
         int peer;
@@ -315,19 +382,30 @@ static void test_100k_records_two_processes(void **state)
             LUXC_TEST_FAIL_SEED(seed, "record %llu differs (len %zu, want %zu)",
                                 (unsigned long long)i, len, wlen);
         digest_add(d, got, len);
+        if (i % REPLY_EVERY == REPLY_EVERY - 1) {
+            uint8_t reply[8 + LUXC_HASH_BYTES];
+            luxc_be64_store(reply, i);
+            memcpy(reply + 8, d, sizeof d);
+            /* never blocks: the child drains replies while it streams */
+            int tries = 0;
+            while ((rc = luxc_zserver_send(s, FX_A, reply, sizeof reply)) == LUXC_EAGAIN &&
+                   tries++ < 10000)
+                usleep(1000);
+            if (rc != LUXC_OK)
+                LUXC_TEST_FAIL_SEED(seed, "reply %llu: %s", (unsigned long long)i,
+                                    luxc_strerror(rc));
+        }
     }
     luxc_net_stats st;
     assert_int_equal(luxc_zserver_stats(s, FX_A, &st), LUXC_OK);
     assert_int_equal(st.recv_records, NRECORDS);
     assert_int_equal(st.rekeys_recv, (NRECORDS - 1) / REKEY_EVERY);
     assert_true(st.rekeys_recv >= 12);
+    assert_int_equal(st.sent_records, NREPLIES);
+    assert_int_equal(st.rekeys_sent, 1);
     assert_int_equal(st.drop_truncated + st.drop_oversized + st.drop_header + st.drop_version +
                          st.drop_replay + st.drop_reorder + st.drop_epoch + st.drop_auth,
                      0);
-    uint8_t ack[40];
-    luxc_be64_store(ack, NRECORDS);
-    memcpy(ack + 8, d, sizeof d);
-    assert_int_equal(luxc_zserver_send(s, FX_A, ack, sizeof ack), LUXC_OK);
     reap(pid, NULL);
     assert_int_equal(luxc_zserver_refused(s), 0);
     luxc_zserver_free(s);
@@ -338,6 +416,8 @@ static void test_outsider_refused(void **state)
 {
     (void)state;
     memset(&F->log[FX_B], 0, sizeof F->log[FX_B]);
+    int wfd;
+    pid_t pid = spawn(child_outsider, &wfd);
     void *ctx = zmq_ctx_new();
     luxc_net_cfg cfg = quiet_cfg(FX_B);
     luxc_zserver *s;
@@ -347,7 +427,7 @@ static void test_outsider_refused(void **state)
     assert_non_null(strstr(ep, "tcp://127.0.0.1:"));
     assert_int_equal(luxc_zserver_endpoint(s, ep, 3), LUXC_EFULL);
     assert_int_equal(luxc_zserver_endpoint(s, ep, sizeof ep), LUXC_OK);
-    pid_t pid = spawn(child_outsider, ep);
+    give_endpoint(wfd, ep);
     for (int tries = 0; tries < 600 && luxc_zserver_refused(s) == 0; tries++) {
         int peer;
         size_t len;
@@ -371,13 +451,15 @@ static void test_outsider_refused(void **state)
 static void test_bad_frames_on_the_wire(void **state)
 {
     (void)state;
+    int wfd;
+    pid_t pid = spawn(child_bad_frames, &wfd);
     void *ctx = zmq_ctx_new();
     luxc_net_cfg cfg = quiet_cfg(FX_B);
     luxc_zserver *s;
     assert_int_equal(luxc_zserver_new(&s, ctx, "tcp://127.0.0.1:*", &cfg), LUXC_OK);
     char ep[128];
     assert_int_equal(luxc_zserver_endpoint(s, ep, sizeof ep), LUXC_OK);
-    pid_t pid = spawn(child_bad_frames, ep);
+    give_endpoint(wfd, ep);
     int peer;
     size_t len;
     uint8_t b[1024];
@@ -402,13 +484,15 @@ static void test_bad_frames_on_the_wire(void **state)
 static void test_reconnect_replaces_session(void **state)
 {
     (void)state;
+    int wfd;
+    pid_t pid = spawn(child_reconnect, &wfd);
     void *ctx = zmq_ctx_new();
     luxc_net_cfg cfg = quiet_cfg(FX_B);
     luxc_zserver *s;
     assert_int_equal(luxc_zserver_new(&s, ctx, "tcp://127.0.0.1:*", &cfg), LUXC_OK);
     char ep[128];
     assert_int_equal(luxc_zserver_endpoint(s, ep, sizeof ep), LUXC_OK);
-    pid_t pid = spawn(child_reconnect, ep);
+    give_endpoint(wfd, ep);
     int peer;
     size_t len;
     uint8_t b[1024];
@@ -451,13 +535,15 @@ static void test_half_open_handshakes_evicted(void **state)
 {
     (void)state;
     memset(&F->log[FX_B], 0, sizeof F->log[FX_B]);
+    int wfd;
+    pid_t pid = spawn(child_half_open, &wfd);
     void *ctx = zmq_ctx_new();
     luxc_net_cfg cfg = quiet_cfg(FX_B);
     luxc_zserver *s;
     assert_int_equal(luxc_zserver_new(&s, ctx, "tcp://127.0.0.1:*", &cfg), LUXC_OK);
     char ep[128];
     assert_int_equal(luxc_zserver_endpoint(s, ep, sizeof ep), LUXC_OK);
-    pid_t pid = spawn(child_half_open, ep);
+    give_endpoint(wfd, ep);
     int peer;
     size_t len;
     uint8_t b[1024];
