@@ -25,7 +25,7 @@
 #include "luxc/store.h"
 
 typedef struct opts {
-    uint32_t nodes, blocks, seconds, load, byz_nodes, block_time;
+    uint32_t nodes, blocks, seconds, load, byz_nodes, block_time, kill_every;
     int json, keep;
     luxc_behaviour byz;
     const char *dir;
@@ -58,6 +58,9 @@ static void usage(FILE *f)
             "  -B, --byzantine MODE    silent, random or equivocate ...\n"
             "  -k, --byzantine-nodes K ... on K nodes (default 1; keep K < N/3)\n"
             "  -d, --dir DIR           work folder (default: a new /tmp/luxc-devnet-*)\n"
+            "  -x, --kill-every MS     crash test: every MS ms kill -9 a random honest\n"
+            "                          node and restart it 200 ms later (it recovers from\n"
+            "                          its store and catches up from certified blocks)\n"
             "      --keep              keep the work folder (logs in DIR/node*/node.log)\n"
             "  -j, --json              print one JSON object: nodes, blocks_finalized,\n"
             "                          blocks_per_s, finality_p50_ms, finality_p99_ms,\n"
@@ -88,6 +91,7 @@ static int parse(int argc, char **argv, opts *o)
         {"byzantine", required_argument, NULL, 'B'},
         {"byzantine-nodes", required_argument, NULL, 'k'}, {"dir", required_argument, NULL, 'd'},
         {"keep", no_argument, NULL, 'K'},          {"json", no_argument, NULL, 'j'},
+        {"kill-every", required_argument, NULL, 'x'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     o->nodes = 5;
@@ -103,6 +107,7 @@ static int parse(int argc, char **argv, opts *o)
         case 'l': bad = num(optarg, 0, 1000000, &o->load); break;
         case 't': bad = num(optarg, 0, 60000, &o->block_time); break;
         case 'k': bad = num(optarg, 0, DEVNET_MAX_NODES, &o->byz_nodes); break;
+        case 'x': bad = num(optarg, 10, 3600000, &o->kill_every); break;
         case 'B': {
             int b = luxc_behaviour_parse(optarg);
             bad = b <= 0;
@@ -170,8 +175,10 @@ static int read_status(devnet_node *nd)
 {
     char buf[4096];
     size_t len;
-    if (luxc_http_get(nd->metrics, "/status", buf, sizeof buf, &len, 500) != LUXC_OK)
+    if (luxc_http_get(nd->metrics, "/status", buf, sizeof buf, &len, 500) != LUXC_OK) {
+        nd->up = 0;
         return -1;
+    }
     cJSON *j = cJSON_ParseWithLength(buf, len);
     if (!j)
         return -1;
@@ -191,6 +198,8 @@ static int read_status(devnet_node *nd)
     GET("cpu_seconds", nd->cpu);
     GET("uptime_seconds", nd->uptime);
     GET("peers", nd->peers);
+    GET("equivocations_seen", nd->equivocations);
+    GET("dropped_msgs", nd->dropped);
 #undef GET
     cJSON_Delete(j);
     nd->up = 1;
@@ -198,7 +207,7 @@ static int read_status(devnet_node *nd)
 }
 
 typedef struct totals {
-    uint64_t min_h, max_h, msgs;
+    uint64_t min_h, max_h, msgs, equivocations, dropped;
     double p50, p99, cpu_pct, bytes_per_s;
     uint32_t up;
 } totals;
@@ -225,6 +234,8 @@ static void sum_up(const devnet *d, totals *t)
         t->min_h = nd->height < t->min_h ? nd->height : t->min_h;
         t->max_h = nd->height > t->max_h ? nd->height : t->max_h;
         t->msgs += nd->msgs_in;
+        t->equivocations += nd->equivocations;
+        t->dropped += nd->dropped;
         p50s[k++] = nd->p50;
         t->p99 = nd->p99 > t->p99 ? nd->p99 : t->p99;
         double wall = nd->uptime - nd->uptime0;
@@ -330,7 +341,7 @@ static void print_summary(const devnet *d, const totals *t, double secs, uint64_
 }
 
 static void print_json(const devnet *d, const opts *o, const totals *t, double secs,
-                       uint64_t base_h, uint64_t violations, uint64_t checked)
+                       uint64_t base_h, uint64_t violations, uint64_t checked, uint32_t kills)
 {
     uint64_t blocks = t->min_h > base_h ? t->min_h - base_h : 0;
     static const char *const names[] = {"none", "silent", "random", "equivocate"};
@@ -339,11 +350,14 @@ static void print_json(const devnet *d, const opts *o, const totals *t, double s
            "\"finality_p50_ms\": %.3f, \"finality_p99_ms\": %.3f, \"safety_violations\": %llu, "
            "\"heights_compared\": %llu, \"cpu_pct_per_node\": %.2f, "
            "\"bytes_per_s_per_node\": %.0f, \"max_height\": %llu, \"messages_in\": %llu, "
+           "\"kills\": %u, \"equivocations_seen\": %llu, \"dropped_messages\": %llu, "
            "\"dir\": \"%s\"}\n",
            d->n, names[o->byz], o->byz ? o->byz_nodes : 0, secs, (unsigned long long)blocks,
            secs > 0 ? blocks / secs : 0.0, t->p50, t->p99, (unsigned long long)violations,
            (unsigned long long)checked, t->cpu_pct, t->bytes_per_s,
-           (unsigned long long)t->max_h, (unsigned long long)t->msgs, o->keep ? d->dir : "");
+           (unsigned long long)t->max_h, (unsigned long long)t->msgs, kills,
+           (unsigned long long)t->equivocations, (unsigned long long)t->dropped,
+           o->keep ? d->dir : "");
 }
 
 static int wait_ready(devnet *d, int sigfd, double timeout)
@@ -429,7 +443,33 @@ int luxc_cmd_devnet(int argc, char **argv)
     double t0 = mono_s(), last_msgs_t = t0;
     uint64_t last_msgs = t.msgs;
     int tty = isatty(2);
+    uint32_t kills = 0;
+    int down = -1; /* node killed and waiting to restart */
+    double next_kill = t0 + o.kill_every / 1e3, restart_at = 0;
+    uint64_t chaos = (uint64_t)getpid() * 2654435761u;
     while (!interrupted) {
+        double now0 = mono_s();
+        if (o.kill_every && down < 0 && now0 >= next_kill) {
+            chaos = chaos * 6364136223846793005u + 1442695040888963407u;
+            uint32_t victim = (uint32_t)((chaos >> 33) % d.n);
+            if (!d.nodes[victim].byzantine && d.nodes[victim].pid > 0) {
+                kill(d.nodes[victim].pid, SIGKILL);
+                waitpid(d.nodes[victim].pid, NULL, 0);
+                d.nodes[victim].pid = 0;
+                d.nodes[victim].up = 0;
+                down = (int)victim;
+                kills++;
+                restart_at = now0 + 0.2;
+            }
+            next_kill = now0 + o.kill_every / 1e3;
+        }
+        if (down >= 0 && now0 >= restart_at) {
+            devnet_node *nd = &d.nodes[down];
+            nd->pid = spawn(nd, &o, self_exe);
+            nd->cpu0 = nd->uptime0 = 0; /* a new process counts from zero */
+            nd->bytes0 = 0;
+            down = -1;
+        }
         struct pollfd p = {sigfd, POLLIN, 0};
         if (poll(&p, 1, 250) > 0) {
             struct signalfd_siginfo si;
@@ -453,7 +493,9 @@ int luxc_cmd_devnet(int argc, char **argv)
         else if (!o.json && (int)(el * 4) % 8 == 0)
             fprintf(stderr, "[%5.1fs] height %llu  %.1f blocks/s\n", el,
                     (unsigned long long)t.min_h, el > 0 ? (t.min_h - base_h) / el : 0.0);
-        if ((o.blocks && t.min_h - base_h >= o.blocks) || (o.seconds && el >= o.seconds))
+        if (down < 0 && ((o.blocks && t.up == d.n - (o.byz ? o.byz_nodes : 0) &&
+                          t.min_h - base_h >= o.blocks) ||
+                         (o.seconds && el >= o.seconds)))
             break;
     }
     double secs = mono_s() - t0;
@@ -465,7 +507,7 @@ int luxc_cmd_devnet(int argc, char **argv)
         fprintf(stderr, "\n");
     uint64_t checked = 0, violations = safety_violations(&d, &checked);
     if (o.json)
-        print_json(&d, &o, &t, secs, base_h, violations, checked);
+        print_json(&d, &o, &t, secs, base_h, violations, checked, kills);
     else
         print_summary(&d, &t, secs, base_h, violations, checked);
     if (!o.keep && !o.dir) {

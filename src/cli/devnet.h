@@ -19,7 +19,7 @@ typedef struct devnet_node {
     int byzantine;
     /* last status read */
     int up;
-    uint64_t height, blocks, msgs_in, msgs_out, bytes_in, bytes_out;
+    uint64_t height, blocks, msgs_in, msgs_out, bytes_in, bytes_out, equivocations, dropped;
     double p50, p99, cpu, cpu0, uptime, uptime0;
     uint64_t bytes0;
     uint32_t peers;

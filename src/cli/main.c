@@ -12,6 +12,7 @@ static const luxc_cmd commands[] = {
     {"keygen", luxc_cmd_keygen, "create a validator's identity keys"},
     {"node", luxc_cmd_node, "run a validator node (--config FILE)"},
     {"devnet", luxc_cmd_devnet, "run a local multi-node network with live progress"},
+    {"status", luxc_cmd_status, "print a running node's status"},
     {"sim", luxc_cmd_sim, "simulate N validators deterministically (safety, rounds)"},
 };
 

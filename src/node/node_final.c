@@ -244,7 +244,8 @@ static void report_final(luxc_node *n, uint64_t height, const uint8_t id[32], co
     if (luxc_chain_block_decode(&hdr, NULL, block, len) != LUXC_OK)
         return;
     double latency = now_us > hdr.timestamp_us ? (double)(now_us - hdr.timestamp_us) / 1e3 : 0.0;
-    note_latency(n, latency);
+    if (!synced) /* a caught-up block's age is not this network's finality time */
+        note_latency(n, latency);
     n->durable_height = height;
     n->st.blocks_finalized++;
     n->st.txs_finalized += hdr.tx_count;

@@ -33,3 +33,26 @@ add_test(NAME cli_keygen_and_refuse
     rc=$?; rm -rf \"$d\"; exit $rc" ${LUXC_CLI})
 add_test(NAME cli_keygen_needs_out COMMAND ${LUXC_CLI} keygen)
 set_tests_properties(cli_keygen_needs_out PROPERTIES WILL_FAIL TRUE)
+
+# Local networks of real node processes (luxc devnet): agreement, crash
+# recovery with kill -9, and Byzantine validators below 1/3 of stake.
+add_executable(cli_json_expect ${CMAKE_SOURCE_DIR}/tests/cli/json_expect.c)
+target_compile_options(cli_json_expect PRIVATE ${LUXC_WARN})
+target_link_libraries(cli_json_expect PRIVATE PkgConfig::CJSON)
+function(luxc_devnet_test name args)
+  # remaining arguments: conditions on the JSON summary (see json_expect.c)
+  add_test(NAME ${name}
+    COMMAND sh -c "exe=\"$0\"; chk=\"$1\"; shift; \"$exe\" devnet ${args} --json | \"$chk\" \"$@\""
+            ${LUXC_CLI} $<TARGET_FILE:cli_json_expect> ${ARGN})
+  set_tests_properties(${name} PROPERTIES TIMEOUT 300 RUN_SERIAL TRUE)
+endfunction()
+luxc_devnet_test(cli_devnet_agreement "--nodes 3 --blocks 60"
+  safety_violations=0 blocks_finalized>=60 heights_compared>=60)
+luxc_devnet_test(cli_devnet_crash_recovery "--nodes 4 --seconds 8 --kill-every 1200"
+  safety_violations=0 kills>=3 blocks_finalized>=30)
+luxc_devnet_test(cli_devnet_byzantine_equivocate "--nodes 4 --seconds 5 --byzantine equivocate"
+  safety_violations=0 blocks_finalized>=20 equivocations_seen>=1)
+luxc_devnet_test(cli_devnet_byzantine_random "--nodes 4 --seconds 5 --byzantine random"
+  safety_violations=0 blocks_finalized>=20)
+luxc_devnet_test(cli_devnet_byzantine_silent "--nodes 4 --seconds 5 --byzantine silent"
+  safety_violations=0 blocks_finalized>=10)
