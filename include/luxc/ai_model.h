@@ -161,6 +161,8 @@ typedef struct luxc_ai_extractor {
     size_t n_features;           /* 1 .. LUXC_AI_MAX_FEATURES */
     const char *const *names;    /* n_features distinct names */
     luxc_ai_extract_fn extract;
+    int timeless;                /* 1: extract ignores now_ns, so learn and
+                                    score paths skip reading the clock */
 } luxc_ai_extractor;
 
 /* Built-in extractors (input types in brackets):

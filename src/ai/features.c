@@ -171,7 +171,7 @@ static const char *const tx_names[] = {"amount",      "fee",          "fee_ratio
 static const char *const upgrade_names[] = {"change_count", "risk_score", "test_count",
                                             "age_hours", "version_entropy"};
 
-const luxc_ai_extractor luxc_ai_extractor_block_basic = {4, block_basic_names, ex_block_basic};
-const luxc_ai_extractor luxc_ai_extractor_block = {6, block_names, ex_block};
-const luxc_ai_extractor luxc_ai_extractor_tx = {7, tx_names, ex_tx};
-const luxc_ai_extractor luxc_ai_extractor_upgrade = {5, upgrade_names, ex_upgrade};
+const luxc_ai_extractor luxc_ai_extractor_block_basic = {4, block_basic_names, ex_block_basic, 1};
+const luxc_ai_extractor luxc_ai_extractor_block = {6, block_names, ex_block, 0};
+const luxc_ai_extractor luxc_ai_extractor_tx = {7, tx_names, ex_tx, 0};
+const luxc_ai_extractor luxc_ai_extractor_upgrade = {5, upgrade_names, ex_upgrade, 0};

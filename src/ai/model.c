@@ -33,6 +33,13 @@ static int64_t model_now(const luxc_ai_model *m)
     return m->clock ? m->clock(m->clock_ctx) : realtime_ns();
 }
 
+/* The time an extractor sees: none needed for timeless ones (learn and
+ * score paths have no record to stamp). */
+static int64_t extract_now(const luxc_ai_model *m)
+{
+    return m->timeless ? 0 : model_now(m);
+}
+
 /* splitmix64's finaliser: a bijection on 64-bit words, so distinct
  * counters give distinct ids. */
 static uint64_t mix64(uint64_t z)
@@ -94,6 +101,7 @@ int luxc_ai_model_new(luxc_ai_model **out, const luxc_ai_model_cfg *cfg)
     m->n = n;
     m->lr = lr;
     m->extract = cfg->extractor->extract;
+    m->timeless = cfg->extractor->timeless != 0;
     m->clock = cfg->clock;
     m->clock_ctx = cfg->clock_ctx;
     m->normalize = cfg->normalize != 0;
@@ -230,7 +238,7 @@ int luxc_ai_model_extract(const luxc_ai_model *m, const void *input, double *x)
 {
     if (m == NULL || input == NULL || x == NULL)
         return LUXC_EINVAL;
-    return m->extract(input, model_now(m), x);
+    return m->extract(input, extract_now(m), x);
 }
 
 int luxc_ai_model_validate(const luxc_ai_model *m, const void *input, int their_action,
@@ -243,7 +251,7 @@ int luxc_ai_model_validate(const luxc_ai_model *m, const void *input, int their_
     if (!(their_confidence >= 0.0 && their_confidence <= 1.0))
         return LUXC_ERANGE;
     double x[LUXC_AI_MAX_FEATURES], s, c;
-    int rc = m->extract(input, model_now(m), x);
+    int rc = m->extract(input, extract_now(m), x);
     if (rc != LUXC_OK)
         return rc;
     rc = luxc_ai_model_score(m, x, m->n, &s, &c);
@@ -282,7 +290,7 @@ static int learn_one(luxc_ai_model *m, const luxc_ai_example *e)
     if (x == NULL) {
         if (e->input == NULL)
             return LUXC_EINVAL;
-        int rc = m->extract(e->input, model_now(m), buf);
+        int rc = m->extract(e->input, extract_now(m), buf);
         if (rc != LUXC_OK)
             return rc;
         x = buf;

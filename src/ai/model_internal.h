@@ -13,6 +13,7 @@ struct luxc_ai_model {
     double bias;
     double lr;
     luxc_ai_extract_fn extract;
+    int timeless;                              /* extract ignores now_ns */
     luxc_ai_clock_fn clock;
     void *clock_ctx;
     int normalize;

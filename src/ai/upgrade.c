@@ -35,7 +35,7 @@ static int ex_chain(const void *in, int64_t now_ns, double *out)
     return luxc_ai_extract_chain(in, now_ns, out);
 }
 
-const luxc_ai_extractor luxc_ai_extractor_chain = {8, chain_names, ex_chain};
+const luxc_ai_extractor luxc_ai_extractor_chain = {8, chain_names, ex_chain, 0};
 
 static int64_t realtime_ns(void)
 {

@@ -163,7 +163,7 @@ static int ex_ones(const void *in, int64_t now, double *out)
 static void test_reasoning_cut(void **state)
 {
     (void)state;
-    luxc_ai_extractor ex = {16, long_names, ex_ones};
+    luxc_ai_extractor ex = {16, long_names, ex_ones, 0};
     luxc_ai_model_cfg cfg = {.node_id = "n", .extractor = &ex};
     luxc_ai_model *m;
     assert_int_equal(luxc_ai_model_new(&m, &cfg), LUXC_OK);
@@ -488,7 +488,7 @@ static void test_new_bad_config(void **state)
 {
     (void)state;
     luxc_ai_model *m = (luxc_ai_model *)1;
-    luxc_ai_extractor ok = {1, one_name, ex_fail};
+    luxc_ai_extractor ok = {1, one_name, ex_fail, 0};
     luxc_ai_model_cfg cfg = {.node_id = "n", .extractor = &ok};
     assert_int_equal(luxc_ai_model_new(NULL, &cfg), LUXC_EINVAL);
     assert_int_equal(luxc_ai_model_new(&m, NULL), LUXC_EINVAL);
@@ -517,22 +517,22 @@ static void test_new_bad_config(void **state)
     cfg.node_id = "n";
     cfg.extractor = NULL;
     assert_int_equal(luxc_ai_model_new(&m, &cfg), LUXC_EINVAL);
-    luxc_ai_extractor bad = {0, one_name, ex_fail};
+    luxc_ai_extractor bad = {0, one_name, ex_fail, 0};
     cfg.extractor = &bad;
     assert_int_equal(luxc_ai_model_new(&m, &cfg), LUXC_EINVAL);
-    bad = (luxc_ai_extractor){17, long_names, ex_fail};
+    bad = (luxc_ai_extractor){17, long_names, ex_fail, 0};
     assert_int_equal(luxc_ai_model_new(&m, &cfg), LUXC_ETOOBIG);
-    bad = (luxc_ai_extractor){3, dup_names, ex_fail};
+    bad = (luxc_ai_extractor){3, dup_names, ex_fail, 0};
     assert_int_equal(luxc_ai_model_new(&m, &cfg), LUXC_EINVAL);
-    bad = (luxc_ai_extractor){2, empty_name, ex_fail};
+    bad = (luxc_ai_extractor){2, empty_name, ex_fail, 0};
     assert_int_equal(luxc_ai_model_new(&m, &cfg), LUXC_EINVAL);
-    bad = (luxc_ai_extractor){2, null_name, ex_fail};
+    bad = (luxc_ai_extractor){2, null_name, ex_fail, 0};
     assert_int_equal(luxc_ai_model_new(&m, &cfg), LUXC_EINVAL);
-    bad = (luxc_ai_extractor){1, long_name, ex_fail};
+    bad = (luxc_ai_extractor){1, long_name, ex_fail, 0};
     assert_int_equal(luxc_ai_model_new(&m, &cfg), LUXC_ETOOBIG);
-    bad = (luxc_ai_extractor){1, NULL, ex_fail};
+    bad = (luxc_ai_extractor){1, NULL, ex_fail, 0};
     assert_int_equal(luxc_ai_model_new(&m, &cfg), LUXC_EINVAL);
-    bad = (luxc_ai_extractor){1, one_name, NULL};
+    bad = (luxc_ai_extractor){1, one_name, NULL, 0};
     assert_int_equal(luxc_ai_model_new(&m, &cfg), LUXC_EINVAL);
     cfg.extractor = &ok;
     cfg.learning_rate = -0.1;
@@ -678,6 +678,44 @@ static void test_merge_weighted(void **state)
     assert_int_equal(luxc_ai_merge_weighted(out, v, huge, 2, 2), LUXC_ERANGE);
 }
 
+static int64_t counting_clock(void *ctx)
+{
+    ++*(int *)ctx;
+    return 1000;
+}
+
+/* Timeless extractors let learn/score paths skip the clock; the decision
+ * record is always stamped. */
+static void test_clock_use(void **state)
+{
+    (void)state;
+    int calls = 0;
+    luxc_ai_model_cfg cfg = {.node_id = "n", .extractor = &luxc_ai_extractor_block_basic,
+                             .clock = counting_clock, .clock_ctx = &calls};
+    luxc_ai_model *m;
+    assert_int_equal(luxc_ai_model_new(&m, &cfg), LUXC_OK);
+    luxc_ai_example e = {.input = &spec_block, .feedback = 1, .weight = 1};
+    assert_int_equal(luxc_ai_model_learn(m, &e, 1, NULL), LUXC_OK);
+    double x[6], v;
+    assert_int_equal(luxc_ai_model_extract(m, &spec_block, x), LUXC_OK);
+    assert_int_equal(luxc_ai_model_validate(m, &spec_block, LUXC_AI_APPROVE, 0.5, &v), LUXC_OK);
+    assert_int_equal(calls, 0);
+    luxc_ai_decision d;
+    assert_int_equal(luxc_ai_model_decide(m, &spec_block, &d), LUXC_OK);
+    assert_int_equal(calls, 1);
+    assert_true(d.timestamp_ns == 1000);
+    luxc_ai_model_free(m);
+
+    calls = 0;
+    cfg.extractor = &luxc_ai_extractor_block; /* reads now_ns: age features */
+    assert_int_equal(luxc_ai_model_new(&m, &cfg), LUXC_OK);
+    assert_int_equal(luxc_ai_model_learn(m, &e, 1, NULL), LUXC_OK);
+    assert_int_equal(luxc_ai_model_extract(m, &spec_block, x), LUXC_OK);
+    assert_int_equal(calls, 2);
+    assert_true(x[2] == 1000 / 1e9); /* age of a block stamped at 0 */
+    luxc_ai_model_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -698,6 +736,7 @@ int main(void)
         cmocka_unit_test(test_normalized_model),
         cmocka_unit_test(test_decide_batch),
         cmocka_unit_test(test_merge_weighted),
+        cmocka_unit_test(test_clock_use),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

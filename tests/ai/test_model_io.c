@@ -251,7 +251,7 @@ static void test_schema_subset(void **state)
     (void)state;
     /* A file with fewer features than the model: the rest get weight 0. */
     static const char *const two[] = {"tx_count", "height"};
-    luxc_ai_extractor ex2 = {2, two, luxc_ai_extractor_block_basic.extract};
+    luxc_ai_extractor ex2 = {2, two, luxc_ai_extractor_block_basic.extract, 1};
     luxc_ai_model *a = new_model(&ex2), *b = sevens();
     double w[2] = {1.5, 2.5};
     assert_int_equal(luxc_ai_model_set_weights(a, w, 2, 0.5), LUXC_OK);
