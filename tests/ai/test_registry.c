@@ -10,6 +10,7 @@
 #include <string.h>
 #include <math.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <inttypes.h>
@@ -282,6 +283,7 @@ typedef struct stress {
     luxc_ai_registry *r;
     atomic_int stop;
     atomic_int bad;
+    atomic_int started;
     char why[256];
     pthread_mutex_t why_mu;
     uint64_t checked;
@@ -354,7 +356,8 @@ static void *reader(void *p)
     stress *s = p;
     uint64_t last[CHAINS] = {0};
     uint64_t last_version = 0, n = 0;
-    while (!atomic_load(&s->stop)) {
+    atomic_fetch_add(&s->started, 1);
+    do {
         luxc_ai_snapshot *snap;
         if (luxc_ai_registry_snapshot(s->r, &snap) != LUXC_OK) {
             flag(s, "snapshot failed");
@@ -382,7 +385,7 @@ static void *reader(void *p)
         }
         luxc_ai_snapshot_release(snap);
         n++;
-    }
+    } while (!atomic_load(&s->stop));
     __atomic_fetch_add(&s->checked, n, __ATOMIC_RELAXED);
     return NULL;
 }
@@ -397,6 +400,8 @@ static void test_stress_consistent_snapshots(void **state)
     pthread_t w[WRITERS], rd[3];
     for (int i = 0; i < 3; i++)
         assert_int_equal(pthread_create(&rd[i], NULL, reader, &s), 0);
+    while (atomic_load(&s.started) < 3) /* readers run during the writes */
+        sched_yield();
     for (int i = 0; i < WRITERS; i++)
         assert_int_equal(pthread_create(&w[i], NULL, writer, &s), 0);
     for (int i = 0; i < WRITERS; i++)

@@ -101,7 +101,9 @@ static void test_should_upgrade(void **state)
     assert_int_equal(s.qlen, strlen(s.question));
     assert_true(s.x[0] == 1000 && s.x[1] == 500 && s.x[2] == 200 && s.x[3] == 0.05);
     assert_true(s.x[4] == 1 && s.x[5] == 3 && s.x[6] == 2);
-    assert_true(s.x[7] >= 0 && s.x[7] <= (double)(after - before) / 1e9 + 1.0);
+    /* Age of last_seen on the coarse clock: a few ticks at most, but the
+     * machine may be loaded, so only a loose upper bound. */
+    assert_true(s.x[7] >= 0 && s.x[7] <= (double)(after - before) / 1e9 + 10.0);
     assert_string_equal(v.action, "proceed");
     assert_true(v.confidence == 0.85);
     assert_int_equal(l.n, 1);
