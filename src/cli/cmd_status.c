@@ -12,7 +12,7 @@
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: luxc status (--metrics HOST:PORT | --config FILE) [--json]\n"
+            "usage: luxc status (--metrics HOST:PORT | --config FILE) [--json | --prometheus]\n"
             "\n"
             "Print a running node's status: height, peers, finality latency, traffic,\n"
             "drops. Reads GET /status from the node's metrics address (the \"metrics\"\n"
@@ -21,6 +21,7 @@ static void usage(FILE *f)
             "  -m, --metrics HOST:PORT  the node's metrics address\n"
             "  -c, --config FILE        take the address from the node configuration\n"
             "  -j, --json               print the node's JSON as it is\n"
+            "  -p, --prometheus         print the node's /metrics text instead\n"
             "  -h, --help               show this text\n"
             "\n"
             "Exit status: 0 ok, 1 the node did not answer, 2 usage error.\n");
@@ -31,16 +32,18 @@ int luxc_cmd_status(int argc, char **argv)
     static const struct option opts[] = {{"metrics", required_argument, NULL, 'm'},
                                          {"config", required_argument, NULL, 'c'},
                                          {"json", no_argument, NULL, 'j'},
+                                         {"prometheus", no_argument, NULL, 'p'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     const char *addr = NULL, *config = NULL;
-    int json = 0, ch;
+    int json = 0, prom = 0, ch;
     optind = 1;
-    while ((ch = getopt_long(argc, argv, "m:c:jh", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "m:c:jph", opts, NULL)) != -1) {
         switch (ch) {
         case 'm': addr = optarg; break;
         case 'c': config = optarg; break;
         case 'j': json = 1; break;
+        case 'p': prom = 1; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -63,14 +66,14 @@ int luxc_cmd_status(int argc, char **argv)
         }
         addr = cfg.metrics;
     }
-    char buf[8192];
+    char buf[16384];
     size_t len;
-    int rc = luxc_http_get(addr, "/status", buf, sizeof buf, &len, 2000);
+    int rc = luxc_http_get(addr, prom ? "/metrics" : "/status", buf, sizeof buf, &len, 2000);
     if (rc != LUXC_OK) {
         fprintf(stderr, "luxc status: no answer from %s: %s\n", addr, luxc_strerror(rc));
         return 1;
     }
-    if (json) {
+    if (json || prom) {
         fputs(buf, stdout);
         return 0;
     }

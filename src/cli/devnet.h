@@ -15,6 +15,7 @@ typedef struct devnet_node {
     char config[600];
     char metrics[64];
     char listen[64];
+    char submit[64];
     pid_t pid;
     int byzantine;
     /* last status read */

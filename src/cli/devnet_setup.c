@@ -28,7 +28,7 @@ static int port_free(uint16_t port)
     return ok;
 }
 
-/* 2n consecutive free ports from a base derived from our pid, so two
+/* 3n consecutive free ports from a base derived from our pid, so two
  * devnets on one machine rarely collide. */
 static int pick_ports(devnet *d)
 {
@@ -36,7 +36,7 @@ static int pick_ports(devnet *d)
         uint16_t base = (uint16_t)(20000 + ((unsigned)getpid() * 7 + (unsigned)attempt * 131) %
                                                30000);
         int ok = 1;
-        for (uint32_t i = 0; ok && i < 2 * d->n; i++)
+        for (uint32_t i = 0; ok && i < 3 * d->n; i++)
             ok = port_free((uint16_t)(base + i));
         if (ok) {
             d->base_port = base;
@@ -88,6 +88,7 @@ int devnet_setup(devnet *d, char *err, size_t errlen)
         snprintf(nd->config, sizeof nd->config, "%s/config.json", ndir);
         snprintf(nd->listen, sizeof nd->listen, "tcp://127.0.0.1:%u", d->base_port + i);
         snprintf(nd->metrics, sizeof nd->metrics, "127.0.0.1:%u", d->base_port + d->n + i);
+        snprintf(nd->submit, sizeof nd->submit, "tcp://127.0.0.1:%u", d->base_port + 2 * d->n + i);
         char keys[600], msg[512];
         snprintf(keys, sizeof keys, "%s/keys", nd->dir);
         luxc_keypair kp;
@@ -111,8 +112,8 @@ int devnet_setup(devnet *d, char *err, size_t errlen)
                      "{\n  \"genesis\": \"../genesis.json\",\n  \"key_dir\": \"keys\",\n"
                      "  \"name\": \"node%u\",\n  \"listen\": \"%s\",\n"
                      "  \"data_dir\": \"data\",\n  \"metrics\": \"%s\",\n"
-                     "  \"log_level\": \"info\"\n}\n",
-                     i, nd->listen, nd->metrics);
+                     "  \"submit\": \"%s\",\n  \"log_level\": \"info\"\n}\n",
+                     i, nd->listen, nd->metrics, nd->submit);
             if (write_file(nd->config, cfg) != 0) {
                 snprintf(err, errlen, "cannot write %s", nd->config);
                 rc = -1;

@@ -175,7 +175,9 @@ static int open_net(rt *r, char *err, size_t errlen)
         return fail(err, errlen, rc, "peer links: %s", luxc_strerror(rc));
     if (r->cfg.submit[0]) {
         r->submit = zmq_socket(r->zctx, ZMQ_PULL);
-        int64_t maxmsg = LUXC_TX_MAX;
+        /* above LUXC_TX_MAX we still read (and count) the message; only
+         * beyond 1 MiB does libzmq drop the connection itself */
+        int64_t maxmsg = 1 << 20;
         int linger = 0;
         if (!r->submit || zmq_setsockopt(r->submit, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) ||
             zmq_setsockopt(r->submit, ZMQ_LINGER, &linger, sizeof linger) ||
@@ -333,7 +335,7 @@ static void check_sessions(rt *r)
 static void drain_submit(rt *r)
 {
     for (int i = 0; i < 1024; i++) {
-        int n = zmq_recv(r->submit, r->buf, LUXC_TX_MAX + 1, ZMQ_DONTWAIT);
+        int n = zmq_recv(r->submit, r->buf, LUXC_TX_MAX + 1, ZMQ_DONTWAIT); /* size, even if cut */
         if (n < 0)
             return;
         /* oversized (truncated by zmq_recv) and empty ones are counted */
