@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/be.h"
 
@@ -168,6 +169,7 @@ int luxc_ai_model_save_file(const luxc_ai_model *m, const char *path)
     if (f != NULL) {
         int ok = fwrite(buf, 1, len, f) == len;
         ok &= fflush(f) == 0;
+        ok &= fsync(fileno(f)) == 0; /* data on disk before the rename */
         ok &= fclose(f) == 0;
         if (ok && rename(tmp, path) == 0)
             rc = LUXC_OK;
