@@ -256,6 +256,19 @@ static int child_reconnect(const char *ep)
     return 0;
 }
 
+/* Alice dials the server expecting carol's key; bob answers: refused. */
+static int child_wrong_server(const char *ep)
+{
+    void *ctx = zmq_ctx_new();
+    luxc_net_cfg cfg = quiet_cfg(FX_A);
+    luxc_zclient *c = (luxc_zclient *)&c;
+    int rc = luxc_zclient_new(&c, ctx, ep, &cfg, F->pk[FX_C], 20000);
+    zmq_ctx_term(ctx);
+    if (rc != LUXC_EAUTH || c != NULL)
+        return 60;
+    return strstr(F->log[FX_A].text, "not the expected validator") ? 0 : 61;
+}
+
 /* 25 connections that send HELLO_I and never finish, then a real client:
  * the server (room for 2 * 2 + 16 sessions) evicts the oldest half-open
  * ones and still serves the real client. */
@@ -531,6 +544,36 @@ static void test_reconnect_replaces_session(void **state)
     zmq_ctx_term(ctx);
 }
 
+static void test_client_refuses_wrong_server(void **state)
+{
+    (void)state;
+    memset(&F->log[FX_A], 0, sizeof F->log[FX_A]);
+    int wfd;
+    pid_t pid = spawn(child_wrong_server, &wfd);
+    void *ctx = zmq_ctx_new();
+    luxc_net_cfg cfg = quiet_cfg(FX_B);
+    luxc_zserver *s;
+    assert_int_equal(luxc_zserver_new(&s, ctx, "tcp://127.0.0.1:*", &cfg), LUXC_OK);
+    char ep[128];
+    assert_int_equal(luxc_zserver_endpoint(s, ep, sizeof ep), LUXC_OK);
+    give_endpoint(wfd, ep);
+    int st, done = 0;
+    for (int tries = 0; tries < 600 && !done; tries++) {
+        int peer;
+        size_t len;
+        uint8_t b[1024];
+        assert_int_equal(luxc_zserver_recv(s, &peer, b, sizeof b, &len, 100), LUXC_EAGAIN);
+        done = waitpid(pid, &st, WNOHANG) == pid;
+    }
+    assert_true(done);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+    luxc_net_stats ns;
+    assert_int_equal(luxc_zserver_stats(s, FX_A, &ns), LUXC_ENOTFOUND); /* never established */
+    luxc_zserver_free(s);
+    zmq_ctx_term(ctx);
+}
+
 static void test_half_open_handshakes_evicted(void **state)
 {
     (void)state;
@@ -626,6 +669,7 @@ int main(void)
         cmocka_unit_test(test_outsider_refused),
         cmocka_unit_test(test_bad_frames_on_the_wire),
         cmocka_unit_test(test_reconnect_replaces_session),
+        cmocka_unit_test(test_client_refuses_wrong_server),
         cmocka_unit_test(test_half_open_handshakes_evicted),
         cmocka_unit_test(test_socket_errors),
         cmocka_unit_test(test_alloc_failure),
