@@ -272,13 +272,23 @@ static int check_list(const char *const *v, size_t n, size_t max_n, size_t max_l
     return *bytes > max_bytes ? LUXC_ETOOBIG : LUXC_OK;
 }
 
-static void pack_list(char *dst, const char *const *v, size_t n)
+/* Copies the checked list; the bounds are re-applied so that a caller
+ * changing its strings meanwhile cannot overflow dst. Returns bytes used;
+ * *count gets the strings stored. */
+static size_t pack_list(char *dst, size_t cap, const char *const *v, size_t n,
+                        size_t max_len, uint32_t *count)
 {
-    for (size_t i = 0; i < n; i++) {
-        size_t l = strlen(v[i]) + 1;
-        memcpy(dst, v[i], l);
-        dst += l;
+    size_t used = 0, i;
+    for (i = 0; i < n; i++) {
+        size_t l = strnlen(v[i], max_len);
+        if (l + 1 > cap - used)
+            break;
+        memcpy(dst + used, v[i], l);
+        dst[used + l] = '\0';
+        used += l + 1;
     }
+    *count = (uint32_t)i;
+    return used;
 }
 
 static int refresh(luxc_ai_registry *r, luxc_ai_snapshot **old);
@@ -341,9 +351,8 @@ int luxc_ai_registry_update(luxc_ai_registry *r, const char *chain_id, uint64_t 
     e->height = height;
     e->hash_len = (uint32_t)hl;
     memcpy(e->hash, hash, (size_t)hl + 1);
-    pack_list(e->vals, validators, n_validators);
-    e->n_val = (uint32_t)n_validators;
-    e->val_bytes = (uint32_t)vb;
+    e->val_bytes = (uint32_t)pack_list(e->vals, sizeof e->vals, validators, n_validators,
+                                       LUXC_AI_VALIDATOR_ID_MAX, &e->n_val);
     e->perf = pf;
     e->last_seen_ns = now;
     e->seq = ++r->version;
@@ -372,9 +381,8 @@ int luxc_ai_registry_set_issues(luxc_ai_registry *r, const char *chain_id,
     wrlock(r);
     entry *e = find(r, chain_id, (size_t)il, h);
     if (e) {
-        pack_list(e->iss, issues, n_issues);
-        e->n_iss = (uint32_t)n_issues;
-        e->iss_bytes = (uint32_t)ib;
+        e->iss_bytes = (uint32_t)pack_list(e->iss, sizeof e->iss, issues, n_issues,
+                                           LUXC_AI_ISSUE_MAX, &e->n_iss);
         e->seq = ++r->version;
         r->last_update = now;
     }
