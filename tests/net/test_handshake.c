@@ -232,6 +232,29 @@ static void test_tampered_key_share(void **state)
     luxc_hs_free(r);
 }
 
+/* A key share the primitives reject: an X25519 low-order point (all zero)
+ * or an ML-KEM encapsulation key that fails the FIPS 203 s7.2 check. */
+static void test_bad_key_share(void **state)
+{
+    (void)state;
+    size_t kx = LUXC_NET_HEADERBYTES + LUXC_NET_CHAINIDBYTES;
+    for (int variant = 0; variant < 2; variant++) {
+        clear_logs();
+        luxc_hs *i, *r;
+        new_pair(&i, &r, FX_A, FX_B);
+        assert_int_equal(luxc_hs_start(i, hi, sizeof hi, &hilen), LUXC_OK);
+        if (variant == 0)
+            memset(hi + kx, 0, LUXC_X25519_BYTES);
+        else
+            memset(hi + kx + LUXC_X25519_BYTES, 0xff, 384); /* coefficients >= q */
+        expect_refused(luxc_hs_recv(r, hi, hilen, hr, sizeof hr, &hrlen), LUXC_EAUTH, FX_B,
+                       "bad key share");
+        assert_int_equal(hrlen, 0);
+        luxc_hs_free(i);
+        luxc_hs_free(r);
+    }
+}
+
 static void test_wrong_expected_key(void **state)
 {
     (void)state;
@@ -408,6 +431,7 @@ int main(void)
         cmocka_unit_test(test_bad_initiator_signature),
         cmocka_unit_test(test_key_confirmation),
         cmocka_unit_test(test_tampered_key_share),
+        cmocka_unit_test(test_bad_key_share),
         cmocka_unit_test(test_wrong_expected_key),
         cmocka_unit_test(test_own_key_reflected),
         cmocka_unit_test(test_wrong_chain),

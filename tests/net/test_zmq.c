@@ -621,6 +621,21 @@ static void test_socket_errors(void **state)
     assert_int_equal(luxc_zclient_new(&cl, ctx, "tcp://127.0.0.1:1", &F->cfg[FX_A], NULL, 50),
                      LUXC_ETIMEOUT);
     assert_int_equal(luxc_zclient_send(NULL, NULL, 0), LUXC_EINVAL);
+    /* argument checks of a live server */
+    assert_int_equal(luxc_zserver_new(&s, ctx, "tcp://127.0.0.1:*", &F->cfg[FX_B]), LUXC_OK);
+    uint8_t b[8];
+    size_t len;
+    int peer;
+    luxc_net_stats st;
+    assert_int_equal(luxc_zserver_recv(NULL, &peer, b, sizeof b, &len, 0), LUXC_EINVAL);
+    assert_int_equal(luxc_zserver_recv(s, NULL, b, sizeof b, &len, 0), LUXC_EINVAL);
+    assert_int_equal(luxc_zserver_send(NULL, FX_A, b, 1), LUXC_EINVAL);
+    assert_int_equal(luxc_zserver_send(s, FX_A, NULL, 1), LUXC_EINVAL);
+    assert_int_equal(luxc_zserver_stats(NULL, FX_A, &st), LUXC_EINVAL);
+    assert_int_equal(luxc_zserver_endpoint(NULL, (char *)b, sizeof b), LUXC_EINVAL);
+    assert_int_equal(luxc_zserver_new(NULL, ctx, "tcp://127.0.0.1:*", &F->cfg[FX_B]),
+                     LUXC_EINVAL);
+    luxc_zserver_free(s);
     luxc_zserver_free(NULL);
     luxc_zclient_free(NULL);
     assert_null(luxc_zclient_socket(NULL));
