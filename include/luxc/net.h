@@ -272,7 +272,11 @@ LUXC_MUST_CHECK int luxc_hs_finish(luxc_hs *hs, luxc_chan **out);
  * ZMQ_MAXMSGSIZE bounds what libzmq will even buffer. Bad DATA frames are
  * dropped and counted in the session's stats; failed handshakes are
  * logged and the session is dropped. zctx is the caller's zmq context
- * (zmq_ctx_new) and must outlive the object. */
+ * (zmq_ctx_new) and must outlive the object.
+ * Cost of a stranger: a HELLO_I naming any listed key (keys are public)
+ * makes the server run one key agreement and one hybrid signature before
+ * the initiator has proven anything; half-open handshakes are capped at
+ * 2 * validators + 16 and the oldest is evicted when a new one arrives. */
 typedef struct luxc_zserver luxc_zserver;
 typedef struct luxc_zclient luxc_zclient;
 
