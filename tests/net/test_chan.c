@@ -224,6 +224,30 @@ static void test_rekey_after_bytes_and_time(void **state)
     pair_free(&p);
 }
 
+/* With no limits configured, the defaults apply: 10 minutes of age. */
+static void test_default_rekey_after_ten_minutes(void **state)
+{
+    (void)state;
+    luxc_net_cfg cfg = base_cfg();
+    fake_now = 1000000;
+    pair p;
+    pair_new(&p, &cfg);
+    luxc_net_stats st;
+    stream(&p, 1000, &st);
+    assert_int_equal(st.rekeys_recv, 0);
+    fake_now += 10 * 60 * 1000 - 1;
+    stream(&p, 1, &st);
+    assert_int_equal(st.rekeys_recv, 0);
+    fake_now += 1;
+    stream(&p, 1, &st);
+    assert_int_equal(st.rekeys_recv, 1);
+    /* a clock that goes backwards never triggers a rekey by itself */
+    fake_now -= 5000;
+    stream(&p, 1, &st);
+    assert_int_equal(st.rekeys_recv, 1);
+    pair_free(&p);
+}
+
 static void test_forced_rekey_keeps_stream(void **state)
 {
     (void)state;
@@ -415,6 +439,7 @@ int main(void)
         cmocka_unit_test(test_alloc_failure),
         cmocka_unit_test(test_rekey_after_records),
         cmocka_unit_test(test_rekey_after_bytes_and_time),
+        cmocka_unit_test(test_default_rekey_after_ten_minutes),
         cmocka_unit_test(test_forced_rekey_keeps_stream),
         cmocka_unit_test(test_bad_frames_counted),
         cmocka_unit_test(test_every_bit_flip_dropped),
