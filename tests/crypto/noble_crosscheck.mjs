@@ -1,6 +1,9 @@
 // noble_crosscheck.mjs - luxc's ML-KEM-768 / ML-DSA-65 against
 // @noble/post-quantum (pinned in tests/crypto/noble/package-lock.json, an
 // independent TypeScript implementation), byte for byte, both directions.
+// Pinned: 0.4.1 (final FIPS 203/204, runs on Node >= 18, i.e. also on
+// Debian 12's own nodejs; 0.5+ need Node >= 20.19). The script also speaks
+// the 0.5+ API; 0.7.1 was checked to agree as well (220/220).
 //
 // usage: node noble_crosscheck.mjs <noble_helper binary> <dir holding node_modules>
 // Inputs are fixed (derived with SHAKE256 from a label and a case number),
@@ -14,19 +17,21 @@
 //           with one flipped bit.
 // Exit 0 = all agree, 1 = a mismatch (printed), 2 = set-up problem.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const PINNED = '0.7.1';
 const [helper, nobleDir] = process.argv.slice(2);
 if (!helper || !nobleDir) {
   console.error('usage: node noble_crosscheck.mjs <noble_helper> <noble dir>');
   process.exit(2);
 }
 const pq = join(nobleDir, 'node_modules', '@noble', 'post-quantum');
-let version;
+let version, PINNED;
 try {
+  PINNED = JSON.parse(readFileSync(join(nobleDir, 'package.json'), 'utf8'))
+    .dependencies['@noble/post-quantum'];
   version = JSON.parse(readFileSync(join(pq, 'package.json'), 'utf8')).version;
 } catch (e) {
   console.error(`FAIL: @noble/post-quantum is not installed in ${nobleDir} ` +
@@ -37,10 +42,30 @@ if (version !== PINNED) {
   console.error(`FAIL: @noble/post-quantum ${version} installed, ${PINNED} pinned`);
   process.exit(2);
 }
-const imp = (p) => import(pathToFileURL(p).href);
-const { ml_kem768 } = await imp(join(pq, 'ml-kem.js'));
-const { ml_dsa65 } = await imp(join(pq, 'ml-dsa.js'));
-const { shake256 } = await imp(join(nobleDir, 'node_modules', '@noble', 'hashes', 'sha3.js'));
+// Prefer a package's esm/ build when it has one (0.4.x ships CJS at the top).
+const imp = (dir, file) => {
+  const esm = join(dir, 'esm', file);
+  return import(pathToFileURL(existsSync(esm) ? esm : join(dir, file)).href);
+};
+const { ml_kem768 } = await imp(pq, 'ml-kem.js');
+const { ml_dsa65 } = await imp(pq, 'ml-dsa.js');
+const { shake256 } = await imp(join(nobleDir, 'node_modules', '@noble', 'hashes'), 'sha3.js');
+
+// The ML-DSA call shape changed in 0.5.0: before, sign(sk, msg, ctx, rnd)
+// (rnd omitted = deterministic) and verify(pk, msg, sig, ctx); since,
+// sign(msg, sk, { context, extraEntropy }) (omitted = hedged) and
+// verify(sig, msg, pk, { context }). rnd === null asks for a hedged
+// signature with fresh randomness.
+const [maj, min] = version.split('.').map(Number);
+const newApi = maj > 0 || min >= 5;
+const dsaSign = (msg, sk, ctx, rnd) => {
+  if (newApi)
+    return ml_dsa65.sign(msg, sk, { context: ctx, extraEntropy: rnd === null ? undefined :
+                                    rnd.every((b) => b === 0) ? false : rnd });
+  return ml_dsa65.sign(sk, msg, ctx, rnd === null ? new Uint8Array(randomBytes(32)) : rnd);
+};
+const dsaVerify = (sig, msg, pk, ctx) =>
+  newApi ? ml_dsa65.verify(sig, msg, pk, { context: ctx }) : ml_dsa65.verify(pk, msg, sig, ctx);
 
 const hex = (u) => (u.length ? Buffer.from(u).toString('hex') : '-');
 const unhex = (s) => new Uint8Array(s === '-' ? [] : Buffer.from(s, 'hex'));
@@ -125,17 +150,16 @@ for (let i = 0; i < NDSA; i++) {
   const hsig = unhex(dsaOut[2 * i + 1][0]);
   const kp = ml_dsa65.keygen(c.xi);
   check(eq(kp.publicKey, pk), `dsa ${i}: pk`);
-  const opts = { context: c.ctx, extraEntropy: c.rnd.every((b) => b === 0) ? false : c.rnd };
-  const nsig = ml_dsa65.sign(c.msg, kp.secretKey, opts);
+  const nsig = dsaSign(c.msg, kp.secretKey, c.ctx, c.rnd);
   check(eq(nsig, sig), `dsa ${i}: signature (mlen ${c.msg.length}, ctx ${c.ctx.length})`);
-  check(ml_dsa65.verify(sig, c.msg, pk, { context: c.ctx }), `dsa ${i}: noble verifies luxc sig`);
-  check(ml_dsa65.verify(hsig, c.msg, pk, { context: c.ctx }), `dsa ${i}: noble verifies luxc hedged sig`);
-  check(!ml_dsa65.verify(flip(sig, 8 * 100 + i), c.msg, pk, { context: c.ctx }),
+  check(dsaVerify(sig, c.msg, pk, c.ctx), `dsa ${i}: noble verifies luxc sig`);
+  check(dsaVerify(hsig, c.msg, pk, c.ctx), `dsa ${i}: noble verifies luxc hedged sig`);
+  check(!dsaVerify(flip(sig, 8 * 100 + i), c.msg, pk, c.ctx),
         `dsa ${i}: noble rejects a flipped luxc sig`);
   const wrongCtx = c.ctx.length ? flip(c.ctx, 0) : new Uint8Array([1]);
-  check(!ml_dsa65.verify(sig, c.msg, pk, { context: wrongCtx }), `dsa ${i}: noble rejects wrong ctx`);
-  // noble's hedged signature (random rnd inside noble) for luxc to verify
-  const nh = ml_dsa65.sign(c.msg, kp.secretKey, { context: c.ctx });
+  check(!dsaVerify(sig, c.msg, pk, wrongCtx), `dsa ${i}: noble rejects wrong ctx`);
+  // noble's hedged signature (fresh randomness, unknown to luxc) for luxc to verify
+  const nh = dsaSign(c.msg, kp.secretKey, c.ctx, null);
   verCmds.push(`dsaver ${hex(pk)} ${hex(c.ctx)} ${hex(c.msg)} ${hex(nh)}`);
   verCmds.push(`dsaver ${hex(pk)} ${hex(c.ctx)} ${hex(c.msg)} ${hex(flip(nh, 8 * 2000 + i))}`);
   verCmds.push(`dsaver ${hex(pk)} ${hex(wrongCtx)} ${hex(c.msg)} ${hex(nh)}`);
