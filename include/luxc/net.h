@@ -305,6 +305,9 @@ LUXC_MUST_CHECK int luxc_zserver_send(luxc_zserver *s, int peer, const uint8_t *
 LUXC_MUST_CHECK int luxc_zserver_stats(const luxc_zserver *s, int peer, luxc_net_stats *out);
 /* Handshakes refused since _new (any reason). */
 uint64_t luxc_zserver_refused(const luxc_zserver *s);
+/* Frames dropped because they came on a connection with no session and
+ * were not a HELLO_I (e.g. records of a link from before a restart). */
+uint64_t luxc_zserver_stray(const luxc_zserver *s);
 /* An id (> 0) of the established session with validator `peer`; a new id
  * means the peer reconnected (e.g. restarted, so links towards it are
  * stale). LUXC_ENOTFOUND if no session, LUXC_EINVAL. */

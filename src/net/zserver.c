@@ -31,7 +31,7 @@ struct luxc_zserver {
     char endpoint[LUXC_NET_ADDRMAX];
     zsession *s;
     size_t n, cap;
-    uint64_t refused, arrivals;
+    uint64_t refused, stray, arrivals;
     uint8_t reply[LUXC_NET_HS_MSGMAX];
 };
 
@@ -120,6 +120,8 @@ int luxc_zserver_endpoint(const luxc_zserver *s, char *buf, size_t len)
 }
 
 uint64_t luxc_zserver_refused(const luxc_zserver *s) { return s ? s->refused : 0; }
+
+uint64_t luxc_zserver_stray(const luxc_zserver *s) { return s ? s->stray : 0; }
 
 void *luxc_zserver_socket(luxc_zserver *s) { return s ? s->sock : NULL; }
 
@@ -227,8 +229,18 @@ int luxc_zserver_recv(luxc_zserver *s, int *peer, uint8_t *out, size_t outmax, s
             const uint8_t *body = zmq_msg_data(&f[1]);
             size_t ridlen = zmq_msg_size(&f[0]), blen = zmq_msg_size(&f[1]);
             zsession *z = find_rid(s, rid, ridlen);
-            if (!z)
+            if (!z && blen >= 2 && body[0] == LUXC_NET_VERSION &&
+                body[1] == LUXC_NET_MSG_HELLO_I) {
                 z = new_session(s, rid, ridlen);
+            } else if (!z) {
+                /* e.g. records of a link from before our restart: a new
+                 * connection must start with HELLO_I; never open a
+                 * session (or evict a half-open one) for anything else */
+                s->stray++;
+                luxc_net_logf(&s->lim, LUXC_NET_LOG_DEBUG,
+                              "zserver: dropped a %zu-byte frame from an unknown connection",
+                              blen);
+            }
             if (z && z->hs) {
                 handshake_step(s, z, body, blen);
             } else if (z) {

@@ -194,6 +194,25 @@ static int raw_send(void *sock, const uint8_t *b, size_t len)
 static int child_bad_frames(const char *ep)
 {
     void *ctx = zmq_ctx_new();
+    /* a connection that starts with a record instead of HELLO_I: a stray
+     * frame; the HELLO_I after it proves the server has seen both */
+    static uint8_t hello[LUXC_NET_HS_MSGMAX], reply[LUXC_NET_HS_MSGMAX];
+    size_t hlen;
+    luxc_hs *hs;
+    if (luxc_hs_new(&hs, &F->cfg[FX_A], LUXC_HS_INITIATOR, NULL) != LUXC_OK ||
+        luxc_hs_start(hs, hello, sizeof hello, &hlen) != LUXC_OK)
+        return 34;
+    luxc_hs_free(hs);
+    void *raw = zmq_socket(ctx, ZMQ_DEALER);
+    int timeout = 20000, zero = 0;
+    uint8_t stray[46] = {LUXC_NET_VERSION, LUXC_NET_MSG_DATA, 0, 0, 0, 40};
+    if (!raw || zmq_setsockopt(raw, ZMQ_RCVTIMEO, &timeout, sizeof timeout) ||
+        zmq_setsockopt(raw, ZMQ_LINGER, &zero, sizeof zero) || zmq_connect(raw, ep) ||
+        zmq_send(raw, stray, sizeof stray, 0) != (int)sizeof stray ||
+        zmq_send(raw, hello, hlen, 0) != (int)hlen ||
+        zmq_recv(raw, reply, sizeof reply, 0) != (int)LUXC_NET_HELLO_R_BYTES)
+        return 35;
+    zmq_close(raw);
     luxc_net_cfg cfg = quiet_cfg(FX_A);
     luxc_zclient *c;
     if (luxc_zclient_new(&c, ctx, ep, &cfg, F->pk[FX_B], 20000) != LUXC_OK)
@@ -488,6 +507,8 @@ static void test_bad_frames_on_the_wire(void **state)
     assert_int_equal(st.drop_auth, 1);
     assert_int_equal(st.drop_reorder, 1);
     assert_int_equal(st.recv_records, 1);
+    assert_int_equal(luxc_zserver_stray(s), 1);
+    assert_int_equal(luxc_zserver_stray(NULL), 0);
     assert_int_equal(luxc_zserver_send(s, FX_A, b, 8), LUXC_OK);
     reap(pid, NULL);
     luxc_zserver_free(s);
