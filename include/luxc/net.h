@@ -40,12 +40,13 @@
  * FINISH_I  initiator -> responder, body 3405 bytes:
  *   6    3373  sig_i         hybrid signature, context
  *                            "luxc/qzmq/v1/initiator", over
- *                            th_i = BLAKE2b-256(P || HELLO_I || HELLO_R)
+ *                            th_i = BLAKE2b-256(th_r || HELLO_R[3110..6515))
  *   3379 32    confirm_i     luxc_kdf(S, "luxc/qzmq/v1/confirm-i", th_i)
  * where P (the prologue, 42 bytes) = "luxc/qzmq" || version || chain_id and
  * S = the 64-byte hybrid secret of luxc_hkx_* computed with prologue P
- * (it already binds HELLO_I's and HELLO_R's key shares). After FINISH_I,
- * with th_f = BLAKE2b-256(P || HELLO_I || HELLO_R || FINISH_I):
+ * (it already binds HELLO_I's and HELLO_R's key shares). The transcript
+ * hashes chain, so th_i and th_f cover every byte of P, HELLO_I, HELLO_R
+ * (and FINISH_I). After FINISH_I, with th_f = BLAKE2b-256(th_i || FINISH_I):
  *   key initiator->responder = luxc_kdf(S, "luxc/qzmq/v1/i2r", th_f)
  *   key responder->initiator = luxc_kdf(S, "luxc/qzmq/v1/r2i", th_f)
  *

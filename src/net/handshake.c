@@ -12,8 +12,11 @@
 #include "common/be.h"
 
 #define PROLOGUE_BYTES (9u + 1u + LUXC_NET_CHAINIDBYTES)
-#define TR_MAX (PROLOGUE_BYTES + LUXC_NET_HELLO_I_BYTES + LUXC_NET_HELLO_R_BYTES + \
-                LUXC_NET_FINISH_I_BYTES)
+/* Hashed in one piece: P || HELLO_I || HELLO_R up to its signature. Later
+ * transcript hashes chain: th_i = H(th_r || rest of HELLO_R), th_f =
+ * H(th_i || FINISH_I), so no byte is hashed twice. */
+#define TR_MAX (PROLOGUE_BYTES + LUXC_NET_HELLO_I_BYTES + HR_SIG)
+#define CHAIN_MAX (LUXC_HASH_BYTES + LUXC_NET_FINISH_I_BYTES)
 /* Offsets inside messages (header included). */
 #define HI_CHAIN LUXC_NET_HEADERBYTES
 #define HI_KX (HI_CHAIN + LUXC_NET_CHAINIDBYTES)
@@ -41,8 +44,10 @@ struct luxc_hs {
     luxc_hkx_state hkx;
     uint8_t secret[LUXC_HKX_SECRETBYTES];
     uint8_t k_i2r[LUXC_AEAD_KEYBYTES], k_r2i[LUXC_AEAD_KEYBYTES];
+    uint8_t th[LUXC_HASH_BYTES]; /* latest transcript hash (th_r, th_i) */
     size_t trlen;
-    uint8_t tr[TR_MAX]; /* prologue || HELLO_I || HELLO_R || FINISH_I */
+    uint8_t tr[TR_MAX];          /* prologue || HELLO_I || HELLO_R[0..HR_SIG) */
+    uint8_t chain[CHAIN_MAX];    /* scratch: previous hash || new bytes */
 };
 
 static void wipe_secrets(luxc_hs *hs)
@@ -131,6 +136,15 @@ static void tr_append(luxc_hs *hs, const uint8_t *m, size_t len)
     hs->trlen += len;
 }
 
+/* out = BLAKE2b-256(prev || m); out may alias prev. */
+static int chain_hash(luxc_hs *hs, uint8_t out[LUXC_HASH_BYTES],
+                      const uint8_t prev[LUXC_HASH_BYTES], const uint8_t *m, size_t len)
+{
+    memcpy(hs->chain, prev, LUXC_HASH_BYTES);
+    memcpy(hs->chain + LUXC_HASH_BYTES, m, len);
+    return luxc_hash(out, hs->chain, LUXC_HASH_BYTES + len) == LUXC_OK ? LUXC_OK : LUXC_ECRYPTO;
+}
+
 int luxc_hs_start(luxc_hs *hs, uint8_t *out, size_t outmax, size_t *outlen)
 {
     if (!hs || !out || !outlen)
@@ -192,11 +206,11 @@ static int confirm_tag(uint8_t tag[LUXC_NET_CONFIRMBYTES], const uint8_t *secret
                     LUXC_HASH_BYTES) == LUXC_OK ? LUXC_OK : LUXC_ECRYPTO;
 }
 
-/* Both direction keys from the full transcript. */
-static int derive_keys(luxc_hs *hs)
+/* Both direction keys from th_f = H(th_i || FINISH_I). */
+static int derive_keys(luxc_hs *hs, const uint8_t *finish)
 {
     uint8_t th[LUXC_HASH_BYTES];
-    if (luxc_hash(th, hs->tr, hs->trlen) != LUXC_OK ||
+    if (chain_hash(hs, th, hs->th, finish, LUXC_NET_FINISH_I_BYTES) != LUXC_OK ||
         luxc_kdf(hs->k_i2r, LUXC_AEAD_KEYBYTES, hs->secret, LUXC_HKX_SECRETBYTES,
                  "luxc/qzmq/v1/i2r", th, sizeof th) != LUXC_OK ||
         luxc_kdf(hs->k_r2i, LUXC_AEAD_KEYBYTES, hs->secret, LUXC_HKX_SECRETBYTES,
@@ -226,13 +240,13 @@ static int on_hello_i(luxc_hs *hs, const uint8_t *in, size_t inlen, uint8_t *out
     luxc_net_hdr_write(out, LUXC_NET_MSG_HELLO_R, LUXC_NET_HELLO_R_BYTES - LUXC_NET_HEADERBYTES);
     memcpy(out + HR_PK, hs->pk, LUXC_HSIGN_PUBLICKEYBYTES);
     tr_append(hs, out, HR_SIG);
-    uint8_t th[LUXC_HASH_BYTES];
+    uint8_t *th = hs->th;
     if (luxc_hash(th, hs->tr, hs->trlen) != LUXC_OK ||
-        luxc_hsign_sign(out + HR_SIG, th, sizeof th, (const uint8_t *)CTX_R, sizeof CTX_R - 1,
-                        hs->sk) != LUXC_OK ||
-        confirm_tag(out + HR_CONF, hs->secret, "luxc/qzmq/v1/confirm-r", th) != LUXC_OK)
+        luxc_hsign_sign(out + HR_SIG, th, LUXC_HASH_BYTES, (const uint8_t *)CTX_R,
+                        sizeof CTX_R - 1, hs->sk) != LUXC_OK ||
+        confirm_tag(out + HR_CONF, hs->secret, "luxc/qzmq/v1/confirm-r", th) != LUXC_OK ||
+        chain_hash(hs, th, th, out + HR_SIG, LUXC_NET_HELLO_R_BYTES - HR_SIG) != LUXC_OK)
         return fail(hs, LUXC_ECRYPTO, "signing failed");
-    tr_append(hs, out + HR_SIG, LUXC_NET_HELLO_R_BYTES - HR_SIG);
     hs->state = ST_WAIT_FINISH;
     return LUXC_OK;
 }
@@ -246,11 +260,11 @@ static int on_hello_r(luxc_hs *hs, const uint8_t *in, size_t inlen, uint8_t *out
     if ((rc = check_peer(hs, in + HR_PK)) != LUXC_OK)
         return rc;
     tr_append(hs, in, HR_SIG);
-    uint8_t th[LUXC_HASH_BYTES], tag[LUXC_NET_CONFIRMBYTES];
+    uint8_t *th = hs->th, tag[LUXC_NET_CONFIRMBYTES];
     if (luxc_hash(th, hs->tr, hs->trlen) != LUXC_OK)
         return fail(hs, LUXC_ECRYPTO, "hash failed");
-    if (luxc_hsign_verify(in + HR_SIG, th, sizeof th, (const uint8_t *)CTX_R, sizeof CTX_R - 1,
-                          in + HR_PK) != LUXC_OK)
+    if (luxc_hsign_verify(in + HR_SIG, th, LUXC_HASH_BYTES, (const uint8_t *)CTX_R,
+                          sizeof CTX_R - 1, in + HR_PK) != LUXC_OK)
         return fail(hs, LUXC_EAUTH, "bad responder signature");
     if (luxc_hkx_finish(&hs->hkx, hs->secret, in + HR_KX, hs->tr, PROLOGUE_BYTES) != LUXC_OK)
         return fail(hs, LUXC_EAUTH, "key agreement failed (bad key share)");
@@ -258,15 +272,13 @@ static int on_hello_r(luxc_hs *hs, const uint8_t *in, size_t inlen, uint8_t *out
         return fail(hs, LUXC_ECRYPTO, "key derivation failed");
     if (luxc_memeq_ct(tag, in + HR_CONF, sizeof tag) != 0)
         return fail(hs, LUXC_EAUTH, "key confirmation failed (peer derived another key)");
-    tr_append(hs, in + HR_SIG, LUXC_NET_HELLO_R_BYTES - HR_SIG);
     luxc_net_hdr_write(out, LUXC_NET_MSG_FINISH_I, LUXC_NET_FINISH_I_BYTES - LUXC_NET_HEADERBYTES);
-    if (luxc_hash(th, hs->tr, hs->trlen) != LUXC_OK ||
-        luxc_hsign_sign(out + FI_SIG, th, sizeof th, (const uint8_t *)CTX_I, sizeof CTX_I - 1,
-                        hs->sk) != LUXC_OK ||
+    if (chain_hash(hs, th, th, in + HR_SIG, LUXC_NET_HELLO_R_BYTES - HR_SIG) != LUXC_OK ||
+        luxc_hsign_sign(out + FI_SIG, th, LUXC_HASH_BYTES, (const uint8_t *)CTX_I,
+                        sizeof CTX_I - 1, hs->sk) != LUXC_OK ||
         confirm_tag(out + FI_CONF, hs->secret, "luxc/qzmq/v1/confirm-i", th) != LUXC_OK)
         return fail(hs, LUXC_ECRYPTO, "signing failed");
-    tr_append(hs, out, LUXC_NET_FINISH_I_BYTES);
-    return derive_keys(hs);
+    return derive_keys(hs, out);
 }
 
 /* Responder: FINISH_I in; done. */
@@ -275,19 +287,16 @@ static int on_finish_i(luxc_hs *hs, const uint8_t *in, size_t inlen)
     int rc = check_msg(hs, in, inlen, LUXC_NET_MSG_FINISH_I, LUXC_NET_FINISH_I_BYTES);
     if (rc != LUXC_OK)
         return rc;
-    uint8_t th[LUXC_HASH_BYTES], tag[LUXC_NET_CONFIRMBYTES];
+    uint8_t *th = hs->th, tag[LUXC_NET_CONFIRMBYTES]; /* th_i, from on_hello_i */
     const uint8_t *peer_pk = luxc_valset_get(hs->vs, (size_t)hs->peer)->pk;
-    if (luxc_hash(th, hs->tr, hs->trlen) != LUXC_OK)
-        return fail(hs, LUXC_ECRYPTO, "hash failed");
-    if (luxc_hsign_verify(in + FI_SIG, th, sizeof th, (const uint8_t *)CTX_I, sizeof CTX_I - 1,
-                          peer_pk) != LUXC_OK)
+    if (luxc_hsign_verify(in + FI_SIG, th, LUXC_HASH_BYTES, (const uint8_t *)CTX_I,
+                          sizeof CTX_I - 1, peer_pk) != LUXC_OK)
         return fail(hs, LUXC_EAUTH, "bad initiator signature");
     if (confirm_tag(tag, hs->secret, "luxc/qzmq/v1/confirm-i", th) != LUXC_OK)
         return fail(hs, LUXC_ECRYPTO, "key derivation failed");
     if (luxc_memeq_ct(tag, in + FI_CONF, sizeof tag) != 0)
         return fail(hs, LUXC_EAUTH, "key confirmation failed (peer derived another key)");
-    tr_append(hs, in, LUXC_NET_FINISH_I_BYTES);
-    return derive_keys(hs);
+    return derive_keys(hs, in);
 }
 
 int luxc_hs_recv(luxc_hs *hs, const uint8_t *in, size_t inlen, uint8_t *out, size_t outmax,
