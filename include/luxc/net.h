@@ -270,7 +270,9 @@ LUXC_MUST_CHECK int luxc_hs_finish(luxc_hs *hs, luxc_chan **out);
  * A server binds one ZMQ_ROUTER socket and runs a handshake per connecting
  * DEALER (keyed by ZeroMQ routing id); a client is one ZMQ_DEALER socket
  * connected to one server. Every ZeroMQ message is one wire message;
- * ZMQ_MAXMSGSIZE bounds what libzmq will even buffer. Bad DATA frames are
+ * ZMQ_MAXMSGSIZE (the larger of LUXC_NET_HS_MSGMAX and max_record + 34)
+ * bounds what libzmq will even buffer: a longer message makes libzmq drop
+ * that connection before we see it (not counted). Bad DATA frames are
  * dropped and counted in the session's stats; failed handshakes are
  * logged and the session is dropped. zctx is the caller's zmq context
  * (zmq_ctx_new) and must outlive the object.
