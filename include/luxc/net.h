@@ -114,6 +114,8 @@ extern "C" {
 /* Largest handshake message: size output buffers of luxc_hs_* with it. */
 #define LUXC_NET_HS_MSGMAX LUXC_NET_HELLO_R_BYTES
 size_t luxc_net_hs_msgmax(void);
+size_t luxc_net_chainidbytes(void);
+size_t luxc_net_recoverhead(void);
 
 /* Rekey limits (SPEC.md s5) and record size bounds. */
 #define LUXC_NET_REKEY_RECORDS_MAX (UINT64_C(1) << 32)

@@ -10,6 +10,8 @@
 #include "common/be.h"
 
 size_t luxc_net_hs_msgmax(void) { return LUXC_NET_HS_MSGMAX; }
+size_t luxc_net_chainidbytes(void) { return LUXC_NET_CHAINIDBYTES; }
+size_t luxc_net_recoverhead(void) { return LUXC_NET_RECOVERHEAD; }
 
 int luxc_net_limits_from_cfg(luxc_net_limits *lim, const luxc_net_cfg *cfg)
 {

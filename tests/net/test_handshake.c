@@ -394,6 +394,12 @@ static void test_state_and_args(void **state)
     luxc_hs_free(r);
     luxc_hs_free(NULL);
     assert_int_equal(luxc_net_hs_msgmax(), LUXC_NET_HS_MSGMAX);
+    assert_int_equal(luxc_net_chainidbytes(), 32);
+    assert_int_equal(luxc_net_recoverhead(), 34);
+    /* the documented message sizes */
+    assert_int_equal(LUXC_NET_HELLO_I_BYTES, 3238);
+    assert_int_equal(LUXC_NET_HELLO_R_BYTES, 6515);
+    assert_int_equal(LUXC_NET_FINISH_I_BYTES, 3411);
 }
 
 static void test_alloc_failure(void **state)
