@@ -9,6 +9,8 @@
 
 #include <cmocka.h>
 
+#include <sodium.h>
+
 #include "common/be.h"
 #include "luxc/crypto.h"
 #include "luxc/net.h"
@@ -81,6 +83,48 @@ static void test_round_trip_random(void **state)
     assert_int_equal(st.sent_records, 1000);
     assert_int_equal(st.recv_records, 1000);
     assert_int_equal(luxc_chan_peer(p.a), 1);
+    pair_free(&p);
+}
+
+/* The documented DATA layout, rebuilt here from libsodium directly:
+ * header = 1, 16, be32(12 + n + 16), be32(epoch), be64(seq); ct =
+ * XChaCha20-Poly1305(m, AD = header, nonce = epoch || seq || 0^12), and
+ * key(e+1) = luxc_kdf(key(e), "luxc/qzmq/v1/rekey", be32(e+1)). */
+static void test_wire_format_matches_doc(void **state)
+{
+    (void)state;
+    luxc_net_cfg cfg = base_cfg();
+    cfg.rekey_records = 2;
+    pair p;
+    pair_new(&p, &cfg);
+    uint8_t key[LUXC_AEAD_KEYBYTES];
+    memset(key, 0x11, sizeof key); /* p.a's send key */
+    const uint8_t m[5] = "hello";
+    for (uint32_t seq = 0; seq < 5; seq++) {
+        uint32_t epoch = seq / 2;
+        if (seq && seq % 2 == 0) {
+            uint8_t info[4];
+            luxc_be32_store(info, epoch);
+            assert_int_equal(luxc_kdf(key, sizeof key, key, sizeof key, "luxc/qzmq/v1/rekey",
+                                      info, sizeof info),
+                             LUXC_OK);
+        }
+        uint8_t want[18 + 5 + 16], got[sizeof want], nonce[24] = {0};
+        want[0] = 1;
+        want[1] = 16;
+        luxc_be32_store(want + 2, 12 + 5 + 16);
+        luxc_be32_store(want + 6, epoch);
+        luxc_be64_store(want + 10, seq);
+        memcpy(nonce, want + 6, 12);
+        unsigned long long clen;
+        crypto_aead_xchacha20poly1305_ietf_encrypt(want + 18, &clen, m, sizeof m, want, 18, NULL,
+                                                   nonce, key);
+        assert_int_equal(clen, 5 + 16);
+        size_t glen;
+        assert_int_equal(luxc_chan_seal(p.a, got, sizeof got, &glen, m, sizeof m), LUXC_OK);
+        assert_int_equal(glen, sizeof want);
+        assert_memory_equal(got, want, sizeof want);
+    }
     pair_free(&p);
 }
 
@@ -434,6 +478,7 @@ int main(void)
     seed = luxc_test_seed();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip_random),
+        cmocka_unit_test(test_wire_format_matches_doc),
         cmocka_unit_test(test_zero_length_and_bounds),
         cmocka_unit_test(test_cfg_limits),
         cmocka_unit_test(test_alloc_failure),

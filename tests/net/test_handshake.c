@@ -105,6 +105,43 @@ static void test_handshake_ok_and_traffic(void **state)
     luxc_chan_free(cr);
 }
 
+/* The signatures cover the transcript hashes exactly as net.h documents. */
+static void test_transcript_matches_doc(void **state)
+{
+    (void)state;
+    luxc_hs *i, *r;
+    new_pair(&i, &r, FX_A, FX_B);
+    assert_int_equal(run(i, r), LUXC_OK);
+    static uint8_t buf[42 + LUXC_NET_HELLO_R_BYTES + LUXC_NET_HELLO_I_BYTES];
+    size_t n = 0;
+    memcpy(buf, "luxc/qzmq", 9);
+    buf[9] = LUXC_NET_VERSION;
+    memcpy(buf + 10, F->cfg[FX_A].chain_id, 32);
+    n = 42;
+    memcpy(buf + n, hi, hilen);
+    n += hilen;
+    memcpy(buf + n, hr, 3110);
+    n += 3110;
+    uint8_t th_r[32], th_i[32], tail[32 + LUXC_NET_HELLO_R_BYTES];
+    assert_int_equal(luxc_hash(th_r, buf, n), LUXC_OK);
+    const char *ctx_r = "luxc/qzmq/v1/responder", *ctx_i = "luxc/qzmq/v1/initiator";
+    assert_int_equal(luxc_hsign_verify(hr + 3110, th_r, 32, (const uint8_t *)ctx_r,
+                                       strlen(ctx_r), F->pk[FX_B]),
+                     LUXC_OK);
+    memcpy(tail, th_r, 32);
+    memcpy(tail + 32, hr + 3110, hrlen - 3110);
+    assert_int_equal(luxc_hash(th_i, tail, 32 + hrlen - 3110), LUXC_OK);
+    assert_int_equal(luxc_hsign_verify(fi + 6, th_i, 32, (const uint8_t *)ctx_i, strlen(ctx_i),
+                                       F->pk[FX_A]),
+                     LUXC_OK);
+    /* and not under the other role's context (no reflection) */
+    assert_int_equal(luxc_hsign_verify(fi + 6, th_i, 32, (const uint8_t *)ctx_r, strlen(ctx_r),
+                                       F->pk[FX_A]),
+                     LUXC_EAUTH);
+    luxc_hs_free(i);
+    luxc_hs_free(r);
+}
+
 static void expect_refused(int rc, int want, int who, const char *reason)
 {
     assert_int_equal(rc, want);
@@ -431,6 +468,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_handshake_ok_and_traffic),
+        cmocka_unit_test(test_transcript_matches_doc),
         cmocka_unit_test(test_outsider_refused),
         cmocka_unit_test(test_responder_not_in_initiators_set),
         cmocka_unit_test(test_bad_responder_signature),
