@@ -23,6 +23,7 @@
 
 #include "fips202.h"
 #include "mldsa_expand.h"
+#include "mldsa_ntt.h"
 #include "packing.h"
 #include "params.h"
 #include "poly.h"
@@ -35,6 +36,28 @@ _Static_assert(LUXC_MLDSA_BYTES == PQCLEAN_MLDSA65_CLEAN_CRYPTO_BYTES, "sig size
 _Static_assert(LUXC_MLDSA_SEEDBYTES == SEEDBYTES, "xi size");
 _Static_assert(LUXC_MLDSA_RNDBYTES == RNDBYTES, "rnd size");
 _Static_assert(LUXC_MLDSA_MUBYTES == CRHBYTES, "mu size");
+
+/* NTTs of whole vectors with our vectorizable NTT (mldsa_ntt.c). */
+static void vl_ntt(polyvecl *v)
+{
+    for (unsigned i = 0; i < L; i++)
+        luxc_mldsa_ntt(v->vec[i].coeffs);
+}
+static void vk_ntt(polyveck *v)
+{
+    for (unsigned i = 0; i < K; i++)
+        luxc_mldsa_ntt(v->vec[i].coeffs);
+}
+static void vl_invntt(polyvecl *v)
+{
+    for (unsigned i = 0; i < L; i++)
+        luxc_mldsa_invntt_tomont(v->vec[i].coeffs);
+}
+static void vk_invntt(polyveck *v)
+{
+    for (unsigned i = 0; i < K; i++)
+        luxc_mldsa_invntt_tomont(v->vec[i].coeffs);
+}
 
 size_t luxc_mldsa_publickeybytes(void) { return LUXC_MLDSA_PUBLICKEYBYTES; }
 size_t luxc_mldsa_secretkeybytes(void) { return LUXC_MLDSA_SECRETKEYBYTES; }
@@ -67,10 +90,10 @@ int luxc_mldsa_keypair_from_seed(uint8_t pk[LUXC_MLDSA_PUBLICKEYBYTES],
 
     /* t = NTT^-1(A_hat o NTT(s1)) + s2 */
     w.s1hat = w.s1;
-    PQCLEAN_MLDSA65_CLEAN_polyvecl_ntt(&w.s1hat);
+    vl_ntt(&w.s1hat);
     PQCLEAN_MLDSA65_CLEAN_polyvec_matrix_pointwise_montgomery(&w.t1, w.mat, &w.s1hat);
     PQCLEAN_MLDSA65_CLEAN_polyveck_reduce(&w.t1);
-    PQCLEAN_MLDSA65_CLEAN_polyveck_invntt_tomont(&w.t1);
+    vk_invntt(&w.t1);
     PQCLEAN_MLDSA65_CLEAN_polyveck_add(&w.t1, &w.t1, &w.s2);
 
     /* (t1, t0) = Power2Round(t); pk = pkEncode(rho, t1); tr = H(pk, 64) */
@@ -114,10 +137,10 @@ static int sign_attempt(sign_work *w, const uint8_t mu[CRHBYTES], uint16_t kappa
     /* y = ExpandMask(rho'', kappa); w = NTT^-1(A_hat o NTT(y)) */
     luxc_mldsa_expand_mask(&w->y, w->rhoprime, kappa);
     w->z = w->y;
-    PQCLEAN_MLDSA65_CLEAN_polyvecl_ntt(&w->z);
+    vl_ntt(&w->z);
     PQCLEAN_MLDSA65_CLEAN_polyvec_matrix_pointwise_montgomery(&w->w1, w->mat, &w->z);
     PQCLEAN_MLDSA65_CLEAN_polyveck_reduce(&w->w1);
-    PQCLEAN_MLDSA65_CLEAN_polyveck_invntt_tomont(&w->w1);
+    vk_invntt(&w->w1);
 
     /* w1 = HighBits(w); c~ = H(mu || w1Encode(w1), lambda/4) */
     PQCLEAN_MLDSA65_CLEAN_polyveck_caddq(&w->w1);
@@ -129,11 +152,11 @@ static int sign_attempt(sign_work *w, const uint8_t mu[CRHBYTES], uint16_t kappa
     shake256_inc_finalize(&w->st);
     shake256_inc_squeeze(w->ctilde, CTILDEBYTES, &w->st);
     PQCLEAN_MLDSA65_CLEAN_poly_challenge(&w->cp, w->ctilde);
-    PQCLEAN_MLDSA65_CLEAN_poly_ntt(&w->cp);
+    luxc_mldsa_ntt(w->cp.coeffs);
 
     /* z = y + c*s1; reject if ||z||inf >= gamma1 - beta */
     PQCLEAN_MLDSA65_CLEAN_polyvecl_pointwise_poly_montgomery(&w->z, &w->cp, &w->s1);
-    PQCLEAN_MLDSA65_CLEAN_polyvecl_invntt_tomont(&w->z);
+    vl_invntt(&w->z);
     PQCLEAN_MLDSA65_CLEAN_polyvecl_add(&w->z, &w->z, &w->y);
     PQCLEAN_MLDSA65_CLEAN_polyvecl_reduce(&w->z);
     if (PQCLEAN_MLDSA65_CLEAN_polyvecl_chknorm(&w->z, GAMMA1 - BETA))
@@ -141,7 +164,7 @@ static int sign_attempt(sign_work *w, const uint8_t mu[CRHBYTES], uint16_t kappa
 
     /* r0 = LowBits(w - c*s2); reject if ||r0||inf >= gamma2 - beta */
     PQCLEAN_MLDSA65_CLEAN_polyveck_pointwise_poly_montgomery(&w->h, &w->cp, &w->s2);
-    PQCLEAN_MLDSA65_CLEAN_polyveck_invntt_tomont(&w->h);
+    vk_invntt(&w->h);
     PQCLEAN_MLDSA65_CLEAN_polyveck_sub(&w->w0, &w->w0, &w->h);
     PQCLEAN_MLDSA65_CLEAN_polyveck_reduce(&w->w0);
     if (PQCLEAN_MLDSA65_CLEAN_polyveck_chknorm(&w->w0, GAMMA2 - BETA))
@@ -149,7 +172,7 @@ static int sign_attempt(sign_work *w, const uint8_t mu[CRHBYTES], uint16_t kappa
 
     /* h = MakeHint(-c*t0, w - c*s2 + c*t0); reject on ||c*t0|| or weight */
     PQCLEAN_MLDSA65_CLEAN_polyveck_pointwise_poly_montgomery(&w->h, &w->cp, &w->t0);
-    PQCLEAN_MLDSA65_CLEAN_polyveck_invntt_tomont(&w->h);
+    vk_invntt(&w->h);
     PQCLEAN_MLDSA65_CLEAN_polyveck_reduce(&w->h);
     if (PQCLEAN_MLDSA65_CLEAN_polyveck_chknorm(&w->h, GAMMA2))
         return 0;
@@ -175,9 +198,9 @@ static void sign_mu(uint8_t sig[LUXC_MLDSA_BYTES], const uint8_t mu[CRHBYTES],
     shake256_inc_squeeze(w.rhoprime, CRHBYTES, &w.st);
 
     luxc_mldsa_expand_a(w.mat, w.rho);
-    PQCLEAN_MLDSA65_CLEAN_polyvecl_ntt(&w.s1);
-    PQCLEAN_MLDSA65_CLEAN_polyveck_ntt(&w.s2);
-    PQCLEAN_MLDSA65_CLEAN_polyveck_ntt(&w.t0);
+    vl_ntt(&w.s1);
+    vk_ntt(&w.s2);
+    vk_ntt(&w.t0);
 
     /* kappa advances by l per attempt (a 16-bit counter, as in PQClean;
      * 13,107 rejections in a row have probability ~0.8^13107). */
@@ -211,15 +234,15 @@ static int verify_mu(const uint8_t sig[LUXC_MLDSA_BYTES], const uint8_t mu[CRHBY
     /* w'Approx = NTT^-1(A_hat o NTT(z) - NTT(c) o NTT(t1 * 2^d)) */
     PQCLEAN_MLDSA65_CLEAN_poly_challenge(&w.cp, w.c);
     luxc_mldsa_expand_a(w.mat, w.rho);
-    PQCLEAN_MLDSA65_CLEAN_polyvecl_ntt(&w.z);
+    vl_ntt(&w.z);
     PQCLEAN_MLDSA65_CLEAN_polyvec_matrix_pointwise_montgomery(&w.w1, w.mat, &w.z);
-    PQCLEAN_MLDSA65_CLEAN_poly_ntt(&w.cp);
+    luxc_mldsa_ntt(w.cp.coeffs);
     PQCLEAN_MLDSA65_CLEAN_polyveck_shiftl(&w.t1);
-    PQCLEAN_MLDSA65_CLEAN_polyveck_ntt(&w.t1);
+    vk_ntt(&w.t1);
     PQCLEAN_MLDSA65_CLEAN_polyveck_pointwise_poly_montgomery(&w.t1, &w.cp, &w.t1);
     PQCLEAN_MLDSA65_CLEAN_polyveck_sub(&w.w1, &w.w1, &w.t1);
     PQCLEAN_MLDSA65_CLEAN_polyveck_reduce(&w.w1);
-    PQCLEAN_MLDSA65_CLEAN_polyveck_invntt_tomont(&w.w1);
+    vk_invntt(&w.w1);
 
     /* w1' = UseHint(h, w'Approx); c~' = H(mu || w1Encode(w1'), lambda/4) */
     PQCLEAN_MLDSA65_CLEAN_polyveck_caddq(&w.w1);

@@ -59,9 +59,11 @@ add_test(NAME crypto_noble_crosscheck
 set_tests_properties(crypto_noble_crosscheck PROPERTIES LABELS crypto TIMEOUT 300
                      SKIP_RETURN_CODE 77)
 
-# test_keccak4x compares our samplers with PQClean's internal functions, so
-# it sees the library-internal headers (src/crypto) and ML-DSA's.
-if(TARGET crypto_test_keccak4x)
-  target_include_directories(crypto_test_keccak4x PRIVATE ${CMAKE_SOURCE_DIR}/src/crypto
-                             ${LUXC_PQCLEAN_SIGN_DIR})
-endif()
+# test_keccak4x / test_mldsa_ntt compare our samplers and NTT with PQClean's
+# internal functions, so they see the library-internal headers (src/crypto) and ML-DSA's.
+foreach(t crypto_test_keccak4x crypto_test_mldsa_ntt)
+  if(TARGET ${t})
+    target_include_directories(${t} PRIVATE ${CMAKE_SOURCE_DIR}/src/crypto
+                               ${LUXC_PQCLEAN_SIGN_DIR})
+  endif()
+endforeach()
