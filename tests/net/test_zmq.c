@@ -242,6 +242,11 @@ static int child_bad_frames(const char *ep)
     const uint8_t ok[] = "after the garbage";
     if (send_wait(c, ok, sizeof ok, NULL) != LUXC_OK)
         return 32;
+    static uint8_t big[1024]; /* exactly max_record */
+    memset(big, 0x5a, sizeof big);
+    if (send_wait(c, big, sizeof big, NULL) != LUXC_OK ||
+        luxc_zclient_send(c, big, sizeof big + 1) != LUXC_ETOOBIG)
+        return 36;
     uint8_t ack[1024];
     size_t alen;
     if (luxc_zclient_recv(c, ack, sizeof ack, &alen, 30000) != LUXC_OK)
@@ -498,6 +503,10 @@ static void test_bad_frames_on_the_wire(void **state)
     assert_int_equal(server_recv(s, pid, &peer, b, sizeof b, &len), LUXC_OK);
     assert_int_equal(peer, FX_A);
     assert_string_equal((const char *)b, "after the garbage");
+    assert_int_equal(server_recv(s, pid, &peer, b, sizeof b, &len), LUXC_OK);
+    assert_int_equal(len, 1024);
+    assert_int_equal(b[0], 0x5a);
+    assert_int_equal(b[1023], 0x5a);
     luxc_net_stats st;
     assert_int_equal(luxc_zserver_stats(s, FX_A, &st), LUXC_OK);
     assert_int_equal(st.drop_truncated, 1);
@@ -506,7 +515,7 @@ static void test_bad_frames_on_the_wire(void **state)
     assert_int_equal(st.drop_oversized, 1);
     assert_int_equal(st.drop_auth, 1);
     assert_int_equal(st.drop_reorder, 1);
-    assert_int_equal(st.recv_records, 1);
+    assert_int_equal(st.recv_records, 2);
     assert_int_equal(luxc_zserver_stray(s), 1);
     assert_int_equal(luxc_zserver_stray(NULL), 0);
     assert_int_equal(luxc_zserver_send(s, FX_A, b, 8), LUXC_OK);
