@@ -4,8 +4,9 @@
  *
  * Model. A registry holds up to max_chains entries keyed by chain id. Each
  * entry: height, hash, validator list, performance {tps, latency_ms,
- * fault_rate, upgrade_needed}, issue list, last_seen (ns since the epoch)
- * and update_seq (the registry version of its last write). Sizes are
+ * fault_rate, upgrade_needed}, issue list, metadata (key/value pairs),
+ * last_seen (ns since the epoch) and update_seq (the registry version of
+ * its last write). Sizes are
  * bounded (LUXC_AI_* below); an update over a bound fails with
  * LUXC_ETOOBIG and changes nothing.
  *
@@ -49,6 +50,10 @@ extern "C" {
 #define LUXC_AI_ISSUE_MAX 128u         /* bytes of one issue text */
 #define LUXC_AI_MAX_ISSUES 16u
 #define LUXC_AI_ISSUESBYTES 1024u      /* sum of (issue length + 1) */
+#define LUXC_AI_METADATA_KEY_MAX 32u   /* bytes of a key, at least 1 */
+#define LUXC_AI_METADATA_VALUE_MAX 128u/* bytes of a value, may be 0 */
+#define LUXC_AI_MAX_METADATA 8u        /* key/value pairs per chain */
+#define LUXC_AI_METADATABYTES 1024u    /* sum of (key + 1 + value + 1) */
 #define LUXC_AI_DEFAULT_CHAINS 64u
 #define LUXC_AI_MAX_CHAINS 4096u
 
@@ -91,6 +96,13 @@ int luxc_ai_registry_update(luxc_ai_registry *r, const char *chain_id, uint64_t 
 int luxc_ai_registry_set_issues(luxc_ai_registry *r, const char *chain_id,
                                 const char *const *issues, size_t n_issues);
 
+/* Replaces the metadata (key/value pairs) of a known chain; kept across
+ * updates. LUXC_ENOTFOUND, LUXC_EINVAL (NULL, empty key), LUXC_EDUPLICATE
+ * (a key twice), LUXC_ETOOBIG. */
+int luxc_ai_registry_set_metadata(luxc_ai_registry *r, const char *chain_id,
+                                  const char *const *keys, const char *const *values,
+                                  size_t n);
+
 /* Fixed-size copy of one entry's scalar fields. */
 typedef struct luxc_ai_chain_summary {
     char chain_id[LUXC_AI_CHAIN_ID_MAX + 1];
@@ -101,6 +113,7 @@ typedef struct luxc_ai_chain_summary {
     uint64_t update_seq;
     size_t n_validators;
     size_t n_issues;
+    size_t n_metadata;
 } luxc_ai_chain_summary;
 
 /* Lookup under the read lock. LUXC_ENOTFOUND, LUXC_EINVAL. */
@@ -128,6 +141,8 @@ typedef struct luxc_ai_chain_info {
     const char *validators;
     size_t n_issues;
     const char *issues;
+    size_t n_metadata;
+    const char *metadata;  /* n_metadata pairs: key NUL value NUL ... */
 } luxc_ai_chain_info;
 
 size_t luxc_ai_snapshot_count(const luxc_ai_snapshot *s);

@@ -29,11 +29,12 @@ typedef struct entry {
     luxc_ai_perf perf;
     int64_t last_seen_ns;
     uint64_t seq;
-    uint32_t n_val, val_bytes, n_iss, iss_bytes;
+    uint32_t n_val, val_bytes, n_iss, iss_bytes, n_meta, meta_bytes;
     char id[LUXC_AI_CHAIN_ID_MAX + 1];
     char hash[LUXC_AI_HASH_MAX + 1];
     char vals[LUXC_AI_VALIDATORSBYTES];
     char iss[LUXC_AI_ISSUESBYTES];
+    char meta[LUXC_AI_METADATABYTES];
 } entry;
 
 typedef struct pool {
@@ -346,6 +347,7 @@ int luxc_ai_registry_update(luxc_ai_registry *r, const char *chain_id, uint64_t 
         e->id_len = (uint32_t)il;
         memcpy(e->id, chain_id, (size_t)il + 1);
         e->n_iss = e->iss_bytes = 0;
+        e->n_meta = e->meta_bytes = 0;
         r->e[r->n++] = e;
     }
     e->height = height;
@@ -390,6 +392,59 @@ int luxc_ai_registry_set_issues(luxc_ai_registry *r, const char *chain_id,
     return e ? LUXC_OK : LUXC_ENOTFOUND;
 }
 
+int luxc_ai_registry_set_metadata(luxc_ai_registry *r, const char *chain_id,
+                                  const char *const *keys, const char *const *values,
+                                  size_t n)
+{
+    if (r == NULL || (n > 0 && (keys == NULL || values == NULL)))
+        return LUXC_EINVAL;
+    long il = req_len(chain_id, LUXC_AI_CHAIN_ID_MAX);
+    if (il < 0)
+        return (int)il;
+    if (n > LUXC_AI_MAX_METADATA)
+        return LUXC_ETOOBIG;
+    size_t bytes = 0, kl[LUXC_AI_MAX_METADATA], vl[LUXC_AI_MAX_METADATA];
+    for (size_t i = 0; i < n; i++) {
+        long k = req_len(keys[i], LUXC_AI_METADATA_KEY_MAX);
+        if (k < 0)
+            return (int)k;
+        if (values[i] == NULL)
+            return LUXC_EINVAL;
+        kl[i] = (size_t)k;
+        vl[i] = strnlen(values[i], LUXC_AI_METADATA_VALUE_MAX + 1);
+        if (vl[i] > LUXC_AI_METADATA_VALUE_MAX)
+            return LUXC_ETOOBIG;
+        for (size_t j = 0; j < i; j++)
+            if (kl[j] == kl[i] && memcmp(keys[j], keys[i], kl[i]) == 0)
+                return LUXC_EDUPLICATE;
+        bytes += kl[i] + 1 + vl[i] + 1;
+    }
+    if (bytes > LUXC_AI_METADATABYTES)
+        return LUXC_ETOOBIG;
+    uint64_t h = id_hash(chain_id, (size_t)il);
+    int64_t now = reg_now(r);
+    wrlock(r);
+    entry *e = find(r, chain_id, (size_t)il, h);
+    if (e) {
+        /* Lengths measured above: copy exactly them (bytes fits). */
+        char *d = e->meta;
+        for (size_t i = 0; i < n; i++) {
+            memcpy(d, keys[i], kl[i]);
+            d[kl[i]] = '\0';
+            d += kl[i] + 1;
+            memcpy(d, values[i], vl[i]);
+            d[vl[i]] = '\0';
+            d += vl[i] + 1;
+        }
+        e->n_meta = (uint32_t)n;
+        e->meta_bytes = (uint32_t)bytes;
+        e->seq = ++r->version;
+        r->last_update = now;
+    }
+    pthread_rwlock_unlock(&r->lock);
+    return e ? LUXC_OK : LUXC_ENOTFOUND;
+}
+
 int luxc_ai_registry_lookup(luxc_ai_registry *r, const char *chain_id,
                             luxc_ai_chain_summary *out)
 {
@@ -410,6 +465,7 @@ int luxc_ai_registry_lookup(luxc_ai_registry *r, const char *chain_id,
         out->update_seq = e->seq;
         out->n_validators = e->n_val;
         out->n_issues = e->n_iss;
+        out->n_metadata = e->n_meta;
     }
     pthread_rwlock_unlock(&r->lock);
     return e ? LUXC_OK : LUXC_ENOTFOUND;
@@ -471,7 +527,7 @@ static int refresh(luxc_ai_registry *r, luxc_ai_snapshot **old)
     size_t need = sizeof(luxc_ai_snapshot) + r->n * sizeof(luxc_ai_chain_info);
     for (size_t i = 0; i < r->n; i++) {
         const entry *e = r->e[i];
-        need += e->id_len + 1 + e->hash_len + 1 + e->val_bytes + e->iss_bytes;
+        need += e->id_len + 1 + e->hash_len + 1 + e->val_bytes + e->iss_bytes + e->meta_bytes;
     }
     luxc_ai_snapshot *c = r->cached, *s;
     if (c && atomic_load_explicit(&c->refs, memory_order_acquire) == 1 && c->cap >= need) {
@@ -499,6 +555,9 @@ static int refresh(luxc_ai_registry *r, luxc_ai_snapshot **old)
         a += e->val_bytes;
         ci->issues = e->iss_bytes ? memcpy(a, e->iss, e->iss_bytes) : "";
         a += e->iss_bytes;
+        ci->metadata = e->meta_bytes ? memcpy(a, e->meta, e->meta_bytes) : "";
+        a += e->meta_bytes;
+        ci->n_metadata = e->n_meta;
         ci->n_validators = e->n_val;
         ci->n_issues = e->n_iss;
         ci->height = e->height;

@@ -448,12 +448,86 @@ static void test_stress_check_detects_torn(void **state)
     pthread_mutex_destroy(&s.why_mu);
 }
 
+static void test_metadata(void **state)
+{
+    (void)state;
+    luxc_ai_registry *r = reg(0);
+    const char *k[] = {"vm", "region", "note"}, *v[] = {"evm", "eu-west", ""};
+    assert_int_equal(luxc_ai_registry_set_metadata(r, "c", k, v, 3), LUXC_ENOTFOUND);
+    assert_int_equal(luxc_ai_registry_update(r, "c", 1, "h", NULL, 0, NULL), LUXC_OK);
+    assert_int_equal(luxc_ai_registry_set_metadata(r, "c", k, v, 3), LUXC_OK);
+    assert_int_equal(luxc_ai_registry_update(r, "c", 2, "h2", NULL, 0, NULL), LUXC_OK);
+    luxc_ai_chain_summary c;
+    assert_int_equal(luxc_ai_registry_lookup(r, "c", &c), LUXC_OK);
+    assert_int_equal(c.n_metadata, 3); /* kept across updates */
+    luxc_ai_snapshot *s;
+    assert_int_equal(luxc_ai_registry_snapshot(r, &s), LUXC_OK);
+    luxc_ai_chain_info ci;
+    assert_int_equal(luxc_ai_snapshot_find(s, "c", &ci), LUXC_OK);
+    assert_int_equal(ci.n_metadata, 3);
+    const char *p = ci.metadata;
+    for (int i = 0; i < 3; i++) {
+        assert_string_equal(p, k[i]);
+        p += strlen(p) + 1;
+        assert_string_equal(p, v[i]);
+        p += strlen(p) + 1;
+    }
+    luxc_ai_snapshot_release(s);
+
+    char lk[LUXC_AI_METADATA_KEY_MAX + 2], lv[LUXC_AI_METADATA_VALUE_MAX + 2];
+    memset(lk, 'k', sizeof lk - 1);
+    lk[sizeof lk - 1] = '\0';
+    memset(lv, 'v', sizeof lv - 1);
+    lv[sizeof lv - 1] = '\0';
+    const char *kk[1] = {lk}, *vv[1] = {"x"};
+    assert_int_equal(luxc_ai_registry_set_metadata(r, "c", kk, vv, 1), LUXC_ETOOBIG);
+    lk[LUXC_AI_METADATA_KEY_MAX] = '\0';
+    assert_int_equal(luxc_ai_registry_set_metadata(r, "c", kk, vv, 1), LUXC_OK);
+    vv[0] = lv;
+    assert_int_equal(luxc_ai_registry_set_metadata(r, "c", kk, vv, 1), LUXC_ETOOBIG);
+    lv[LUXC_AI_METADATA_VALUE_MAX] = '\0';
+    assert_int_equal(luxc_ai_registry_set_metadata(r, "c", kk, vv, 1), LUXC_OK);
+    /* 8 distinct maximal pairs: 8 x (32 + 1 + 128 + 1) = 1296 > 1024 */
+    char keys8[8][LUXC_AI_METADATA_KEY_MAX + 1];
+    const char *k8[9], *v8[9];
+    for (int i = 0; i < 8; i++) {
+        memset(keys8[i], 'a' + i, LUXC_AI_METADATA_KEY_MAX);
+        keys8[i][LUXC_AI_METADATA_KEY_MAX] = '\0';
+        k8[i] = keys8[i];
+        v8[i] = lv;
+    }
+    assert_int_equal(luxc_ai_registry_set_metadata(r, "c", k8, v8, 8), LUXC_ETOOBIG);
+    for (int i = 0; i < 8; i++)
+        v8[i] = "1";
+    assert_int_equal(luxc_ai_registry_set_metadata(r, "c", k8, v8, 8), LUXC_OK);
+    k8[8] = "ninth";
+    v8[8] = "9";
+    assert_int_equal(luxc_ai_registry_set_metadata(r, "c", k8, v8, 9), LUXC_ETOOBIG);
+    const char *dk[] = {"a", "b", "a"}, *dv[] = {"1", "2", "3"};
+    assert_int_equal(luxc_ai_registry_set_metadata(r, "c", dk, dv, 3), LUXC_EDUPLICATE);
+    const char *ek[] = {""}, *nv[] = {NULL};
+    assert_int_equal(luxc_ai_registry_set_metadata(r, "c", ek, dv, 1), LUXC_EINVAL);
+    assert_int_equal(luxc_ai_registry_set_metadata(r, "c", dk, nv, 1), LUXC_EINVAL);
+    assert_int_equal(luxc_ai_registry_set_metadata(r, "c", NULL, dv, 1), LUXC_EINVAL);
+    assert_int_equal(luxc_ai_registry_set_metadata(r, "c", dk, NULL, 1), LUXC_EINVAL);
+    assert_int_equal(luxc_ai_registry_set_metadata(r, "", dk, dv, 1), LUXC_EINVAL);
+    assert_int_equal(luxc_ai_registry_set_metadata(NULL, "c", dk, dv, 1), LUXC_EINVAL);
+    /* Failed calls kept the 8 pairs; n = 0 clears. */
+    assert_int_equal(luxc_ai_registry_lookup(r, "c", &c), LUXC_OK);
+    assert_int_equal(c.n_metadata, 8);
+    assert_int_equal(luxc_ai_registry_set_metadata(r, "c", NULL, NULL, 0), LUXC_OK);
+    assert_int_equal(luxc_ai_registry_lookup(r, "c", &c), LUXC_OK);
+    assert_int_equal(c.n_metadata, 0);
+    luxc_ai_registry_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_update_lookup_snapshot),
         cmocka_unit_test(test_empty_snapshot_and_recycling),
         cmocka_unit_test(test_bounds),
+        cmocka_unit_test(test_metadata),
         cmocka_unit_test(test_alloc_failure),
         cmocka_unit_test(test_stress_consistent_snapshots),
         cmocka_unit_test(test_stress_check_detects_torn),
