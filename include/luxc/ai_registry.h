@@ -8,7 +8,9 @@
  * last_seen (ns since the epoch) and update_seq (the registry version of
  * its last write). Sizes are
  * bounded (LUXC_AI_* below); an update over a bound fails with
- * LUXC_ETOOBIG and changes nothing.
+ * LUXC_ETOOBIG and changes nothing. Chains are found by a linear scan
+ * with a 64-bit hash pre-check (registries hold tens of chains; the cost
+ * is linear in max_chains at worst).
  *
  * Snapshots. luxc_ai_registry_snapshot returns an immutable,
  * reference-counted copy of every entry as of one registry version: no
