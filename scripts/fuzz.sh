@@ -22,5 +22,5 @@ for t in "${targets[@]}"; do
   "$build/$name" -max_total_time="$secs" -print_final_stats=1 \
     -artifact_prefix="$build/crashes/$name-" "$corpus" "${seeds[@]+"${seeds[@]}"}" \
     >"$build/$name.log" 2>&1 || { tail -n 40 "$build/$name.log"; echo "fuzz: $name FAILED"; exit 1; }
-  grep -E '^stat::number_of_executed_runs' "$build/$name.log" | sed "s/^/  $name: /"
+  { grep -E '^stat::number_of_executed_units' "$build/$name.log" || true; } | sed "s/^/  $name: /"
 done
