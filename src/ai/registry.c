@@ -103,7 +103,7 @@ static void wrlock(luxc_ai_registry *r)
             return;
         cpu_relax();
     }
-    wrlock(r);
+    pthread_rwlock_wrlock(&r->lock);
 }
 
 static void rdlock(luxc_ai_registry *r)
@@ -113,7 +113,7 @@ static void rdlock(luxc_ai_registry *r)
             return;
         cpu_relax();
     }
-    rdlock(r);
+    pthread_rwlock_rdlock(&r->lock);
 }
 
 /* Hash of a chain id for the lookup pre-check: one multiply per 8 bytes
