@@ -15,6 +15,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +89,7 @@ static int64_t reg_now(const luxc_ai_registry *r)
  * futex sleep and wake-up, so try the lock a few times (with a pause)
  * before letting pthread block. */
 #define SPIN_TRIES 64
+#define YIELD_TRIES 4
 
 static inline void cpu_relax(void)
 {
@@ -103,6 +105,13 @@ static void wrlock(luxc_ai_registry *r)
             return;
         cpu_relax();
     }
+    /* Still held: its owner may have been preempted (more runnable
+     * threads than CPUs); let it run before sleeping on the futex. */
+    for (int i = 0; i < YIELD_TRIES; i++) {
+        sched_yield();
+        if (pthread_rwlock_trywrlock(&r->lock) == 0)
+            return;
+    }
     pthread_rwlock_wrlock(&r->lock);
 }
 
@@ -112,6 +121,13 @@ static void rdlock(luxc_ai_registry *r)
         if (pthread_rwlock_tryrdlock(&r->lock) == 0)
             return;
         cpu_relax();
+    }
+    /* Still held: its owner may have been preempted (more runnable
+     * threads than CPUs); let it run before sleeping on the futex. */
+    for (int i = 0; i < YIELD_TRIES; i++) {
+        sched_yield();
+        if (pthread_rwlock_tryrdlock(&r->lock) == 0)
+            return;
     }
     pthread_rwlock_rdlock(&r->lock);
 }
