@@ -463,8 +463,9 @@ static int start(rt *r, char *err, size_t errlen)
                          .errbuf = serr, .errbuf_len = sizeof serr, .log = store_log,
                          .log_ctx = r};
     if ((rc = luxc_store_new(&r->store, &sc)) != LUXC_OK)
-        return fail(err, errlen, rc, "store %s: %s", r->cfg.data_dir,
-                    serr[0] ? serr : luxc_strerror(rc));
+        return serr[0] ? fail(err, errlen, rc, "%s", serr)
+                       : fail(err, errlen, rc, "store %s: %s", r->cfg.data_dir,
+                              luxc_strerror(rc));
     if ((rc = luxc_node_ai_new(&r->ai, r->cfg.name, r->genesis, r->store)) != LUXC_OK)
         return fail(err, errlen, rc, "model: %s", luxc_strerror(rc));
     r->buf = malloc(RECV_MAX);
