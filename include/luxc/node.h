@@ -35,6 +35,7 @@
 #include "luxc/log.h"
 #include "luxc/node_config.h"
 #include "luxc/store.h"
+#include "luxc/upgrade.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -59,10 +60,13 @@ typedef struct luxc_node_io {
 } luxc_node_io;
 
 /* The model hook: score a proposal (>= 0 approve) and learn from its
- * outcome (+1 finalized, -1 lost). Either may be NULL (score 0.5). */
+ * outcome (+1 finalized, -1 lost); decide an upgrade proposal (1 approve,
+ * 0 reject: this node's initial vote, the network then decides). Any may be
+ * NULL (score 0.5, upgrades approved). */
 typedef struct luxc_node_model {
     double (*score)(void *ctx, const uint8_t *block, size_t len, uint64_t now_us);
     void (*learn)(void *ctx, const uint8_t *block, size_t len, double feedback);
+    int (*upgrade)(void *ctx, const luxc_upgrade_proposal *u);
     void *ctx;
 } luxc_node_model;
 
@@ -137,6 +141,8 @@ typedef struct luxc_node_status {
     uint64_t dropped_txs;
     uint64_t equivocations_seen;  /* validators caught signing twice */
     uint64_t mempool_len;
+    uint64_t upgrades_pending;    /* proposals seen in final blocks, undecided */
+    uint64_t upgrades_approved, upgrades_rejected; /* decided by the network */
     double last_latency_ms;       /* proposal timestamp -> final, last block */
     double latency_p50_ms, latency_p99_ms; /* over the last 1024 blocks */
 } luxc_node_status;

@@ -13,6 +13,9 @@
  *   5 SYNC_REQ    from height u64 | max blocks u32
  *   6 SYNC_BLOCK  block_len u32 | block (block_len) | certificate (rest)
  *   7 GET_BLOCK   block id (32)
+ *   8 UPQUERY     req u32 | upgrade proposal id (32): "approve or reject?"
+ *   9 UPCHITS     req u32 | upgrade proposal id (32) | choice u8 (0 reject,
+ *                 1 approve, 2 not seen yet)
  *
  * Decoding checks every length against what remains and rejects trailing
  * bytes; pointers in a decoded message point into the input buffer.
@@ -38,6 +41,8 @@ enum {
     LUXC_WIRE_SYNC_REQ = 5,
     LUXC_WIRE_SYNC_BLOCK = 6,
     LUXC_WIRE_GET_BLOCK = 7,
+    LUXC_WIRE_UPQUERY = 8,
+    LUXC_WIRE_UPCHITS = 9,
 };
 
 #define LUXC_WIRE_SIG_MAX 4096u
@@ -49,7 +54,8 @@ typedef struct luxc_wire_msg {
     uint32_t req;
     uint64_t height;          /* QUERY, CHITS; SYNC_REQ: from */
     uint32_t max;             /* SYNC_REQ */
-    uint8_t id[32];           /* QUERY, CHITS, GET_BLOCK */
+    uint8_t id[32];           /* QUERY, CHITS, GET_BLOCK, UPQUERY, UPCHITS */
+    uint8_t choice;           /* UPCHITS: 0, 1 or 2 */
     const uint8_t *block;     /* PROPOSE, SYNC_BLOCK */
     size_t block_len;
     const uint8_t *cert;      /* SYNC_BLOCK */
@@ -82,6 +88,9 @@ LUXC_MUST_CHECK int luxc_wire_sync_block(uint8_t *out, size_t cap, size_t *len,
                                          const uint8_t *cert, size_t cert_len);
 LUXC_MUST_CHECK int luxc_wire_get_block(uint8_t *out, size_t cap, size_t *len,
                                         const uint8_t id[32]);
+/* UPQUERY (choice ignored) or UPCHITS (choice 0..2). */
+LUXC_MUST_CHECK int luxc_wire_upgrade(uint8_t *out, size_t cap, size_t *len, uint8_t type,
+                                      uint32_t req, const uint8_t id[32], uint8_t choice);
 
 #ifdef __cplusplus
 }

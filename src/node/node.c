@@ -231,6 +231,10 @@ static int dispatch(luxc_node *n, uint32_t from, const luxc_wire_msg *m, const u
         return node_on_sync_block(n, from, m, now_us);
     case LUXC_WIRE_GET_BLOCK:
         return node_on_get_block(n, from, m);
+    case LUXC_WIRE_UPQUERY:
+        return node_on_upquery(n, from, m);
+    case LUXC_WIRE_UPCHITS:
+        return node_on_upchits(n, from, m);
     }
     return LUXC_ECORRUPT;
 }
@@ -284,6 +288,7 @@ int luxc_node_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us)
     uint64_t height = n->height;
     node_final_tick(n, now_us, next_us);
     node_height_tick(n, now_us, next_us);
+    node_upgrade_tick(n, now_us, next_us);
     if (n->height != height)
         *next_us = now_us; /* finalized inside this tick: the new height's
                               timers (our turn to propose?) were not seen */

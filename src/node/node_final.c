@@ -306,6 +306,7 @@ static int finalize(luxc_node *n, const uint8_t id[32], const uint8_t *block, si
             n->tx_count--;
         }
     }
+    node_upgrades_from_block(n, &hdr);
     n->height = hdr.height;
     memcpy(n->last_id, id, 32);
     n->last_hdr = hdr;

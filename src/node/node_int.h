@@ -17,6 +17,7 @@
 #define NODE_LATENCY_RING 1024u
 #define NODE_FUTURE_MAX 64u       /* buffered messages for the next height */
 #define NODE_VOTE_CTX "luxc/vote/v1"
+#define NODE_MAX_UPGRADES 16u
 #define NODE_MSG_MAX (1u + LUXC_CHAIN_BLOCK_MAXBYTES + 4u + LUXC_WIRE_CERT_MAX)
 
 typedef struct node_proposal {
@@ -35,6 +36,15 @@ typedef struct node_vote {
     uint8_t *sig;
     size_t sig_len;
 } node_vote;
+
+/* An upgrade proposal the network is deciding (node_upgrade.c). */
+typedef struct node_upgrade {
+    uint8_t id[32];
+    luxc_upgrade_proposal u;
+    luxc_snowball sb;
+    uint32_t strengths[2];
+    int reported; /* decision logged and counted */
+} node_upgrade;
 
 typedef struct node_future {
     uint32_t from;
@@ -137,6 +147,18 @@ struct luxc_node {
     node_future future[NODE_FUTURE_MAX];
     uint32_t nfuture;
 
+    /* upgrade proposals and the poll over one of them */
+    node_upgrade upgrades[NODE_MAX_UPGRADES];
+    uint32_t nupgrades, up_next;
+    struct {
+        int active;
+        uint32_t req, which, k, nvotes;
+        uint64_t start_us;
+        uint32_t sampled[LUXC_CONSENSUS_MAX_K];
+        uint8_t answered[LUXC_CONSENSUS_MAX_K];
+        uint32_t votes[LUXC_CONSENSUS_MAX_K];
+    } upoll;
+
     /* catch-up */
     uint64_t peer_height_hint;
     uint32_t sync_peer;
@@ -187,6 +209,12 @@ int node_on_get_block(luxc_node *n, uint32_t from, const luxc_wire_msg *m);
 void node_height_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us);
 node_proposal *node_find_proposal(luxc_node *n, const uint8_t id[32]);
 void node_preference(const luxc_node *n, uint8_t id[32]);
+
+/* node_upgrade.c */
+void node_upgrades_from_block(luxc_node *n, const luxc_chain_block *b);
+int node_on_upquery(luxc_node *n, uint32_t from, const luxc_wire_msg *m);
+int node_on_upchits(luxc_node *n, uint32_t from, const luxc_wire_msg *m);
+void node_upgrade_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us);
 
 /* node_final.c */
 int node_on_vote(luxc_node *n, uint32_t from, const luxc_wire_msg *m, uint64_t now_us);

@@ -17,6 +17,8 @@
 
 struct luxc_node_ai {
     luxc_ai_model *model;
+    luxc_ai_model *upgrade; /* upgrade extractor: this node's upgrade votes */
+    const luxc_logger *log;
     luxc_store *store;
     const luxc_genesis *genesis;
     uint64_t learned;
@@ -76,6 +78,30 @@ static void learn_cb(void *ctx, const uint8_t *block, size_t len, double feedbac
         luxc_node_ai_save(a, b.height);
 }
 
+/* The upgrade model starts from prior weights a careful operator would
+ * hold: risk weighs against (-2 per unit of risk score), tests for (+0.02
+ * each), sheer size slightly against (-0.01 per change); bias +0.5. So a
+ * low-risk change with some tests is approved and a critical one without
+ * tests rejected, until learning says otherwise. Feature order is the
+ * upgrade extractor's: change_count, risk_score, test_count, age_hours,
+ * version_entropy. */
+static const double upgrade_prior[LUXC_AI_UPGRADE_FEATURES] = {-0.01, -2.0, 0.02, 0.0, 0.0};
+
+static int upgrade_cb(void *ctx, const luxc_upgrade_proposal *u)
+{
+    luxc_node_ai *a = ctx;
+    luxc_ai_upgrade in = {.version = u->version, .change_count = u->change_count,
+                          .risk = luxc_upgrade_risk_name(u->risk), .test_count = u->test_count,
+                          .timestamp_ns = (int64_t)(u->timestamp_us * 1000u)};
+    luxc_ai_decision d;
+    if (luxc_ai_model_decide(a->upgrade, &in, &d) != LUXC_OK)
+        return 0; /* cannot judge it: vote against */
+    if (a->log)
+        luxc_log(a->log, LUXC_LOG_INFO, "upgrade vote", "version=%s confidence=%.3f reasoning=\"%s\"",
+                 u->version, d.confidence, d.reasoning);
+    return d.action == LUXC_AI_APPROVE;
+}
+
 int luxc_node_ai_new(luxc_node_ai **out, const char *node_id, const luxc_genesis *g,
                      luxc_store *store)
 {
@@ -93,6 +119,11 @@ int luxc_node_ai_new(luxc_node_ai **out, const char *node_id, const luxc_genesis
         double w[LUXC_AI_MAX_FEATURES] = {0};
         rc = luxc_ai_model_set_weights(a->model, w, luxc_ai_model_n_features(a->model), 0.5);
     }
+    luxc_ai_model_cfg uc = {.node_id = node_id, .extractor = &luxc_ai_extractor_upgrade};
+    if (rc == LUXC_OK)
+        rc = luxc_ai_model_new(&a->upgrade, &uc);
+    if (rc == LUXC_OK)
+        rc = luxc_ai_model_set_weights(a->upgrade, upgrade_prior, LUXC_AI_UPGRADE_FEATURES, 0.5);
     if (rc == LUXC_OK && store) {
         uint8_t blob[MODEL_BLOB_MAX];
         size_t len;
@@ -124,7 +155,7 @@ int luxc_node_ai_save(luxc_node_ai *a, uint64_t version)
 
 luxc_node_model luxc_node_ai_hook(luxc_node_ai *a)
 {
-    return (luxc_node_model){score_cb, learn_cb, a};
+    return (luxc_node_model){score_cb, learn_cb, upgrade_cb, a};
 }
 
 void luxc_node_ai_free(luxc_node_ai *a)
@@ -132,5 +163,12 @@ void luxc_node_ai_free(luxc_node_ai *a)
     if (!a)
         return;
     luxc_ai_model_free(a->model);
+    luxc_ai_model_free(a->upgrade);
     free(a);
+}
+
+void luxc_node_ai_set_logger(luxc_node_ai *a, const luxc_logger *lg)
+{
+    if (a)
+        a->log = lg;
 }

@@ -205,7 +205,8 @@ static int status_json(rt *r, char *body, size_t cap, size_t *len)
         "\"finality_p99_ms\": %.3f, \"msgs_in\": %llu, \"msgs_out\": %llu, \"bytes_in\": %llu, "
         "\"bytes_out\": %llu, \"dropped_msgs\": %llu, \"dropped_txs\": %llu, "
         "\"dropped_frames\": %llu, \"refused_peers\": %llu, \"equivocations_seen\": %llu, "
-        "\"mempool\": %llu, \"cpu_seconds\": %.3f, \"uptime_seconds\": %.3f}\n",
+        "\"mempool\": %llu, \"upgrades_pending\": %llu, \"upgrades_approved\": %llu, "
+        "\"upgrades_rejected\": %llu, \"cpu_seconds\": %.3f, \"uptime_seconds\": %.3f}\n",
         r->cfg.name, (unsigned long long)s->height, id, s->round, p.peers,
         (unsigned long long)s->blocks_finalized, (unsigned long long)s->blocks_synced,
         (unsigned long long)s->txs_finalized, s->last_latency_ms, s->latency_p50_ms,
@@ -214,7 +215,8 @@ static int status_json(rt *r, char *body, size_t cap, size_t *len)
         (unsigned long long)s->dropped_msgs, (unsigned long long)s->dropped_txs,
         (unsigned long long)p.dropped_frames, (unsigned long long)p.refused,
         (unsigned long long)s->equivocations_seen, (unsigned long long)s->mempool_len,
-        p.cpu_seconds, p.uptime_seconds);
+        (unsigned long long)s->upgrades_pending, (unsigned long long)s->upgrades_approved,
+        (unsigned long long)s->upgrades_rejected, p.cpu_seconds, p.uptime_seconds);
     if (n < 0 || (size_t)n >= cap)
         return LUXC_ETOOBIG;
     *len = (size_t)n;
@@ -468,6 +470,7 @@ static int start(rt *r, char *err, size_t errlen)
                               luxc_strerror(rc));
     if ((rc = luxc_node_ai_new(&r->ai, r->cfg.name, r->genesis, r->store)) != LUXC_OK)
         return fail(err, errlen, rc, "model: %s", luxc_strerror(rc));
+    luxc_node_ai_set_logger(r->ai, &r->log);
     r->buf = malloc(RECV_MAX);
     r->sessions = calloc(r->genesis->n_validators, sizeof *r->sessions);
     if (!r->buf || !r->sessions)

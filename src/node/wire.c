@@ -76,6 +76,20 @@ static int decode_body(luxc_wire_msg *m, const uint8_t *p, size_t len)
             return rc;
         memcpy(m->id, p, 32);
         return LUXC_OK;
+    case LUXC_WIRE_UPQUERY:
+    case LUXC_WIRE_UPCHITS: {
+        size_t need = m->type == LUXC_WIRE_UPQUERY ? 36u : 37u;
+        if ((rc = fixed(len, need)) != LUXC_OK)
+            return rc;
+        m->req = luxc_be32_load(p);
+        memcpy(m->id, p + 4, 32);
+        if (m->type == LUXC_WIRE_UPCHITS) {
+            m->choice = p[36];
+            if (m->choice > 2)
+                return LUXC_ECORRUPT;
+        }
+        return LUXC_OK;
+    }
     default:
         return LUXC_ECORRUPT;
     }
@@ -191,5 +205,23 @@ int luxc_wire_get_block(uint8_t *out, size_t cap, size_t *len, const uint8_t id[
     out[0] = LUXC_WIRE_GET_BLOCK;
     memcpy(out + 1, id, 32);
     *len = 33;
+    return LUXC_OK;
+}
+
+int luxc_wire_upgrade(uint8_t *out, size_t cap, size_t *len, uint8_t type, uint32_t req,
+                      const uint8_t id[32], uint8_t choice)
+{
+    if (!id || (type != LUXC_WIRE_UPQUERY && type != LUXC_WIRE_UPCHITS) || choice > 2)
+        return LUXC_EINVAL;
+    size_t need = type == LUXC_WIRE_UPQUERY ? 37u : 38u;
+    int rc = room(out, cap, len, need);
+    if (rc)
+        return rc;
+    out[0] = type;
+    luxc_be32_store(out + 1, req);
+    memcpy(out + 5, id, 32);
+    if (type == LUXC_WIRE_UPCHITS)
+        out[37] = choice;
+    *len = need;
     return LUXC_OK;
 }

@@ -58,6 +58,24 @@ h2=$(field height "$(status 0)")
 [ "$h2" -gt "$h1" ] || fail "node stopped finalizing after bad input ($h1 -> $h2)"
 echo "ok: bad input dropped and counted (txs $dropped_txs, peers $refused), height $h1 -> $h2"
 
+# Upgrade proposals: every node's model votes (same prior weights here), the
+# network decides, and every node reports the same outcome.
+"$luxc" propose-upgrade --submit "$submit" --version v2.0.1 --risk low --changes 3 --tests 50 \
+  >/dev/null || fail "propose-upgrade low"
+"$luxc" propose-upgrade --submit "$submit" --version v9.0.0 --risk critical --changes 400 \
+  >/dev/null || fail "propose-upgrade critical"
+for _ in $(seq 100); do
+  done_all=1
+  for i in 0 1 2; do
+    s=$(status $i)
+    [ "$(field upgrades_approved "$s")" = 1 ] && [ "$(field upgrades_rejected "$s")" = 1 ] || done_all=0
+  done
+  [ $done_all = 1 ] && break
+  sleep 0.1
+done
+[ $done_all = 1 ] || fail "upgrade proposals not decided alike: $(status 0)"
+echo "ok: upgrade proposals decided by the network (low risk approved, critical rejected)"
+
 "$luxc" status --config "$work/net/node2/config.json" --prometheus | grep -q '^luxc_height ' ||
   fail "/metrics has no luxc_height"
 echo "ok: /metrics serves Prometheus text"

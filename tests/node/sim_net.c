@@ -48,7 +48,16 @@ static void on_final(void *ctx, uint64_t height, const uint8_t id[32], const uin
 int sim_net_init(sim_net *net, uint32_t n, const char *preset, const luxc_behaviour *behaviours,
                  uint64_t seed)
 {
+    return sim_net_init_models(net, n, preset, behaviours, NULL, seed);
+}
+
+int sim_net_init_models(sim_net *net, uint32_t n, const char *preset,
+                        const luxc_behaviour *behaviours, const luxc_node_model *models,
+                        uint64_t seed)
+{
     memset(net, 0, sizeof *net);
+    for (uint32_t i = 0; models && i < n; i++)
+        net->models[i] = models[i];
     net->n = n;
     net->seed = seed;
     net->rng = seed;
@@ -111,6 +120,7 @@ int sim_node_start(sim_net *net, uint32_t i)
     cfg.params = net->params;
     cfg.store = sn->store;
     cfg.io = (luxc_node_io){net_send, sn};
+    cfg.model = net->models[i];
     cfg.on_final = on_final;
     cfg.on_final_ctx = sn;
     cfg.behaviour = sn->behaviour;

@@ -47,6 +47,7 @@ struct sim_net {
     luxc_genesis genesis;
     luxc_genesis_validator vals[SIM_MAX_NODES];
     luxc_params params;
+    luxc_node_model models[SIM_MAX_NODES];
     sim_node nodes[SIM_MAX_NODES];
     sim_msg *queue; /* sorted by at */
     uint64_t delivered, lost;
@@ -56,6 +57,10 @@ struct sim_net {
  * fresh temp dirs (NOSYNC: the crash tests of the store cover durability). */
 int sim_net_init(sim_net *net, uint32_t n, const char *preset, const luxc_behaviour *behaviours,
                  uint64_t seed);
+/* Same, with a model hook per node (models[i] may have NULL members). */
+int sim_net_init_models(sim_net *net, uint32_t n, const char *preset,
+                        const luxc_behaviour *behaviours, const luxc_node_model *models,
+                        uint64_t seed);
 int sim_node_start(sim_net *net, uint32_t i);
 void sim_node_stop(sim_net *net, uint32_t i); /* like a crash: state only in the store */
 /* Run until every up honest node has finalized `height` or `max_ms` of
