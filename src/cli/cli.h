@@ -20,5 +20,6 @@ int luxc_cmd_devnet(int argc, char **argv);
 int luxc_cmd_status(int argc, char **argv);
 int luxc_cmd_upgrade(int argc, char **argv);
 int luxc_cmd_sim(int argc, char **argv);
+int luxc_cmd_verify(int argc, char **argv);
 
 #endif

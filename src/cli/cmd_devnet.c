@@ -23,6 +23,7 @@
 #include "luxc/metrics.h"
 #include "luxc/node.h"
 #include "luxc/store.h"
+#include "store_compare.h"
 
 typedef struct opts {
     uint32_t nodes, blocks, seconds, load, byz_nodes, block_time, kill_every;
@@ -259,36 +260,19 @@ static void sum_up(const devnet *d, totals *t)
 static uint64_t safety_violations(const devnet *d, uint64_t *checked)
 {
     luxc_store *s[DEVNET_MAX_NODES] = {0};
-    uint64_t top = 0, bad = 0;
     for (uint32_t i = 0; i < d->n; i++) {
         char path[600];
         snprintf(path, sizeof path, "%s/data", d->nodes[i].dir);
         luxc_store_cfg sc = {.path = path, .flags = LUXC_STORE_RDONLY | LUXC_STORE_NOVERIFY};
-        uint64_t h;
         if (d->nodes[i].byzantine || luxc_store_new(&s[i], &sc) != LUXC_OK)
             s[i] = NULL;
-        else if (luxc_store_last(s[i], &h, NULL) == LUXC_OK && h > top)
-            top = h;
     }
-    for (uint64_t h = 1; h <= top; h++) {
-        uint8_t first[32], id[32];
-        int have = 0;
-        for (uint32_t i = 0; i < d->n; i++) {
-            if (!s[i] || luxc_store_block_get(s[i], h, id, NULL, NULL, 0, NULL) != LUXC_OK)
-                continue;
-            if (!have) {
-                memcpy(first, id, 32);
-                have = 1;
-            } else if (memcmp(first, id, 32)) {
-                bad++;
-                break;
-            }
-        }
-    }
+    store_cmp_result r;
+    store_compare(s, d->n, &r);
     for (uint32_t i = 0; i < d->n; i++)
         luxc_store_free(s[i]);
-    *checked = top;
-    return bad;
+    *checked = r.heights_compared;
+    return r.violations;
 }
 
 static void stop_all(devnet *d)

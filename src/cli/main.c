@@ -15,6 +15,7 @@ static const luxc_cmd commands[] = {
     {"status", luxc_cmd_status, "print a running node's status"},
     {"propose-upgrade", luxc_cmd_upgrade, "submit an upgrade proposal to a running node"},
     {"sim", luxc_cmd_sim, "simulate N validators deterministically (safety, rounds)"},
+    {"verify", luxc_cmd_verify, "check validator stores and compare them block by block"},
 };
 
 static void usage(FILE *f)
