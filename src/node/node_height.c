@@ -71,7 +71,10 @@ int node_height_start(luxc_node *n, uint64_t now_us)
 {
     node_height_clear(n);
     n->round = 0;
-    n->round_start_us = now_us;
+    /* round 0 starts when its block is due, not when the last one became
+     * final: with a long block time the timer would otherwise fire first */
+    uint64_t due = n->last_hdr.timestamp_us + n->block_time_us;
+    n->round_start_us = due > now_us ? due : now_us;
     int rc = engine_new(n);
     if (rc != LUXC_OK)
         return rc;
