@@ -59,8 +59,9 @@ int luxc_node_config_parse(luxc_node_config *out, const char *json, size_t len,
     luxc_jctx ctx = {origin ? origin : "config", err, errlen};
     if (!out || !json)
         return LUXC_EINVAL;
+    /* All zero until success (STYLE section 4), also when the text is not
+     * JSON; the log level is set from "log_level" (default "info") below. */
     memset(out, 0, sizeof *out);
-    out->log_level = LUXC_LOG_INFO;
     cJSON *root;
     int rc = luxc_jparse(&ctx, json, len, &root);
     if (rc)

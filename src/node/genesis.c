@@ -234,6 +234,19 @@ static int add_u32(cJSON *obj, const char *key, uint32_t v)
     return v == 0 || cJSON_AddNumberToObject(obj, key, v) != NULL;
 }
 
+/* An integer as a JSON number while cJSON prints it exactly, else as a
+ * decimal string (the parser takes both). cJSON prints with "%1.15g" when
+ * that reads back within DBL_EPSILON, so integers of 16 or more digits
+ * (10^15 <= v, even below 2^53) would lose their last digits. */
+static int add_u64(cJSON *obj, const char *key, uint64_t v)
+{
+    if (v < 1000000000000000ull)
+        return cJSON_AddNumberToObject(obj, key, (double)v) != NULL;
+    char s[24];
+    snprintf(s, sizeof s, "%llu", (unsigned long long)v);
+    return cJSON_AddStringToObject(obj, key, s) != NULL;
+}
+
 static int add_validator(cJSON *arr, const luxc_genesis_validator *v)
 {
     char ed[2 * LUXC_ED25519_PUBLICKEYBYTES + 1];
@@ -245,14 +258,11 @@ static int add_validator(cJSON *arr, const luxc_genesis_validator *v)
         cJSON_Delete(o);
         return 0;
     }
-    char stake[24];
-    snprintf(stake, sizeof stake, "%llu", (unsigned long long)v->stake);
     luxc_hex_encode(ed, v->ed25519_pk, sizeof v->ed25519_pk);
     luxc_hex_encode(ml, v->mldsa65_pk, sizeof v->mldsa65_pk);
     ok = cJSON_AddStringToObject(o, "name", v->name) &&
          cJSON_AddStringToObject(o, "address", v->address) &&
-         (v->stake <= (1ull << 53) ? cJSON_AddNumberToObject(o, "stake", (double)v->stake) != NULL
-                                   : cJSON_AddStringToObject(o, "stake", stake) != NULL) &&
+         add_u64(o, "stake", v->stake) &&
          cJSON_AddStringToObject(o, "ed25519_public_key", ed) &&
          cJSON_AddStringToObject(o, "mldsa65_public_key", ml);
     free(ml);
@@ -266,7 +276,7 @@ int luxc_genesis_to_json(const luxc_genesis *g, char **json)
     *json = NULL;
     cJSON *root = cJSON_CreateObject(), *cons = NULL, *vals = NULL;
     int ok = root && cJSON_AddStringToObject(root, "chain_id", g->chain_id) &&
-             cJSON_AddNumberToObject(root, "genesis_time", (double)g->genesis_time) &&
+             add_u64(root, "genesis_time", g->genesis_time) &&
              (cons = cJSON_AddObjectToObject(root, "consensus")) &&
              cJSON_AddStringToObject(cons, "preset", g->consensus.preset[0]
                                                          ? g->consensus.preset

@@ -488,14 +488,7 @@ void node_final_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us)
         earliest(next_us, n->sync_sent_us + resend);
     /* a block we need but lack */
     if (n->want && now_us >= n->want_sent_us + resend) {
-        uint8_t msg[33];
-        size_t len;
-        if (luxc_wire_get_block(msg, sizeof msg, &len, n->want_id) == LUXC_OK) {
-            if (n->sync_peer != n->self)
-                node_send(n, n->sync_peer, msg, len);
-            else
-                node_broadcast(n, msg, len);
-        }
+        node_ask_block(n, n->sync_peer, n->want_id);
         n->want_sent_us = now_us;
     }
     if (n->want)

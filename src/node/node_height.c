@@ -117,6 +117,30 @@ static int add_to_engine(luxc_node *n, node_proposal *p)
     return rc;
 }
 
+/* Ask peer for a block we lack; remember that we did, so its answer (a
+ * PROPOSE from someone who is not the proposer) is accepted. */
+void node_ask_block(luxc_node *n, uint32_t peer, const uint8_t id[32])
+{
+    uint8_t msg[33];
+    size_t len;
+    memcpy(n->asked[n->asked_pos], id, 32);
+    n->asked_pos = (n->asked_pos + 1) % 8;
+    if (luxc_wire_get_block(msg, sizeof msg, &len, id) != LUXC_OK)
+        return;
+    if (peer == n->self)
+        node_broadcast(n, msg, len);
+    else
+        node_send(n, peer, msg, len);
+}
+
+static int was_asked(const luxc_node *n, const uint8_t id[32])
+{
+    for (int i = 0; i < 8; i++)
+        if (!memcmp(n->asked[i], id, 32))
+            return 1;
+    return 0;
+}
+
 int node_on_propose(luxc_node *n, uint32_t from, const uint8_t *block, size_t len,
                     uint64_t now_us, int requested)
 {
@@ -140,7 +164,7 @@ int node_on_propose(luxc_node *n, uint32_t from, const uint8_t *block, size_t le
     }
     /* Only the round's leader proposes; a block we asked for (named by
      * chits or certified by votes) may come from anyone. */
-    int wanted = requested || (n->want && !memcmp(n->want_id, id, 32));
+    int wanted = requested || (n->want && !memcmp(n->want_id, id, 32)) || was_asked(n, id);
     if (hdr.proposer >= n->n || hdr.proposer != node_leader(n, hdr.height, hdr.round) ||
         (!wanted && from != hdr.proposer && from != n->self) || hdr.round > n->round + n->n)
         return LUXC_EAUTH;
@@ -179,13 +203,9 @@ int node_on_query(luxc_node *n, uint32_t from, const luxc_wire_msg *m)
         node_preference(n, pref);
         if (n->behaviour == LUXC_RANDOM)
             luxc_randombytes(pref, 32);
-        if (memcmp(m->id, zero_id, 32) && !node_find_proposal(n, m->id) && !n->want) {
-            /* the asker prefers a block we have not seen: fetch it */
-            uint8_t msg[33];
-            size_t len;
-            if (luxc_wire_get_block(msg, sizeof msg, &len, m->id) == LUXC_OK)
-                node_send(n, from, msg, len);
-        }
+        if (memcmp(m->id, zero_id, 32) && !node_find_proposal(n, m->id) &&
+            !was_asked(n, m->id))
+            node_ask_block(n, from, m->id); /* the asker prefers a block we lack */
     } else if (m->height <= n->height && m->height > 0 && n->store) {
         if (luxc_store_block_get(n->store, m->height, pref, NULL, NULL, 0, NULL) != LUXC_OK)
             memset(pref, 0, 32);

@@ -139,6 +139,8 @@ struct luxc_node {
     uint64_t vote_sent_us;
     uint8_t *recovered_vote; /* our vote found in the store at start */
     size_t recovered_vote_len;
+    uint8_t asked[8][32]; /* blocks we asked peers for (GET_BLOCK), a ring */
+    uint32_t asked_pos;
     uint8_t want_id[32]; /* a block certified (or chit-named) we lack */
     int want;
     uint64_t want_sent_us;
@@ -199,6 +201,7 @@ void node_logf(const luxc_node *n, luxc_log_level lvl, const char *msg, const ch
     __attribute__((format(printf, 4, 5)));
 
 /* node_height.c */
+void node_ask_block(luxc_node *n, uint32_t peer, const uint8_t id[32]);
 int node_height_start(luxc_node *n, uint64_t now_us);
 void node_height_clear(luxc_node *n);
 int node_on_propose(luxc_node *n, uint32_t from, const uint8_t *block, size_t len,
