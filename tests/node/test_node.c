@@ -264,6 +264,34 @@ static void test_upgrade_encoding(void **state)
     assert_int_equal(luxc_upgrade_risk_parse("extreme"), -1);
 }
 
+/* A query about a height that is already final is answered with the block
+ * final there (a peer that lags behind learns what to catch up to). */
+static void test_query_for_final_height(void **state)
+{
+    (void)state;
+    sim_net net;
+    assert_int_equal(sim_net_init(&net, 4, "localbft", NULL, seed), 0);
+    expect_progress(&net, 6, 60000, "before query");
+    uint8_t want[32], zero[32] = {0}, msg[45];
+    size_t blen, len;
+    int rc = luxc_store_block_get(net.nodes[0].store, 3, want, NULL, NULL, 0, &blen);
+    assert_true(rc == LUXC_OK || rc == LUXC_ETOOBIG);
+    assert_int_equal(luxc_wire_query(msg, sizeof msg, &len, LUXC_WIRE_QUERY, 777, 3, zero), LUXC_OK);
+    assert_int_equal(luxc_node_receive(net.nodes[0].node, 1, msg, len, net.now), LUXC_OK);
+    int found = 0;
+    for (sim_msg *m = net.queue; m; m = m->next) {
+        luxc_wire_msg w;
+        if (m->from == 0 && m->to == 1 && luxc_wire_decode(&w, m->data, m->len) == LUXC_OK &&
+            w.type == LUXC_WIRE_CHITS && w.req == 777) {
+            assert_int_equal(w.height, 3);
+            assert_memory_equal(w.id, want, 32);
+            found = 1;
+        }
+    }
+    assert_true(found);
+    sim_net_free(&net);
+}
+
 static void test_bad_config(void **state)
 {
     (void)state;
@@ -298,6 +326,7 @@ int main(void)
         cmocka_unit_test(test_restart_catches_up),
         cmocka_unit_test(test_garbage_is_dropped),
         cmocka_unit_test(test_bad_config),
+        cmocka_unit_test(test_query_for_final_height),
         cmocka_unit_test(test_upgrade_encoding),
         cmocka_unit_test(test_upgrade_majority_approves),
         cmocka_unit_test(test_upgrade_majority_rejects),
