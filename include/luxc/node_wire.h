@@ -66,9 +66,10 @@ typedef struct luxc_wire_msg {
     size_t sig_len;
 } luxc_wire_msg;
 
-/* Errors (distinct): LUXC_EINVAL (NULL), LUXC_ETRUNC, LUXC_ETRAILING,
+/* Errors (distinct): LUXC_EINVAL (NULL), LUXC_ETRUNC (also: an empty
+ * PROPOSE block or VOTE signature), LUXC_ETRAILING,
  * LUXC_ECORRUPT (unknown type), LUXC_ETOOBIG (signature, certificate or
- * sync count over its maximum, empty block), and luxc_vote_decode's codes
+ * sync count over its maximum, empty SYNC_BLOCK block), and luxc_vote_decode's codes
  * for a bad vote. *m zeroed on failure. */
 LUXC_MUST_CHECK int luxc_wire_decode(luxc_wire_msg *m, const uint8_t *buf, size_t len);
 

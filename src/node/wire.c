@@ -35,6 +35,8 @@ static int decode_body(luxc_wire_msg *m, const uint8_t *p, size_t len)
         if (len < LUXC_VOTE_BYTES + 2)
             return LUXC_ETRUNC;
         size_t sl = luxc_be16_load(p + LUXC_VOTE_BYTES);
+        if (sl == 0) /* luxc_wire_vote never sends an unsigned vote */
+            return LUXC_ETRUNC;
         if (sl > LUXC_WIRE_SIG_MAX)
             return LUXC_ETOOBIG;
         if ((rc = fixed(len, LUXC_VOTE_BYTES + 2 + sl)) != LUXC_OK)
