@@ -1,78 +1,14 @@
-/* registry.c - the chain-state registry: per-chain entries updated in
- * place, and immutable reference-counted snapshots of all of them.
- * Owns: luxc_ai_registry, luxc_ai_snapshot and the snapshot buffer pool.
- * Not here: the upgrade decision (upgrade.c).
- *
- * Locks (order: lock, then pool->mu): `lock` (pthread_rwlock) guards the
- * entries, version, last_update and `cached`. Writers (update,
- * set_issues, rebuilding a stale snapshot) hold it exclusively; lookups
- * and handing out a fresh cached snapshot hold it shared. pool->mu guards
- * the free list of snapshot buffers; releases take only pool->mu. A
- * snapshot's reference count is atomic; the cache holds one reference.
- * The pool outlives the registry while snapshots are still held (`live`
- * counts buffers not yet freed). */
-#include "luxc/ai_registry.h"
+/* registry.c - the chain-state registry: per-chain entries (height, hash,
+ * validators, performance, issues, metadata) updated in place.
+ * Owns: luxc_ai_registry's life cycle, update, set_issues, set_metadata,
+ * lookup. Not here: snapshots (snapshot.c), the upgrade decision
+ * (upgrade.c). Locking: see registry_internal.h. */
+#include "registry_internal.h"
 
 #include <math.h>
-#include <pthread.h>
-#include <sched.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#define POOL_KEEP 4u /* idle snapshot buffers kept for reuse */
-
-typedef struct entry {
-    uint64_t id_hash;
-    uint32_t id_len, hash_len;
-    uint64_t height;
-    luxc_ai_perf perf;
-    int64_t last_seen_ns;
-    uint64_t seq;
-    uint32_t n_val, val_bytes, n_iss, iss_bytes, n_meta, meta_bytes;
-    char id[LUXC_AI_CHAIN_ID_MAX + 1];
-    char hash[LUXC_AI_HASH_MAX + 1];
-    char vals[LUXC_AI_VALIDATORSBYTES];
-    char iss[LUXC_AI_ISSUESBYTES];
-    char meta[LUXC_AI_METADATABYTES];
-} entry;
-
-typedef struct pool {
-    pthread_mutex_t mu;
-    luxc_ai_snapshot *free_list;
-    size_t n_free;
-    size_t live;
-    int closed;
-} pool;
-
-struct luxc_ai_snapshot {
-    _Atomic size_t refs;
-    pool *pool;
-    luxc_ai_snapshot *next; /* free list link */
-    size_t cap;             /* bytes allocated for this object */
-    uint64_t version;
-    int64_t last_update;
-    size_t count;
-    luxc_ai_chain_info e[]; /* then the string arena */
-};
-
-struct luxc_ai_registry {
-    pthread_rwlock_t lock;
-    entry **e;
-    size_t n, cap;
-    uint64_t version;
-    int64_t last_update;
-    luxc_ai_snapshot *cached;
-    /* Set when a snapshot was handed out; the next write then rebuilds the
-     * cache inside its own critical section, so a GetState after it finds
-     * a fresh snapshot under the shared lock (one exclusive section per
-     * update + snapshot instead of two). */
-    atomic_int demand;
-    pool *pool;
-    luxc_ai_clock_fn clock;
-    void *clock_ctx;
-};
 
 static int64_t reg_now(const luxc_ai_registry *r)
 {
@@ -88,49 +24,6 @@ static int64_t reg_now(const luxc_ai_registry *r)
 /* Critical sections here are tens of nanoseconds, far shorter than a
  * futex sleep and wake-up, so try the lock a few times (with a pause)
  * before letting pthread block. */
-#define SPIN_TRIES 64
-#define YIELD_TRIES 4
-
-static inline void cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#endif
-}
-
-static void wrlock(luxc_ai_registry *r)
-{
-    for (int i = 0; i < SPIN_TRIES; i++) {
-        if (pthread_rwlock_trywrlock(&r->lock) == 0)
-            return;
-        cpu_relax();
-    }
-    /* Still held: its owner may have been preempted (more runnable
-     * threads than CPUs); let it run before sleeping on the futex. */
-    for (int i = 0; i < YIELD_TRIES; i++) {
-        sched_yield();
-        if (pthread_rwlock_trywrlock(&r->lock) == 0)
-            return;
-    }
-    pthread_rwlock_wrlock(&r->lock);
-}
-
-static void rdlock(luxc_ai_registry *r)
-{
-    for (int i = 0; i < SPIN_TRIES; i++) {
-        if (pthread_rwlock_tryrdlock(&r->lock) == 0)
-            return;
-        cpu_relax();
-    }
-    /* Still held: its owner may have been preempted (more runnable
-     * threads than CPUs); let it run before sleeping on the futex. */
-    for (int i = 0; i < YIELD_TRIES; i++) {
-        sched_yield();
-        if (pthread_rwlock_tryrdlock(&r->lock) == 0)
-            return;
-    }
-    pthread_rwlock_rdlock(&r->lock);
-}
 
 /* Hash of a chain id for the lookup pre-check: one multiply per 8 bytes
  * (FNV's byte-at-a-time chain cost ~3 cycles per byte). */
@@ -197,63 +90,13 @@ fail:
     return LUXC_ENOMEM;
 }
 
-static void pool_destroy(pool *p)
-{
-    pthread_mutex_destroy(&p->mu);
-    free(p);
-}
-
-void luxc_ai_snapshot_retain(luxc_ai_snapshot *s)
-{
-    if (s)
-        atomic_fetch_add_explicit(&s->refs, 1, memory_order_relaxed);
-}
-
-void luxc_ai_snapshot_release(luxc_ai_snapshot *s)
-{
-    if (s == NULL)
-        return;
-    if (atomic_fetch_sub_explicit(&s->refs, 1, memory_order_acq_rel) != 1)
-        return;
-    pool *p = s->pool;
-    int destroy = 0;
-    pthread_mutex_lock(&p->mu);
-    if (!p->closed && p->n_free < POOL_KEEP) {
-        s->next = p->free_list;
-        p->free_list = s;
-        p->n_free++;
-        s = NULL;
-    } else {
-        p->live--;
-        destroy = p->closed && p->live == 0;
-    }
-    pthread_mutex_unlock(&p->mu);
-    free(s);
-    if (destroy)
-        pool_destroy(p);
-}
-
 void luxc_ai_registry_free(luxc_ai_registry *r)
 {
     if (r == NULL)
         return;
     pool *p = r->pool;
     luxc_ai_snapshot_release(r->cached);
-    pthread_mutex_lock(&p->mu);
-    p->closed = 1;
-    luxc_ai_snapshot *s = p->free_list;
-    p->free_list = NULL;
-    while (s) {
-        luxc_ai_snapshot *next = s->next;
-        free(s);
-        p->live--;
-        s = next;
-    }
-    p->n_free = 0;
-    int destroy = p->live == 0;
-    pthread_mutex_unlock(&p->mu);
-    if (destroy)
-        pool_destroy(p);
+    luxc_ai_reg_pool_close(p);
     for (size_t i = 0; i < r->n; i++)
         free(r->e[i]);
     free(r->e);
@@ -308,14 +151,13 @@ static size_t pack_list(char *dst, size_t cap, const char *const *v, size_t n,
     return used;
 }
 
-static int refresh(luxc_ai_registry *r, luxc_ai_snapshot **old);
-
 /* Caller holds the write lock. Returns the replaced snapshot, to be
  * released after unlocking. A failed refresh leaves the cache stale. */
 static luxc_ai_snapshot *republish(luxc_ai_registry *r)
 {
     luxc_ai_snapshot *old = NULL;
-    if (atomic_load_explicit(&r->demand, memory_order_relaxed) && refresh(r, &old) == LUXC_OK)
+    if (atomic_load_explicit(&r->demand, memory_order_relaxed) &&
+        luxc_ai_reg_refresh(r, &old) == LUXC_OK)
         atomic_store_explicit(&r->demand, 0, memory_order_relaxed);
     return old;
 }
@@ -347,7 +189,7 @@ int luxc_ai_registry_update(luxc_ai_registry *r, const char *chain_id, uint64_t 
     uint64_t h = id_hash(chain_id, (size_t)il);
     int64_t now = reg_now(r);
 
-    wrlock(r);
+    luxc_ai_reg_wrlock(r);
     entry *e = find(r, chain_id, (size_t)il, h);
     if (e == NULL) {
         if (r->n == r->cap) {
@@ -396,7 +238,7 @@ int luxc_ai_registry_set_issues(luxc_ai_registry *r, const char *chain_id,
         return rc;
     uint64_t h = id_hash(chain_id, (size_t)il);
     int64_t now = reg_now(r);
-    wrlock(r);
+    luxc_ai_reg_wrlock(r);
     entry *e = find(r, chain_id, (size_t)il, h);
     if (e) {
         e->iss_bytes = (uint32_t)pack_list(e->iss, sizeof e->iss, issues, n_issues,
@@ -439,7 +281,7 @@ int luxc_ai_registry_set_metadata(luxc_ai_registry *r, const char *chain_id,
         return LUXC_ETOOBIG;
     uint64_t h = id_hash(chain_id, (size_t)il);
     int64_t now = reg_now(r);
-    wrlock(r);
+    luxc_ai_reg_wrlock(r);
     entry *e = find(r, chain_id, (size_t)il, h);
     if (e) {
         /* Lengths measured above: copy exactly them (bytes fits). */
@@ -470,7 +312,7 @@ int luxc_ai_registry_lookup(luxc_ai_registry *r, const char *chain_id,
     if (il < 0)
         return il == LUXC_ETOOBIG ? LUXC_ENOTFOUND : (int)il;
     uint64_t h = id_hash(chain_id, (size_t)il);
-    rdlock(r);
+    luxc_ai_reg_rdlock(r);
     const entry *e = find(r, chain_id, (size_t)il, h);
     if (e) {
         memcpy(out->chain_id, e->id, e->id_len + 1);
@@ -491,166 +333,8 @@ size_t luxc_ai_registry_count(luxc_ai_registry *r)
 {
     if (r == NULL)
         return 0;
-    rdlock(r);
+    luxc_ai_reg_rdlock(r);
     size_t n = r->n;
     pthread_rwlock_unlock(&r->lock);
     return n;
-}
-
-/* A buffer of at least `need` bytes: a pooled one if one fits, else new. */
-static luxc_ai_snapshot *pool_take(pool *p, size_t need)
-{
-    luxc_ai_snapshot *s = NULL, *drop = NULL;
-    pthread_mutex_lock(&p->mu);
-    if (p->free_list) {
-        s = p->free_list;
-        p->free_list = s->next;
-        p->n_free--;
-        if (s->cap < need) {
-            drop = s;
-            s = NULL;
-            p->live--;
-        }
-    }
-    if (s == NULL)
-        p->live++; /* reserved for the allocation below */
-    pthread_mutex_unlock(&p->mu);
-    free(drop);
-    if (s)
-        return s;
-    size_t cap = need < 1024 ? 1024 : need;
-    s = malloc(cap);
-    if (s == NULL) {
-        pthread_mutex_lock(&p->mu);
-        p->live--;
-        pthread_mutex_unlock(&p->mu);
-        return NULL;
-    }
-    s->cap = cap;
-    s->pool = p;
-    return s;
-}
-
-/* Makes r->cached a snapshot of the current version; *old gets the
- * snapshot it replaced (to release after unlocking) or NULL. Caller holds
- * the write lock. If only the cache holds the current snapshot (refs 1),
- * it is rewritten in place: new references are only taken under the
- * lock, which we hold exclusively, and the acquire load pairs with the
- * releasers' acq_rel decrement, so their reads are finished. */
-static int refresh(luxc_ai_registry *r, luxc_ai_snapshot **old)
-{
-    *old = NULL;
-    size_t need = sizeof(luxc_ai_snapshot) + r->n * sizeof(luxc_ai_chain_info);
-    for (size_t i = 0; i < r->n; i++) {
-        const entry *e = r->e[i];
-        need += e->id_len + 1 + e->hash_len + 1 + e->val_bytes + e->iss_bytes + e->meta_bytes;
-    }
-    luxc_ai_snapshot *c = r->cached, *s;
-    if (c && atomic_load_explicit(&c->refs, memory_order_acquire) == 1 && c->cap >= need) {
-        s = c;
-    } else {
-        s = pool_take(r->pool, need);
-        if (s == NULL)
-            return LUXC_ENOMEM;
-        atomic_init(&s->refs, 1);
-        *old = c;
-    }
-    s->next = NULL;
-    s->version = r->version;
-    s->last_update = r->last_update;
-    s->count = r->n;
-    char *a = (char *)&s->e[r->n];
-    for (size_t i = 0; i < r->n; i++) {
-        const entry *e = r->e[i];
-        luxc_ai_chain_info *ci = &s->e[i];
-        ci->chain_id = memcpy(a, e->id, e->id_len + 1);
-        a += e->id_len + 1;
-        ci->hash = memcpy(a, e->hash, e->hash_len + 1);
-        a += e->hash_len + 1;
-        ci->validators = e->val_bytes ? memcpy(a, e->vals, e->val_bytes) : "";
-        a += e->val_bytes;
-        ci->issues = e->iss_bytes ? memcpy(a, e->iss, e->iss_bytes) : "";
-        a += e->iss_bytes;
-        ci->metadata = e->meta_bytes ? memcpy(a, e->meta, e->meta_bytes) : "";
-        a += e->meta_bytes;
-        ci->n_metadata = e->n_meta;
-        ci->n_validators = e->n_val;
-        ci->n_issues = e->n_iss;
-        ci->height = e->height;
-        ci->perf = e->perf;
-        ci->last_seen_ns = e->last_seen_ns;
-        ci->update_seq = e->seq;
-    }
-    r->cached = s;
-    return LUXC_OK;
-}
-
-int luxc_ai_registry_snapshot(luxc_ai_registry *r, luxc_ai_snapshot **out)
-{
-    if (out == NULL)
-        return LUXC_EINVAL;
-    *out = NULL;
-    if (r == NULL)
-        return LUXC_EINVAL;
-    /* Relaxed: a hint only; the lock orders the data. */
-    if (!atomic_load_explicit(&r->demand, memory_order_relaxed))
-        atomic_store_explicit(&r->demand, 1, memory_order_relaxed);
-    rdlock(r);
-    luxc_ai_snapshot *s = r->cached;
-    if (s && s->version == r->version) {
-        /* Relaxed: the cache's own reference keeps s alive while we hold
-         * the lock; the caller's later reads are ordered by the unlock. */
-        atomic_fetch_add_explicit(&s->refs, 1, memory_order_relaxed);
-        pthread_rwlock_unlock(&r->lock);
-        *out = s;
-        return LUXC_OK;
-    }
-    pthread_rwlock_unlock(&r->lock);
-
-    wrlock(r);
-    s = r->cached;
-    luxc_ai_snapshot *old = NULL;
-    if (s == NULL || s->version != r->version) {
-        if (refresh(r, &old) != LUXC_OK) {
-            pthread_rwlock_unlock(&r->lock);
-            return LUXC_ENOMEM;
-        }
-        s = r->cached;
-    }
-    atomic_fetch_add_explicit(&s->refs, 1, memory_order_relaxed);
-    pthread_rwlock_unlock(&r->lock);
-    luxc_ai_snapshot_release(old);
-    *out = s;
-    return LUXC_OK;
-}
-
-size_t luxc_ai_snapshot_count(const luxc_ai_snapshot *s) { return s ? s->count : 0; }
-uint64_t luxc_ai_snapshot_version(const luxc_ai_snapshot *s) { return s ? s->version : 0; }
-int64_t luxc_ai_snapshot_last_update(const luxc_ai_snapshot *s)
-{
-    return s ? s->last_update : 0;
-}
-
-int luxc_ai_snapshot_get(const luxc_ai_snapshot *s, size_t i, luxc_ai_chain_info *out)
-{
-    if (s == NULL || out == NULL)
-        return LUXC_EINVAL;
-    if (i >= s->count)
-        return LUXC_ENOTFOUND;
-    *out = s->e[i];
-    return LUXC_OK;
-}
-
-int luxc_ai_snapshot_find(const luxc_ai_snapshot *s, const char *chain_id,
-                          luxc_ai_chain_info *out)
-{
-    if (s == NULL || out == NULL || chain_id == NULL)
-        return LUXC_EINVAL;
-    for (size_t i = 0; i < s->count; i++) {
-        if (strcmp(s->e[i].chain_id, chain_id) == 0) {
-            *out = s->e[i];
-            return LUXC_OK;
-        }
-    }
-    return LUXC_ENOTFOUND;
 }
