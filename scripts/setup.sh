@@ -12,7 +12,7 @@ packages=(
   libmicrohttpd-dev libssl-dev
   clang libclang-rt-14-dev
   nodejs npm
-  iproute2 procps
+  iproute2 procps kmod nftables
 )
 
 missing=()
