@@ -172,7 +172,7 @@ static size_t block_seed(uint8_t *out, size_t cap, uint8_t *payload, uint32_t nt
 
 static void blocks(uint8_t *blk, size_t *blklen)
 {
-    uint8_t buf[1024], payload[512];
+    uint8_t buf[1024] = {0}, payload[512];
     size_t len = block_seed(buf, sizeof buf, payload, 0, 0);
     put("fuzz_chain_block", "genesis", buf, len);
     len = block_seed(buf, sizeof buf, payload, 3, 5);
@@ -185,6 +185,7 @@ static void blocks(uint8_t *blk, size_t *blklen)
     buf[156] = 4; /* tx_count 3 -> 4 */
     put("fuzz_chain_block", "bad_tx_count", buf, len);
     buf[156] = 3;
+    buf[len] = 0;
     put("fuzz_chain_block", "trailing", buf, len + 1);
     put("fuzz_chain_block", "short", buf, LUXC_CHAIN_BLOCK_HEADERBYTES - 1);
 }
@@ -333,6 +334,11 @@ static void configs(void)
     genesis_seed("genesis_local3", 3, 100, "local");
     genesis_seed("genesis_big_stake", 2, (1ull << 62) + 1, "default");
     genesis_seed("genesis_stake_2p53", 1, (1ull << 53) - 1, "default"); /* regression */
+    genesis_seed("genesis_stake_overflow", 2, INT64_MAX, "default");  /* sum > 2^63 - 1 */
+    static const char no_vals[] = "{\"chain_id\": \"c\", \"validators\": []}";
+    static const char bad_val[] = "{\"chain_id\": \"c\", \"validators\": [1]}";
+    put("fuzz_genesis", "genesis_no_validators", no_vals, sizeof no_vals - 1);
+    put("fuzz_genesis", "genesis_bad_validator", bad_val, sizeof bad_val - 1);
     static const char cfg_full[] =
         "{\"genesis\": \"genesis.json\", \"key_dir\": \"keys/node0\", \"name\": \"node0\",\n"
         " \"listen\": \"tcp://127.0.0.1:7000\", \"data_dir\": \"/var/lib/luxc/node0\",\n"
