@@ -18,11 +18,13 @@
 #   f) stop and verify     SIGTERM: every node exits 0; `luxc verify` over the
 #                          four stores finds no two different blocks at a height
 #
-# Usage: netns-test.sh /path/to/luxc
-# Needs root, iproute2 (ip, tc) and network namespaces. Delay needs the
-# sch_netem qdisc (the script tries `modprobe sch_netem`); loss uses netem or,
-# without it, nftables (numgen random); the partition uses nftables, netem or
-# `ip link set down`, whichever exists. A phase whose tool is missing is
+# Usage: netns-test.sh /path/to/luxc [/path/to/netns_relay]
+# Needs root, iproute2 (ip, tc) and network namespaces. Delay and loss use the
+# sch_netem qdisc (the script tries `modprobe sch_netem`); without it, delay
+# uses netns_relay (tests/netns/relay.c: a userspace switch that delays and
+# drops frames, swapped in for the bridge during the phase) and loss uses
+# nftables (numgen random) or netns_relay. The partition uses nftables, netem
+# or `ip link set down`, whichever exists. A phase whose tool is missing is
 # printed as SKIP and the run still passes on the others;
 # LUXC_NETNS_STRICT=1 makes a skipped phase a failure.
 # Exit: 0 pass, 1 fail, 2 usage, 77 skipped (not root, no namespaces).
@@ -38,6 +40,13 @@ if [[ -z $LUXC || ! -x $LUXC ]]; then
   exit 2
 fi
 LUXC=$(readlink -f "$LUXC")
+RELAY=${2:-}
+if [[ -n $RELAY && ! -x $RELAY ]]; then
+  echo "$0: $RELAY is not an executable netns_relay" >&2
+  exit 2
+fi
+[[ -z $RELAY ]] || RELAY=$(readlink -f "$RELAY")
+RELAY_PID=0
 N=4
 MINORITY=3
 START=$SECONDS
@@ -59,7 +68,7 @@ FAILED=1
 cleanup() {
   local rc=$?
   set +e
-  for pid in "${PIDS[@]}"; do
+  for pid in "${PIDS[@]}" "$RELAY_PID"; do
     if [[ $pid -gt 0 ]]; then kill -KILL "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; fi
   done
   for ns in "$HUB" "${NS[@]}"; do
@@ -121,7 +130,7 @@ if [[ ${LUXC_NETNS_NO_NFT:-0} != 1 ]] && command -v nft >/dev/null 2>&1 &&
     '{ type filter hook forward priority 0; policy accept; }'
 fi
 say "topology: 4 validator namespaces + bridge namespace $HUB, 10.213.0.1-4/24;" \
-  "netem=$NETEM nftables=$NFT"
+  "netem=$NETEM nftables=$NFT relay=$([[ -n $RELAY ]] && echo 1 || echo 0)"
 
 SKIPPED=()
 want() { [[ ",${LUXC_NETNS_PHASES:-b,c,d,e}," == *",$1,"* ]]; }
@@ -155,13 +164,17 @@ for ((i = 0; i < N; i++)); do
 }
 EOF
 done
-# Timeouts suited to a 20 ms +- 5 ms link (a round trip through the bridge
-# is up to ~50 ms under delay): polls and rounds wait 250 ms.
+# Timeouts for a 20 ms +- 5 ms link: round_timeout_ms R sets the node's poll
+# timeout to max(R, 20) ms and its round timeout to max(R, 200) ms. A round
+# trip under delay takes 30-55 ms, so the preset's 20 ms polls never hear an
+# answer (the network stalls); with one validator silent every poll waits
+# the full poll timeout, so a round must hold several polls (R = 100 or 250
+# stalls under partition). 60 ms satisfies both. LUXC_NETNS_ROUND_MS overrides.
 cat >"$WORK/genesis.json" <<EOF
 {
   "chain_id": "luxc-netns-test",
   "genesis_time": $(date +%s),
-  "consensus": {"preset": "localbft", "round_timeout_ms": 60},
+  "consensus": {"preset": "localbft", "round_timeout_ms": ${LUXC_NETNS_ROUND_MS:-60}},
   "validators": [$vals
   ]
 }
@@ -233,6 +246,25 @@ progress() {
     fi
   done
 }
+# relay_on ARGS...: move the hub-side links from the bridge to netns_relay
+# (delay/loss in userspace); relay_off: back to the bridge.
+relay_on() {
+  local i
+  for ((i = 0; i < N; i++)); do ip -n "$HUB" link set "h$i" nomaster; done
+  ip netns exec "$HUB" "$RELAY" "$@" h0 h1 h2 h3 2>>"$WORK/relay.log" &
+  RELAY_PID=$!
+  sleep 0.2
+  kill -0 "$RELAY_PID" 2>/dev/null || fail "netns_relay did not start: $(cat "$WORK/relay.log")"
+}
+relay_off() {
+  local i rc=0
+  kill -TERM "$RELAY_PID"
+  wait "$RELAY_PID" || rc=$?
+  RELAY_PID=0
+  [[ $rc -eq 0 ]] || fail "netns_relay exited with status $rc"
+  for ((i = 0; i < N; i++)); do ip -n "$HUB" link set "h$i" master br0; done
+  RELAY_STATS=$(tail -n 1 "$WORK/relay.log")
+}
 report() { # report PHASE TEXT: one line with the measured heights
   local i d=()
   for ((i = 0; i < N; i++)); do d+=("+$((H[i] - H0[i]))"); done
@@ -260,9 +292,14 @@ elif [[ $NETEM -eq 1 ]]; then
   netem_all delay 20ms 5ms
   progress "b delay" 5 30 5 0 1 2 3
   netem_all off
-  report "b delay 20ms+-5ms" ""
+  report "b delay 20ms+-5ms (netem)" ""
+elif [[ -n $RELAY ]]; then
+  relay_on --delay-ms 20 --jitter-ms 5
+  progress "b delay" 5 30 5 0 1 2 3
+  relay_off
+  report "b delay 20ms+-5ms (netns_relay; $NETEM_WHY)" " - $RELAY_STATS"
 else
-  phase_skip "b delay 20ms+-5ms" "$NETEM_WHY"
+  phase_skip "b delay 20ms+-5ms" "$NETEM_WHY; no netns_relay given"
 fi
 
 # c) 5 % loss on every link
@@ -278,8 +315,13 @@ elif [[ $NFT -eq 1 ]]; then
   progress "c loss" 5 30 5 0 1 2 3
   ip netns exec "$HUB" nft flush chain bridge luxcfault forward
   report "c loss 5% (nftables numgen)" ""
+elif [[ -n $RELAY ]]; then
+  relay_on --loss-pct 5
+  progress "c loss" 5 30 5 0 1 2 3
+  relay_off
+  report "c loss 5% (netns_relay)" " - $RELAY_STATS"
 else
-  phase_skip "c loss 5%" "$NETEM_WHY; no nftables either"
+  phase_skip "c loss 5%" "$NETEM_WHY; no nftables or netns_relay either"
 fi
 
 if want d; then
