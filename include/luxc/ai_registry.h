@@ -24,7 +24,8 @@
  * recycled through a small pool, so the steady state allocates nothing.
  *
  * Thread safety: every call is thread-safe. Lock order: the registry's
- * pthread_rwlock, then its snapshot pool mutex. update/set_issues/stale
+ * reader-writer lock (a spin lock: waiters spin, then yield), then its
+ * snapshot pool mutex. update/set_issues/stale
  * snapshot rebuild take the write lock; lookup and fresh snapshots take
  * the read lock, so readers do not block each other. Snapshots are
  * immutable: any thread may read them; retain/release are atomic. No

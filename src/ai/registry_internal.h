@@ -2,7 +2,8 @@
  * snapshots, shared by registry.c (entries: update, lookup) and
  * snapshot.c (snapshots: build, cache, pool, accessors). Not public.
  *
- * Locks (order: lock, then pool->mu): `lock` (pthread_rwlock) guards the
+ * Locks (order: lock, then pool->mu): `lock` (a reader-writer spin lock,
+ * below) guards the
  * entries, version, last_update and `cached`. Writers (update,
  * set_issues, set_metadata, rebuilding a stale snapshot) hold it
  * exclusively; lookups and handing out a fresh cached snapshot hold it
@@ -56,7 +57,8 @@ struct luxc_ai_snapshot {
 };
 
 struct luxc_ai_registry {
-    pthread_rwlock_t lock;
+    _Atomic uint32_t lock;  /* see luxc_ai_reg_wrlock below */
+    _Atomic uint32_t wwait; /* a writer waits for `lock` */
     entry **e;
     size_t n, cap;
     uint64_t version;
@@ -72,8 +74,22 @@ struct luxc_ai_registry {
     void *clock_ctx;
 };
 
+/* The registry lock: a reader-writer spin lock on one word. Critical
+ * sections are tens of nanoseconds and never call out, so a waiter spins
+ * (with a pause) and then yields instead of sleeping on a futex; the
+ * uncontended write lock is one compare-and-swap and its unlock a plain
+ * release store (~20 ns less than pthread_rwlock on UpdateChain). `lock`:
+ * bit 0 (RW_W) a writer holds it, the bits above it count readers
+ * (RW_R each). Nobody changes `lock` while a writer holds it (readers and
+ * writers only compare-and-swap from a state without RW_W), which is what
+ * makes the plain store unlock correct. `wwait` is set by writers while
+ * they wait; new readers hold back then, so writers are not starved.
+ * Readers never wait for each other (a failed compare-and-swap against
+ * another reader is retried at once), only for a writer. Acquire on
+ * taking, release on dropping. */
+#define RW_W 1u
+#define RW_R 2u
 #define SPIN_TRIES 64
-#define YIELD_TRIES 4
 
 static inline void cpu_relax(void)
 {
@@ -82,38 +98,64 @@ static inline void cpu_relax(void)
 #endif
 }
 
+/* Waiting step: spin a while, then let the holder run (it may have been
+ * preempted: more runnable threads than CPUs). */
+static inline void luxc_ai_reg_backoff(unsigned *spins)
+{
+    if (*spins < SPIN_TRIES) {
+        ++*spins;
+        cpu_relax();
+    } else {
+        sched_yield();
+    }
+}
+
 static inline void luxc_ai_reg_wrlock(luxc_ai_registry *r)
 {
-    for (int i = 0; i < SPIN_TRIES; i++) {
-        if (pthread_rwlock_trywrlock(&r->lock) == 0)
+    uint32_t s = 0;
+    if (atomic_compare_exchange_strong_explicit(&r->lock, &s, RW_W, memory_order_acquire,
+                                                memory_order_relaxed))
+        return;
+    unsigned spins = 0;
+    for (;;) {
+        atomic_store_explicit(&r->wwait, 1, memory_order_relaxed);
+        luxc_ai_reg_backoff(&spins);
+        s = 0;
+        if (atomic_load_explicit(&r->lock, memory_order_relaxed) == 0 &&
+            atomic_compare_exchange_strong_explicit(&r->lock, &s, RW_W, memory_order_acquire,
+                                                    memory_order_relaxed)) {
+            /* Other waiters set it again on their next round. */
+            atomic_store_explicit(&r->wwait, 0, memory_order_relaxed);
             return;
-        cpu_relax();
+        }
     }
-    /* Still held: its owner may have been preempted (more runnable
-     * threads than CPUs); let it run before sleeping on the futex. */
-    for (int i = 0; i < YIELD_TRIES; i++) {
-        sched_yield();
-        if (pthread_rwlock_trywrlock(&r->lock) == 0)
-            return;
-    }
-    pthread_rwlock_wrlock(&r->lock);
+}
+
+static inline void luxc_ai_reg_wrunlock(luxc_ai_registry *r)
+{
+    atomic_store_explicit(&r->lock, 0, memory_order_release);
 }
 
 static inline void luxc_ai_reg_rdlock(luxc_ai_registry *r)
 {
-    for (int i = 0; i < SPIN_TRIES; i++) {
-        if (pthread_rwlock_tryrdlock(&r->lock) == 0)
-            return;
-        cpu_relax();
+    unsigned spins = 0;
+    uint32_t s = atomic_load_explicit(&r->lock, memory_order_relaxed);
+    for (;;) {
+        if (!(s & RW_W) && !atomic_load_explicit(&r->wwait, memory_order_relaxed)) {
+            if (atomic_compare_exchange_weak_explicit(&r->lock, &s, s + RW_R,
+                                                      memory_order_acquire,
+                                                      memory_order_relaxed))
+                return;
+            continue; /* s reloaded: another reader came or went */
+        }
+        luxc_ai_reg_backoff(&spins);
+        s = atomic_load_explicit(&r->lock, memory_order_relaxed);
     }
-    /* Still held: its owner may have been preempted (more runnable
-     * threads than CPUs); let it run before sleeping on the futex. */
-    for (int i = 0; i < YIELD_TRIES; i++) {
-        sched_yield();
-        if (pthread_rwlock_tryrdlock(&r->lock) == 0)
-            return;
-    }
-    pthread_rwlock_rdlock(&r->lock);
+}
+
+static inline void luxc_ai_reg_rdunlock(luxc_ai_registry *r)
+{
+    atomic_fetch_sub_explicit(&r->lock, RW_R, memory_order_release);
 }
 
 /* snapshot.c */

@@ -166,24 +166,24 @@ int luxc_ai_registry_snapshot(luxc_ai_registry *r, luxc_ai_snapshot **out)
         /* Relaxed: the cache's own reference keeps s alive while we hold
          * the lock; the caller's later reads are ordered by the unlock. */
         atomic_fetch_add_explicit(&s->refs, 1, memory_order_relaxed);
-        pthread_rwlock_unlock(&r->lock);
+        luxc_ai_reg_rdunlock(r);
         *out = s;
         return LUXC_OK;
     }
-    pthread_rwlock_unlock(&r->lock);
+    luxc_ai_reg_rdunlock(r);
 
     luxc_ai_reg_wrlock(r);
     s = r->cached;
     luxc_ai_snapshot *old = NULL;
     if (s == NULL || s->version != r->version) {
         if (luxc_ai_reg_refresh(r, &old) != LUXC_OK) {
-            pthread_rwlock_unlock(&r->lock);
+            luxc_ai_reg_wrunlock(r);
             return LUXC_ENOMEM;
         }
         s = r->cached;
     }
     atomic_fetch_add_explicit(&s->refs, 1, memory_order_relaxed);
-    pthread_rwlock_unlock(&r->lock);
+    luxc_ai_reg_wrunlock(r);
     luxc_ai_snapshot_release(old);
     *out = s;
     return LUXC_OK;
