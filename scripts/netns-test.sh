@@ -268,7 +268,8 @@ relay_off() {
 report() { # report PHASE TEXT: one line with the measured heights
   local i d=()
   for ((i = 0; i < N; i++)); do d+=("+$((H[i] - H0[i]))"); done
-  echo "phase $1: OK  heights $(joined "${H0[@]}") -> $(joined "${H[@]}") ($(joined "${d[@]}"))$2"
+  echo "phase $1: OK  heights $(joined "${H0[@]}") -> $(joined "${H[@]}") ($(joined "${d[@]}")," \
+    "peers $(joined "${PEERS[@]}"))$2"
 }
 netem_all() { # netem_all ARGS...: the same netem on every hub-side link (or remove it)
   local i
@@ -371,7 +372,9 @@ if want d; then
       fail "e heal: node$MINORITY at ${H[MINORITY]} did not reach the majority's $target within 30 s"
   done
   caught_ms=$((($(date +%s%N) - t0ms) / 1000000))
-  report "e heal" " - node$MINORITY caught up to >= $target in ${caught_ms} ms"
+  synced=$(ip netns exec "${NS[$MINORITY]}" "$LUXC" status --metrics 127.0.0.1:9100 --json |
+    sed -n 's/.*"blocks_synced": \([0-9]*\).*/\1/p')
+  report "e heal" " - node$MINORITY caught up to >= $target in ${caught_ms} ms ($synced blocks synced)"
   progress "e heal (all together)" 2 20 5 0 1 2 3
   report "e after heal" " - all four finalize again"
 fi
