@@ -29,6 +29,7 @@
 # LUXC_NETNS_STRICT=1 makes a skipped phase a failure.
 # Exit: 0 pass, 1 fail, 2 usage, 77 skipped (not root, no namespaces).
 # LUXC_NETNS_NO_NFT=1 tests the fallbacks without nftables.
+# The whole run is bounded by LUXC_NETNS_MAX_S seconds (default 90).
 # LUXC_NETNS_KEEP=1 keeps the work folder (node logs) for inspection,
 # LUXC_NETNS_LOG=debug sets the nodes' log level, LUXC_NETNS_PHASES=a,d,e
 # runs only some fault phases (a baseline and f stop+verify always run).
@@ -199,8 +200,10 @@ status_all() { # fills H[i] (height, -1 = no answer) and PEERS[i]
     [[ -n ${PEERS[i]} ]] || PEERS[i]=-1
   done
 }
-alive_all() {
+MAX_S=${LUXC_NETNS_MAX_S:-90}
+alive_all() { # every wait loop calls this: nodes alive, whole run bounded
   local i
+  [[ $((SECONDS - START)) -lt $MAX_S ]] || fail "the run took longer than $MAX_S s (LUXC_NETNS_MAX_S)"
   for ((i = 0; i < N; i++)); do
     kill -0 "${PIDS[$i]}" 2>/dev/null || fail "node$i exited unexpectedly (see its log below)"
   done
