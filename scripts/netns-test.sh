@@ -8,7 +8,8 @@
 # checked by reading every node's /status (`luxc status` inside its
 # namespace):
 #   a) baseline            every node finalizes blocks
-#   b) delay               tc netem 20 ms +- 5 ms on every link: still progress
+#   b) delay               20 ms +- 5 ms on every link (netem or netns_relay):
+#                          still progress
 #   c) loss                5 % packet loss on every link: still progress
 #   d) partition           node 3 cut off (silent drop both ways): the three
 #                          others (75 % of stake > 2/3) keep finalizing, node 3
@@ -31,13 +32,14 @@
 # LUXC_NETNS_NO_NFT=1 tests the fallbacks without nftables.
 # The whole run is bounded by LUXC_NETNS_MAX_S seconds (default 90).
 # LUXC_NETNS_KEEP=1 keeps the work folder (node logs) for inspection,
-# LUXC_NETNS_LOG=debug sets the nodes' log level, LUXC_NETNS_PHASES=a,d,e
-# runs only some fault phases (a baseline and f stop+verify always run).
+# LUXC_NETNS_LOG=debug sets the nodes' log level, LUXC_NETNS_PHASES=b,d runs
+# only some fault phases (b, c, d; d includes the heal e; a baseline and
+# f stop+verify always run), LUXC_NETNS_ROUND_MS sets round_timeout_ms.
 set -euo pipefail
 
 LUXC=${1:-}
 if [[ -z $LUXC || ! -x $LUXC ]]; then
-  echo "usage: $0 /path/to/luxc" >&2
+  echo "usage: $0 /path/to/luxc [/path/to/netns_relay]" >&2
   exit 2
 fi
 LUXC=$(readlink -f "$LUXC")
