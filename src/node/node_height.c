@@ -228,27 +228,20 @@ int node_on_chits(luxc_node *n, uint32_t from, const luxc_wire_msg *m)
 {
     if (!n->poll.active || m->req != n->poll.req || m->height != n->height + 1)
         return LUXC_OK; /* a late answer to an old poll */
-    for (uint32_t i = 0; i < n->poll.k; i++) {
-        if (n->poll.sampled[i] != from)
-            continue;
-        if (n->poll.answered[i])
-            return LUXC_EDUPLICATE;
-        n->poll.answered[i] = 1;
-        if (memcmp(m->id, zero_id, 32)) {
-            memcpy(n->poll.votes[n->poll.nvotes++], m->id, 32);
-            node_proposal *p = node_find_proposal(n, m->id);
-            if (p && !p->in_engine)
-                add_to_engine(n, p);
-            else if (!p && !n->want) {
-                memcpy(n->want_id, m->id, 32);
-                n->want = 1;
-                n->want_sent_us = 0;
-                n->sync_peer = from;
-            }
-        }
-        return LUXC_OK;
+    int rc = node_poll_answer(n->poll.sampled, n->poll.answered, n->poll.k, from);
+    if (rc != LUXC_OK || !memcmp(m->id, zero_id, 32))
+        return rc;
+    memcpy(n->poll.votes[n->poll.nvotes++], m->id, 32);
+    node_proposal *p = node_find_proposal(n, m->id);
+    if (p && !p->in_engine)
+        add_to_engine(n, p);
+    else if (!p && !n->want) {
+        memcpy(n->want_id, m->id, 32);
+        n->want = 1;
+        n->want_sent_us = 0;
+        n->sync_peer = from;
     }
-    return LUXC_ENOTMEMBER; /* not asked */
+    return LUXC_OK;
 }
 
 int node_on_get_block(luxc_node *n, uint32_t from, const luxc_wire_msg *m)
@@ -382,14 +375,6 @@ static void start_poll(luxc_node *n, uint64_t now_us)
     }
 }
 
-static int poll_complete(const luxc_node *n)
-{
-    for (uint32_t i = 0; i < n->poll.k; i++)
-        if (!n->poll.answered[i])
-            return 0;
-    return 1;
-}
-
 /* Stake of the votes we hold for block id. */
 static uint64_t vote_stake(const luxc_node *n, const uint8_t id[32])
 {
@@ -491,7 +476,8 @@ void node_height_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us)
     /* polls until decided */
     if (n->decided)
         return;
-    if (n->poll.active && (poll_complete(n) || now_us >= n->poll.start_us + n->poll_timeout_us))
+    if (n->poll.active && (node_poll_complete(n->poll.answered, n->poll.k) ||
+                           now_us >= n->poll.start_us + n->poll_timeout_us))
         close_poll(n);
     if (n->decided) {
         node_proposal *p = node_find_proposal(n, n->decided_id);

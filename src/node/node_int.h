@@ -185,6 +185,30 @@ struct luxc_node {
     uint8_t *buf; /* NODE_MSG_MAX */
 };
 
+/* A poll's answer from validator `from`: marks it answered. LUXC_OK,
+ * LUXC_EDUPLICATE (it answered already) or LUXC_ENOTMEMBER (not asked). */
+static inline int node_poll_answer(const uint32_t *sampled, uint8_t *answered, uint32_t k,
+                                   uint32_t from)
+{
+    for (uint32_t i = 0; i < k; i++) {
+        if (sampled[i] != from)
+            continue;
+        if (answered[i])
+            return LUXC_EDUPLICATE;
+        answered[i] = 1;
+        return LUXC_OK;
+    }
+    return LUXC_ENOTMEMBER;
+}
+
+static inline int node_poll_complete(const uint8_t *answered, uint32_t k)
+{
+    for (uint32_t i = 0; i < k; i++)
+        if (!answered[i])
+            return 0;
+    return 1;
+}
+
 /* node_worker.c */
 int node_worker_new(node_worker **out, luxc_node *n);
 void node_worker_free(node_worker *w);

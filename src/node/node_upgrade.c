@@ -91,17 +91,10 @@ int node_on_upchits(luxc_node *n, uint32_t from, const luxc_wire_msg *m)
     if (!n->upoll.active || m->req != n->upoll.req ||
         memcmp(m->id, n->upgrades[n->upoll.which].id, 32))
         return LUXC_OK; /* late answer to an old poll */
-    for (uint32_t i = 0; i < n->upoll.k; i++) {
-        if (n->upoll.sampled[i] != from)
-            continue;
-        if (n->upoll.answered[i])
-            return LUXC_EDUPLICATE;
-        n->upoll.answered[i] = 1;
-        if (m->choice < 2)
-            n->upoll.votes[n->upoll.nvotes++] = m->choice;
-        return LUXC_OK;
-    }
-    return LUXC_ENOTMEMBER;
+    int rc = node_poll_answer(n->upoll.sampled, n->upoll.answered, n->upoll.k, from);
+    if (rc == LUXC_OK && m->choice < 2)
+        n->upoll.votes[n->upoll.nvotes++] = m->choice;
+    return rc;
 }
 
 static void report(luxc_node *n, node_upgrade *g)
@@ -175,13 +168,9 @@ void node_upgrade_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us)
     for (uint32_t i = 0; i < n->nupgrades; i++)
         pending += !luxc_snowball_finalized(&n->upgrades[i].sb);
     n->st.upgrades_pending = pending;
-    if (n->upoll.active) {
-        int complete = 1;
-        for (uint32_t i = 0; i < n->upoll.k; i++)
-            complete &= n->upoll.answered[i];
-        if (complete || now_us >= n->upoll.start_us + n->poll_timeout_us)
-            close_upoll(n);
-    }
+    if (n->upoll.active && (node_poll_complete(n->upoll.answered, n->upoll.k) ||
+                            now_us >= n->upoll.start_us + n->poll_timeout_us))
+        close_upoll(n);
     if (!n->upoll.active && pending) {
         for (uint32_t step = 0; step < n->nupgrades; step++) {
             uint32_t i = (n->up_next + step) % n->nupgrades;
