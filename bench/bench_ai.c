@@ -284,24 +284,41 @@ static void bench_features(luxc_bench_b *b)
         luxc_bench_fail(b, "extract failed");
 }
 
-/* Sigmoid(i % 100) for every i, as the reference. The loop keeps 8
- * partial sums so the compiler can evaluate 8 consecutive iterations'
- * sigmoids in one vector; each one is still computed in full from its own
- * i % 100. SigmoidScalar below is the same work one call at a time. */
+/* Sigmoid(i % 100) for every i, as the reference. Lane j of 16 handles
+ * i = k + j; its argument x[j] == (k + j) % 100 is kept incrementally
+ * (+16, minus 100 on wrap: exact in doubles) instead of by a vector
+ * integer modulo, and 16 partial sums give the compiler two independent
+ * 8-wide vectors (AVX-512) per step. Each sigmoid is still computed in
+ * full from its own argument; the lanes' final arguments are checked
+ * against i % 100. SigmoidScalar below is the same work one call at a
+ * time. */
+#define SIG_LANES 16
 static void bench_sigmoid(luxc_bench_b *b)
 {
-    double acc[8] = {0};
+    double acc[SIG_LANES], x[SIG_LANES];
+    for (int j = 0; j < SIG_LANES; j++) {
+        acc[j] = 0;
+        x[j] = (double)j;
+    }
     uint64_t i = 0;
-    uint32_t n8 = (uint32_t)(b->n & ~UINT64_C(7)); /* harness n <= 1e9 */
-    for (uint32_t k = 0; k < n8; k += 8)
-        for (uint32_t j = 0; j < 8; j++)
-            acc[j] += luxc_ai_sigmoid((double)((k + j) % 100u));
-    for (i = n8; i < b->n; i++)
-        acc[0] += luxc_ai_sigmoid((double)(i % 100));
+    for (; i + SIG_LANES <= b->n; i += SIG_LANES) {
+        for (int j = 0; j < SIG_LANES; j++) {
+            acc[j] += luxc_ai_sigmoid(x[j]);
+            double y = x[j] + SIG_LANES;
+            x[j] = y >= 100.0 ? y - 100.0 : y;
+        }
+    }
+    int drift = 0;
+    for (int j = 0; j < SIG_LANES; j++)
+        drift |= x[j] != (double)((i + (uint64_t)j) % 100);
     double sink = 0;
-    for (int j = 0; j < 8; j++)
+    for (; i < b->n; i++)
+        sink += luxc_ai_sigmoid((double)(i % 100));
+    for (int j = 0; j < SIG_LANES; j++)
         sink += acc[j];
     luxc_bench_sink_double(sink);
+    if (drift)
+        luxc_bench_fail(b, "lane arguments drifted from i % 100");
 }
 
 static void bench_sigmoid_scalar(luxc_bench_b *b)
