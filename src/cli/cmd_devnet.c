@@ -99,7 +99,7 @@ static int parse(int argc, char **argv, opts *o)
     o->byz_nodes = 1;
     int ch;
     optind = 1;
-    while ((ch = getopt_long(argc, argv, "n:b:s:l:t:B:k:d:jh", lo, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "n:b:s:l:t:B:k:d:x:jh", lo, NULL)) != -1) {
         int bad = 0;
         switch (ch) {
         case 'n': bad = num(optarg, 1, DEVNET_MAX_NODES, &o->nodes); break;

@@ -212,7 +212,7 @@ static int dispatch(luxc_node *n, uint32_t from, const luxc_wire_msg *m, const u
     case LUXC_WIRE_QUERY:
         return node_on_query(n, from, m);
     case LUXC_WIRE_CHITS:
-        return node_on_chits(n, from, m);
+        return node_on_chits(n, from, m, now_us);
     case LUXC_WIRE_VOTE:
         if (m->vote.height == n->height + 2 && n->nfuture < NODE_FUTURE_MAX) {
             /* one height ahead of our race: keep it for when we get there */
@@ -234,7 +234,7 @@ static int dispatch(luxc_node *n, uint32_t from, const luxc_wire_msg *m, const u
     case LUXC_WIRE_UPQUERY:
         return node_on_upquery(n, from, m);
     case LUXC_WIRE_UPCHITS:
-        return node_on_upchits(n, from, m);
+        return node_on_upchits(n, from, m, now_us);
     }
     return LUXC_ECORRUPT;
 }

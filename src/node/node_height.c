@@ -224,14 +224,51 @@ int node_on_query(luxc_node *n, uint32_t from, const luxc_wire_msg *m)
     return rc;
 }
 
-int node_on_chits(luxc_node *n, uint32_t from, const luxc_wire_msg *m)
+uint64_t node_poll_wait(const luxc_node *n)
+{
+    uint64_t w = 3 * n->rtt_us;
+    if (w > n->round_timeout_us / 2)
+        w = n->round_timeout_us / 2;
+    return w > n->poll_timeout_us ? w : n->poll_timeout_us;
+}
+
+void node_note_rtt(luxc_node *n, uint64_t start_us, uint64_t now_us)
+{
+    uint64_t rtt = now_us > start_us ? now_us - start_us : 0;
+    n->rtt_us = n->rtt_us ? n->rtt_us - n->rtt_us / 8 + rtt / 8 : rtt;
+}
+
+/* Early termination, as avalanchego's polls: once one block holds
+ * alpha_conf votes, or no block can reach alpha_pref with the answers still
+ * missing, waiting longer cannot change the poll's outcome (a silent
+ * validator in the sample then costs nothing). */
+static int poll_settled(const luxc_node *n)
+{
+    uint32_t best = 0, missing = 0;
+    for (uint32_t i = 0; i < n->poll.k; i++)
+        missing += !n->poll.answered[i];
+    for (uint32_t i = 0; i < n->poll.nvotes; i++) {
+        uint32_t c = 0;
+        for (uint32_t j = 0; j < n->poll.nvotes; j++)
+            c += !memcmp(n->poll.votes[i], n->poll.votes[j], 32);
+        best = c > best ? c : best;
+    }
+    return best >= n->params.alpha_conf || best + missing < n->params.alpha_pref;
+}
+
+int node_on_chits(luxc_node *n, uint32_t from, const luxc_wire_msg *m, uint64_t now_us)
 {
     if (!n->poll.active || m->req != n->poll.req || m->height != n->height + 1)
         return LUXC_OK; /* a late answer to an old poll */
     int rc = node_poll_answer(n->poll.sampled, n->poll.answered, n->poll.k, from);
-    if (rc != LUXC_OK || !memcmp(m->id, zero_id, 32))
+    if (rc != LUXC_OK)
         return rc;
-    memcpy(n->poll.votes[n->poll.nvotes++], m->id, 32);
+    node_note_rtt(n, n->poll.start_us, now_us);
+    if (memcmp(m->id, zero_id, 32))
+        memcpy(n->poll.votes[n->poll.nvotes++], m->id, 32);
+    n->poll.settled = poll_settled(n);
+    if (!memcmp(m->id, zero_id, 32))
+        return LUXC_OK;
     node_proposal *p = node_find_proposal(n, m->id);
     if (p && !p->in_engine)
         add_to_engine(n, p);
@@ -357,6 +394,7 @@ static void start_poll(luxc_node *n, uint64_t now_us)
     n->poll.start_us = now_us;
     n->poll.k = k;
     n->poll.nvotes = 0;
+    n->poll.settled = 0;
     memset(n->poll.answered, 0, k);
     uint8_t pref[32], msg[45];
     size_t len;
@@ -373,6 +411,7 @@ static void start_poll(luxc_node *n, uint64_t now_us)
             node_send(n, n->poll.sampled[i], msg, len);
         }
     }
+    n->poll.settled = poll_settled(n);
 }
 
 /* Stake of the votes we hold for block id. */
@@ -449,7 +488,8 @@ void node_height_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us)
     if (now_us >= n->round_start_us + n->round_timeout_us) {
         n->round++;
         n->round_start_us = now_us;
-        if (!n->voted && !n->decided)
+        /* only a split between proposals can keep polls from succeeding */
+        if (!n->voted && !n->decided && n->nproposals > 1)
             engine_reset(n);
         node_logf(n, LUXC_LOG_DEBUG, "round timeout", "height=%llu round=%u",
                   (unsigned long long)n->height + 1, n->round);
@@ -476,8 +516,8 @@ void node_height_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us)
     /* polls until decided */
     if (n->decided)
         return;
-    if (n->poll.active && (node_poll_complete(n->poll.answered, n->poll.k) ||
-                           now_us >= n->poll.start_us + n->poll_timeout_us))
+    if (n->poll.active && (n->poll.settled || node_poll_complete(n->poll.answered, n->poll.k) ||
+                           now_us >= n->poll.start_us + node_poll_wait(n)))
         close_poll(n);
     if (n->decided) {
         node_proposal *p = node_find_proposal(n, n->decided_id);
@@ -488,5 +528,5 @@ void node_height_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us)
     if (!n->poll.active && luxc_snowman_num_processing(n->engine) > 0)
         start_poll(n, now_us);
     if (n->poll.active)
-        earliest(next_us, n->poll.start_us + n->poll_timeout_us);
+        earliest(next_us, n->poll.start_us + node_poll_wait(n));
 }

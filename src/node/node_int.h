@@ -129,8 +129,10 @@ struct luxc_node {
         uint8_t answered[LUXC_CONSENSUS_MAX_K];
         uint32_t nvotes;
         uint8_t (*votes)[32]; /* k entries */
+        int settled; /* the outcome cannot change any more: close now */
     } poll;
     uint32_t next_req;
+    uint64_t rtt_us; /* smoothed time for a poll answer (EWMA 1/8) */
     node_vote *votes;   /* n entries, for height + 1 */
     int voted;
     uint8_t my_vote_msg[LUXC_VOTE_BYTES];
@@ -231,7 +233,7 @@ void node_height_clear(luxc_node *n);
 int node_on_propose(luxc_node *n, uint32_t from, const uint8_t *block, size_t len,
                     uint64_t now_us, int requested);
 int node_on_query(luxc_node *n, uint32_t from, const luxc_wire_msg *m);
-int node_on_chits(luxc_node *n, uint32_t from, const luxc_wire_msg *m);
+int node_on_chits(luxc_node *n, uint32_t from, const luxc_wire_msg *m, uint64_t now_us);
 int node_on_get_block(luxc_node *n, uint32_t from, const luxc_wire_msg *m);
 void node_height_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us);
 node_proposal *node_find_proposal(luxc_node *n, const uint8_t id[32]);
@@ -240,7 +242,11 @@ void node_preference(const luxc_node *n, uint8_t id[32]);
 /* node_upgrade.c */
 void node_upgrades_from_block(luxc_node *n, const luxc_chain_block *b);
 int node_on_upquery(luxc_node *n, uint32_t from, const luxc_wire_msg *m);
-int node_on_upchits(luxc_node *n, uint32_t from, const luxc_wire_msg *m);
+int node_on_upchits(luxc_node *n, uint32_t from, const luxc_wire_msg *m, uint64_t now_us);
+/* How long a poll waits: the configured timeout, stretched to 3x the
+ * measured answer time on slow links (at most half a round). */
+uint64_t node_poll_wait(const luxc_node *n);
+void node_note_rtt(luxc_node *n, uint64_t start_us, uint64_t now_us);
 void node_upgrade_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us);
 
 /* node_final.c */

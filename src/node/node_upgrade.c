@@ -86,12 +86,14 @@ int node_on_upquery(luxc_node *n, uint32_t from, const luxc_wire_msg *m)
     return rc;
 }
 
-int node_on_upchits(luxc_node *n, uint32_t from, const luxc_wire_msg *m)
+int node_on_upchits(luxc_node *n, uint32_t from, const luxc_wire_msg *m, uint64_t now_us)
 {
     if (!n->upoll.active || m->req != n->upoll.req ||
         memcmp(m->id, n->upgrades[n->upoll.which].id, 32))
         return LUXC_OK; /* late answer to an old poll */
     int rc = node_poll_answer(n->upoll.sampled, n->upoll.answered, n->upoll.k, from);
+    if (rc == LUXC_OK)
+        node_note_rtt(n, n->upoll.start_us, now_us);
     if (rc == LUXC_OK && m->choice < 2)
         n->upoll.votes[n->upoll.nvotes++] = m->choice;
     return rc;
@@ -169,7 +171,7 @@ void node_upgrade_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us)
         pending += !luxc_snowball_finalized(&n->upgrades[i].sb);
     n->st.upgrades_pending = pending;
     if (n->upoll.active && (node_poll_complete(n->upoll.answered, n->upoll.k) ||
-                            now_us >= n->upoll.start_us + n->poll_timeout_us))
+                            now_us >= n->upoll.start_us + node_poll_wait(n)))
         close_upoll(n);
     if (!n->upoll.active && pending) {
         for (uint32_t step = 0; step < n->nupgrades; step++) {
@@ -182,7 +184,7 @@ void node_upgrade_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us)
         }
     }
     if (n->upoll.active) {
-        uint64_t due = n->upoll.start_us + n->poll_timeout_us;
+        uint64_t due = n->upoll.start_us + node_poll_wait(n);
         if (due < *next_us)
             *next_us = due;
     }

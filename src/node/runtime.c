@@ -31,7 +31,7 @@
 
 typedef struct published {
     luxc_node_status st;
-    uint32_t peers;
+    uint32_t peers, links;
     uint64_t refused, dropped_frames;
     double cpu_seconds, uptime_seconds;
 } published;
@@ -58,6 +58,7 @@ typedef struct rt {
     pthread_mutex_t status_mu;
     published pub;
     uint64_t *sessions; /* last zserver session id seen per peer */
+    uint64_t *heard_us; /* when each peer last sent us a record */
     uint64_t start_us, load_sent;
     uint64_t load_seq;
     uint8_t *buf;
@@ -200,14 +201,14 @@ static int status_json(rt *r, char *body, size_t cap, size_t *len)
     int n = snprintf(
         body, cap,
         "{\"name\": \"%s\", \"height\": %llu, \"last_id\": \"%s\", \"round\": %u, "
-        "\"peers\": %u, \"blocks_finalized\": %llu, \"blocks_synced\": %llu, "
+        "\"peers\": %u, \"links\": %u, \"blocks_finalized\": %llu, \"blocks_synced\": %llu, "
         "\"txs_finalized\": %llu, \"finality_last_ms\": %.3f, \"finality_p50_ms\": %.3f, "
         "\"finality_p99_ms\": %.3f, \"msgs_in\": %llu, \"msgs_out\": %llu, \"bytes_in\": %llu, "
         "\"bytes_out\": %llu, \"dropped_msgs\": %llu, \"dropped_txs\": %llu, "
         "\"dropped_frames\": %llu, \"refused_peers\": %llu, \"equivocations_seen\": %llu, "
         "\"mempool\": %llu, \"upgrades_pending\": %llu, \"upgrades_approved\": %llu, "
         "\"upgrades_rejected\": %llu, \"cpu_seconds\": %.3f, \"uptime_seconds\": %.3f}\n",
-        r->cfg.name, (unsigned long long)s->height, id, s->round, p.peers,
+        r->cfg.name, (unsigned long long)s->height, id, s->round, p.peers, p.links,
         (unsigned long long)s->blocks_finalized, (unsigned long long)s->blocks_synced,
         (unsigned long long)s->txs_finalized, s->last_latency_ms, s->latency_p50_ms,
         s->latency_p99_ms, (unsigned long long)s->msgs_in, (unsigned long long)s->msgs_out,
@@ -237,7 +238,8 @@ static int metrics_text(rt *r, char *body, size_t cap, size_t *len)
     } m[] = {
         {"luxc_height", "gauge", "Last finalized height.", (double)s->height},
         {"luxc_round", "gauge", "Proposal round at the next height.", s->round},
-        {"luxc_peers_connected", "gauge", "Outgoing secure links up.", p.peers},
+        {"luxc_peers", "gauge", "Validators heard from in the last 3 s.", p.peers},
+        {"luxc_links_connected", "gauge", "Outgoing secure links up.", p.links},
         {"luxc_blocks_finalized_total", "counter", "Blocks finalized (with a certificate).",
          (double)s->blocks_finalized},
         {"luxc_blocks_synced_total", "counter", "Certified blocks taken from peers.",
@@ -298,7 +300,11 @@ static void publish(rt *r, uint64_t now_us)
     published p;
     memset(&p, 0, sizeof p);
     luxc_node_status_get(r->node, &p.st);
-    p.peers = luxc_links_connected(r->links);
+    /* a peer counts when it spoke within 3 s: a link that is up but silent
+     * (partition, hung process) is not a peer we have */
+    for (uint32_t i = 0; i < r->genesis->n_validators; i++)
+        p.peers += i != r->self && r->heard_us[i] + 3000000u > now_us && r->heard_us[i];
+    p.links = luxc_links_connected(r->links);
     p.refused = luxc_zserver_refused(r->server);
     for (uint32_t i = 0; i < r->genesis->n_validators; i++) {
         luxc_net_stats ns;
@@ -426,6 +432,8 @@ static int loop(rt *r)
             if (rr != LUXC_OK)
                 continue;
             now = wall_us();
+            if ((uint32_t)peer < r->genesis->n_validators)
+                r->heard_us[peer] = now;
             luxc_node_receive(r->node, (uint32_t)peer, r->buf, len, now);
             next_tick = now; /* react at once */
         }
@@ -473,7 +481,8 @@ static int start(rt *r, char *err, size_t errlen)
     luxc_node_ai_set_logger(r->ai, &r->log);
     r->buf = malloc(RECV_MAX);
     r->sessions = calloc(r->genesis->n_validators, sizeof *r->sessions);
-    if (!r->buf || !r->sessions)
+    r->heard_us = calloc(r->genesis->n_validators, sizeof *r->heard_us);
+    if (!r->buf || !r->sessions || !r->heard_us)
         return fail(err, errlen, LUXC_ENOMEM, "out of memory");
     if ((rc = open_net(r, err, errlen)) != LUXC_OK)
         return rc;
@@ -523,6 +532,7 @@ static void stop(rt *r)
     luxc_keypair_wipe(&r->keys);
     free(r->buf);
     free(r->sessions);
+    free(r->heard_us);
 }
 
 int luxc_node_run(const luxc_run_opts *o, char *err, size_t errlen)

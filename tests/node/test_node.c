@@ -104,6 +104,24 @@ static void test_equivocating_validator(void **state)
     run_byzantine(LUXC_EQUIVOCATE, "equivocate");
 }
 
+/* A slow round timeout (100 ms, so 100 ms polls) and a silent validator in
+ * every full sample: polls must end as soon as their outcome is settled,
+ * and a round change must not throw away the confidence gathered. */
+static void test_silent_validator_slow_rounds(void **state)
+{
+    (void)state;
+    luxc_behaviour b[4] = {LUXC_HONEST, LUXC_HONEST, LUXC_HONEST, LUXC_SILENT};
+    sim_net net;
+    assert_int_equal(sim_net_init(&net, 4, "localbft", b, seed), 0);
+    net.params.round_timeout_ms = 100;
+    for (uint32_t i = 0; i < 4; i++) {
+        sim_node_stop(&net, i);
+        assert_int_equal(sim_node_start(&net, i), LUXC_OK);
+    }
+    expect_progress(&net, 20, 20000, "silent validator, 100 ms rounds");
+    sim_net_free(&net);
+}
+
 static void test_message_loss(void **state)
 {
     (void)state;
@@ -323,6 +341,7 @@ int main(void)
         cmocka_unit_test(test_random_validator),
         cmocka_unit_test(test_equivocating_validator),
         cmocka_unit_test(test_message_loss),
+        cmocka_unit_test(test_silent_validator_slow_rounds),
         cmocka_unit_test(test_restart_catches_up),
         cmocka_unit_test(test_garbage_is_dropped),
         cmocka_unit_test(test_bad_config),
