@@ -154,7 +154,7 @@ int luxc_chain_block_check_child(const luxc_chain_block *child, const luxc_chain
         w = "missing argument";
     else if (memcmp(child->chain_id, parent->chain_id, 32) != 0)
         w = "chain_id";
-    else if (child->height != parent->height + 1)
+    else if (child->height == 0 || child->height - 1 != parent->height) /* no wrap at 2^64 */
         w = "height";
     else if (memcmp(child->parent, parent_id, 32) != 0)
         w = "parent";

@@ -23,6 +23,10 @@ int luxc_jerr(const luxc_jctx *ctx, int rc, const char *field, const char *fmt, 
     va_start(ap, fmt);
     vsnprintf(ctx->err + n, ctx->errlen - (size_t)n, fmt, ap);
     va_end(ap);
+    /* one line, always: values echoed from the file may hold newlines */
+    for (char *p = ctx->err; *p; p++)
+        if ((unsigned char)*p < 0x20)
+            *p = '?';
     return rc;
 }
 

@@ -15,6 +15,7 @@
 
 #include "luxc/node_config.h"
 #include "luxc/node_wire.h"
+#include "luxc/chain_block.h"
 #include "testutil.h"
 
 static int all_zero(const void *p, size_t n)
@@ -139,12 +140,31 @@ static void test_wire_vote_without_signature(void **state)
     assert_memory_equal(enc, buf, sizeof buf);
 }
 
+/* A parent at height 2^64-1 has no valid child: height 0 must not pass as
+ * "parent + 1" by wrapping around. */
+static void test_child_of_max_height(void **state)
+{
+    (void)state;
+    luxc_chain_block parent, child;
+    uint8_t pid[32] = {1};
+    const char *why = NULL;
+    assert_int_equal(luxc_chain_block_genesis(&parent, "wrap", 0), LUXC_OK);
+    parent.height = UINT64_MAX;
+    child = parent;
+    child.height = 0;
+    memcpy(child.parent, pid, 32);
+    assert_int_equal(luxc_chain_block_prepare(&child, parent.state_root), LUXC_OK);
+    assert_int_equal(luxc_chain_block_check_child(&child, &parent, pid, &why), LUXC_EINVAL);
+    assert_string_equal(why, "height");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_config_not_json_leaves_zero),
         cmocka_unit_test(test_genesis_big_integers_round_trip),
         cmocka_unit_test(test_wire_vote_without_signature),
+        cmocka_unit_test(test_child_of_max_height),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -154,6 +154,9 @@ static void test_bad_genesis_shapes(void **state)
                  "validators: expected at least one validator");
     expect_error("{\"chain_id\": \"x\", \"validators\": [1]}", LUXC_EINVAL,
                  "validators[0]: expected an object");
+    /* a value echoed in the message cannot break it into two lines */
+    expect_error("{\"chain_id\": \"x\", \"consensus\": {\"preset\": \"a\\nb\"}, \"validators\": []}",
+                 LUXC_EINVAL, "got \"a?b\"");
     expect_error("{\"chain_id\": \"x\", \"consensus\": {\"preset\": \"fast\"}, \"validators\": []}",
                  LUXC_EINVAL, "consensus.preset: expected one of default");
     expect_error("{\"chain_id\": \"x\", \"consensus\": {\"k\": 0}, \"validators\": []}",
