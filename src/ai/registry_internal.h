@@ -81,7 +81,7 @@ struct luxc_ai_registry {
  * sections are tens of nanoseconds and never call out, so a waiter spins
  * (with a pause) and then yields instead of sleeping on a futex; the
  * uncontended write lock is one compare-and-swap and its unlock a plain
- * release store (~20 ns less than pthread_rwlock on UpdateChain). `lock`:
+ * release store, with no library call around them. `lock`:
  * bit 0 (RW_W) a writer holds it, the bits above it count readers
  * (RW_R each). Nobody changes `lock` while a writer holds it (readers and
  * writers only compare-and-swap from a state without RW_W), which is what
