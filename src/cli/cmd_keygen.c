@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "luxc/keys.h"
+#include "node/json_util.h"
 
 static void usage(FILE *f)
 {
@@ -55,14 +56,12 @@ int luxc_cmd_keygen(int argc, char **argv)
         return 1;
     }
     char ed[2 * LUXC_ED25519_PUBLICKEYBYTES + 1];
-    for (size_t i = 0; i < LUXC_ED25519_PUBLICKEYBYTES; i++)
-        snprintf(ed + 2 * i, 3, "%02x", kp.pk[i]);
+    luxc_hex_encode(ed, kp.pk, LUXC_ED25519_PUBLICKEYBYTES);
     if (json) {
-        printf("{\"dir\": \"%s\", \"ed25519_public_key\": \"%s\", \"mldsa65_public_key\": \"",
-               out, ed);
-        for (size_t i = LUXC_ED25519_PUBLICKEYBYTES; i < LUXC_HSIGN_PUBLICKEYBYTES; i++)
-            printf("%02x", kp.pk[i]);
-        printf("\"}\n");
+        char ml[2 * LUXC_MLDSA_PUBLICKEYBYTES + 1];
+        luxc_hex_encode(ml, kp.pk + LUXC_ED25519_PUBLICKEYBYTES, LUXC_MLDSA_PUBLICKEYBYTES);
+        printf("{\"dir\": \"%s\", \"ed25519_public_key\": \"%s\", \"mldsa65_public_key\": \"%s\"}\n",
+               out, ed, ml);
     } else {
         printf("created %s/%s and %s/%s\ned25519 public key %s\n", out, LUXC_KEYS_SECRET_FILE,
                out, LUXC_KEYS_PUBLIC_FILE, ed);

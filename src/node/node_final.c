@@ -467,12 +467,6 @@ int node_on_sync_block(luxc_node *n, uint32_t from, const luxc_wire_msg *m, uint
     return rc;
 }
 
-static void earliest(uint64_t *next, uint64_t t)
-{
-    if (t < *next)
-        *next = t;
-}
-
 void node_final_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us)
 {
     uint64_t resend = n->poll_timeout_us * 2u;
@@ -485,21 +479,21 @@ void node_final_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us)
         n->sync_sent_us = now_us;
     }
     if (n->peer_height_hint > n->height)
-        earliest(next_us, n->sync_sent_us + resend);
+        node_earliest(next_us, n->sync_sent_us + resend);
     /* a block we need but lack */
     if (n->want && now_us >= n->want_sent_us + resend) {
         node_ask_block(n, n->sync_peer, n->want_id);
         n->want_sent_us = now_us;
     }
     if (n->want)
-        earliest(next_us, n->want_sent_us + resend);
+        node_earliest(next_us, n->want_sent_us + resend);
     /* our vote may have been lost, or a peer connected after it */
     if (n->voted && n->my_vote_wire && now_us >= n->vote_sent_us + resend) {
         node_broadcast(n, n->my_vote_wire, n->my_vote_wire_len);
         n->vote_sent_us = now_us;
     }
     if (n->voted)
-        earliest(next_us, n->vote_sent_us + resend);
+        node_earliest(next_us, n->vote_sent_us + resend);
 }
 
 static int find_own_vote(void *ctx, uint64_t height, uint32_t round, const uint8_t *voter,

@@ -476,12 +476,6 @@ static void engine_reset(luxc_node *n)
             n->proposals[i].in_engine = 0;
 }
 
-static void earliest(uint64_t *next, uint64_t t)
-{
-    if (t < *next)
-        *next = t;
-}
-
 void node_height_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us)
 {
     /* round change: nothing final in time -> next leader */
@@ -494,7 +488,7 @@ void node_height_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us)
         node_logf(n, LUXC_LOG_DEBUG, "round timeout", "height=%llu round=%u",
                   (unsigned long long)n->height + 1, n->round);
     }
-    earliest(next_us, n->round_start_us + n->round_timeout_us);
+    node_earliest(next_us, n->round_start_us + n->round_timeout_us);
     /* propose when we lead this round and the block time has passed */
     if (node_leader(n, n->height + 1, n->round) == n->self && n->proposed_round != n->round) {
         /* block time = least spacing of block timestamps, so a block that
@@ -506,7 +500,7 @@ void node_height_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us)
             if (propose(n, now_us, 0) == LUXC_OK && n->behaviour == LUXC_EQUIVOCATE)
                 (void)propose(n, now_us, 1);
         } else {
-            earliest(next_us, due);
+            node_earliest(next_us, due);
         }
     } else if (n->proposed_round == n->round &&
                now_us >= n->proposal_sent_us + n->round_timeout_us / 4 + 1) {
@@ -528,5 +522,5 @@ void node_height_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us)
     if (!n->poll.active && luxc_snowman_num_processing(n->engine) > 0)
         start_poll(n, now_us);
     if (n->poll.active)
-        earliest(next_us, n->poll.start_us + node_poll_wait(n));
+        node_earliest(next_us, n->poll.start_us + node_poll_wait(n));
 }

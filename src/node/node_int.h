@@ -211,6 +211,13 @@ static inline int node_poll_complete(const uint8_t *answered, uint32_t k)
     return 1;
 }
 
+/* Lower a timer deadline to t if t comes sooner. */
+static inline void node_earliest(uint64_t *next, uint64_t t)
+{
+    if (t < *next)
+        *next = t;
+}
+
 /* node_worker.c */
 int node_worker_new(node_worker **out, luxc_node *n);
 void node_worker_free(node_worker *w);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_util.h"
 #include "luxc/chain_block.h"
 
 #define MODEL_BLOB "model"
@@ -32,12 +33,7 @@ static int to_ai_block(const luxc_node_ai *a, const uint8_t *block, size_t len, 
     uint8_t id[32];
     if (luxc_chain_block_decode(&b, id, block, len) != LUXC_OK)
         return LUXC_EINVAL;
-    static const char digits[] = "0123456789abcdef";
-    for (int i = 0; i < 32; i++) {
-        hash[2 * i] = digits[id[i] >> 4];
-        hash[2 * i + 1] = digits[id[i] & 15];
-    }
-    hash[64] = '\0';
+    luxc_hex_encode(hash, id, 32);
     memset(out, 0, sizeof *out);
     out->height = b.height;
     out->hash = hash;

@@ -24,6 +24,7 @@
 #include "luxc/chain_block.h"
 #include "luxc/metrics.h"
 #include "luxc/net.h"
+#include "json_util.h"
 #include "node_model.h"
 #include "runtime_links.h"
 
@@ -196,8 +197,7 @@ static int status_json(rt *r, char *body, size_t cap, size_t *len)
     pthread_mutex_unlock(&r->status_mu);
     const luxc_node_status *s = &p.st;
     char id[65];
-    for (int i = 0; i < 32; i++)
-        snprintf(id + 2 * i, 3, "%02x", s->last_id[i]);
+    luxc_hex_encode(id, s->last_id, 32);
     int n = snprintf(
         body, cap,
         "{\"name\": \"%s\", \"height\": %llu, \"last_id\": \"%s\", \"round\": %u, "
