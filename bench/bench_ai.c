@@ -287,20 +287,38 @@ static void bench_features(luxc_bench_b *b)
 /* Sigmoid(i % 100) for every i, as the reference. Lane j of 16 handles
  * i = k + j; its argument x[j] == (k + j) % 100 is kept incrementally
  * (+16, minus 100 on wrap: exact in doubles) instead of by a vector
- * integer modulo, and 16 partial sums give the compiler two independent
- * 8-wide vectors (AVX-512) per step. Each sigmoid is still computed in
- * full from its own argument; the lanes' final arguments are checked
- * against i % 100. SigmoidScalar below is the same work one call at a
- * time. */
+ * integer modulo. Each sigmoid is computed in full from its own argument
+ * (with AVX-512: luxc_ai_sigmoid_pd8 on two vectors of 8 lanes, the
+ * kernel luxc_ai_sigmoid_batch runs; else the scalar inline kernel,
+ * which the compiler may vectorise); the lanes' final arguments are
+ * checked against i % 100. SigmoidScalar below is the same work one call
+ * at a time. */
 #define SIG_LANES 16
 static void bench_sigmoid(luxc_bench_b *b)
 {
-    double acc[SIG_LANES], x[SIG_LANES];
+    double x[SIG_LANES], sink = 0;
+    uint64_t i = 0;
+#ifdef LUXC_AI_HAVE_SIGMOID_PD8
+    const __m512d step = _mm512_set1_pd(SIG_LANES), hundred = _mm512_set1_pd(100.0);
+    __m512d x0 = _mm512_setr_pd(0, 1, 2, 3, 4, 5, 6, 7);
+    __m512d x1 = _mm512_setr_pd(8, 9, 10, 11, 12, 13, 14, 15);
+    __m512d acc0 = _mm512_setzero_pd(), acc1 = _mm512_setzero_pd();
+    for (; i + SIG_LANES <= b->n; i += SIG_LANES) {
+        acc0 = _mm512_add_pd(acc0, luxc_ai_sigmoid_pd8(x0));
+        acc1 = _mm512_add_pd(acc1, luxc_ai_sigmoid_pd8(x1));
+        __m512d y0 = _mm512_add_pd(x0, step), y1 = _mm512_add_pd(x1, step);
+        x0 = _mm512_mask_sub_pd(y0, _mm512_cmp_pd_mask(y0, hundred, _CMP_GE_OQ), y0, hundred);
+        x1 = _mm512_mask_sub_pd(y1, _mm512_cmp_pd_mask(y1, hundred, _CMP_GE_OQ), y1, hundred);
+    }
+    _mm512_storeu_pd(x, x0);
+    _mm512_storeu_pd(x + 8, x1);
+    sink = _mm512_reduce_add_pd(_mm512_add_pd(acc0, acc1));
+#else
+    double acc[SIG_LANES];
     for (int j = 0; j < SIG_LANES; j++) {
         acc[j] = 0;
         x[j] = (double)j;
     }
-    uint64_t i = 0;
     for (; i + SIG_LANES <= b->n; i += SIG_LANES) {
         for (int j = 0; j < SIG_LANES; j++) {
             acc[j] += luxc_ai_sigmoid(x[j]);
@@ -308,14 +326,14 @@ static void bench_sigmoid(luxc_bench_b *b)
             x[j] = y >= 100.0 ? y - 100.0 : y;
         }
     }
+    for (int j = 0; j < SIG_LANES; j++)
+        sink += acc[j];
+#endif
     int drift = 0;
     for (int j = 0; j < SIG_LANES; j++)
         drift |= x[j] != (double)((i + (uint64_t)j) % 100);
-    double sink = 0;
     for (; i < b->n; i++)
         sink += luxc_ai_sigmoid((double)(i % 100));
-    for (int j = 0; j < SIG_LANES; j++)
-        sink += acc[j];
     luxc_bench_sink_double(sink);
     if (drift)
         luxc_bench_fail(b, "lane arguments drifted from i % 100");

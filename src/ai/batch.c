@@ -35,10 +35,9 @@ int luxc_ai_model_decide_batch(const luxc_ai_model *m, const double *xt, size_t 
             for (size_t r = 0; r < k; r++)
                 s[r] += w * col[r];
         }
-        for (size_t r = 0; r < k; r++) {
+        for (size_t r = 0; r < k; r++)
             bad += s[r] * 0.0;
-            c[r] = luxc_ai_sigmoid(s[r]);
-        }
+        luxc_ai_sigmoid_batch(c, s, k);
         if (score)
             memcpy(score + r0, s, k * sizeof *s);
         if (confidence)

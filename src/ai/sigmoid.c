@@ -1,8 +1,8 @@
 /* sigmoid.c - the array form of the sigmoid.
- * Owns: luxc_ai_sigmoid_batch. The scalar kernel (luxc_ai_exp,
- * luxc_ai_sigmoid) is inline in luxc/ai_model.h so that callers' loops
- * inline it; this loop is written so gcc/clang vectorise it (no branches,
- * no calls, no aliasing between iterations). */
+ * Owns: luxc_ai_sigmoid_batch. The kernels (luxc_ai_sigmoid and, with
+ * AVX-512, luxc_ai_sigmoid_pd8) are inline in luxc/ai_model.h so that
+ * callers' loops inline them; both give identical results, so the batch
+ * form equals the scalar one element by element. */
 #include "luxc/ai_model.h"
 
 /* GCC's -O2 cost model ("very cheap") does not vectorise loops that need
@@ -16,7 +16,20 @@ void luxc_ai_sigmoid_batch(double *y, const double *x, size_t n)
 {
     if (y == NULL || x == NULL)
         return;
-    for (size_t i = 0; i < n; i++)
+    size_t i = 0;
+#ifdef LUXC_AI_HAVE_SIGMOID_PD8
+    /* Two independent vectors per step keep both FMA pipes busy while a
+     * division is in flight. */
+    for (; i + 16 <= n; i += 16) {
+        __m512d a = luxc_ai_sigmoid_pd8(_mm512_loadu_pd(x + i));
+        __m512d b = luxc_ai_sigmoid_pd8(_mm512_loadu_pd(x + i + 8));
+        _mm512_storeu_pd(y + i, a);
+        _mm512_storeu_pd(y + i + 8, b);
+    }
+    for (; i + 8 <= n; i += 8)
+        _mm512_storeu_pd(y + i, luxc_ai_sigmoid_pd8(_mm512_loadu_pd(x + i)));
+#endif
+    for (; i < n; i++)
         y[i] = luxc_ai_sigmoid(x[i]);
 }
 
