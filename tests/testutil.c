@@ -13,6 +13,8 @@ void *__real_realloc(void *p, size_t size);
 void *__wrap_malloc(size_t size);
 void *__wrap_calloc(size_t n, size_t size);
 void *__wrap_realloc(void *p, size_t size);
+void *__real_aligned_alloc(size_t align, size_t size);
+void *__wrap_aligned_alloc(size_t align, size_t size);
 
 static _Atomic long countdown = -1;
 static _Atomic unsigned long calls, failures;
@@ -48,6 +50,11 @@ void *__wrap_calloc(size_t n, size_t size)
 void *__wrap_realloc(void *p, size_t size)
 {
     return should_fail() ? NULL : __real_realloc(p, size);
+}
+
+void *__wrap_aligned_alloc(size_t align, size_t size)
+{
+    return should_fail() ? NULL : __real_aligned_alloc(align, size);
 }
 
 uint64_t luxc_test_seed(void)

@@ -24,14 +24,16 @@
  * recycled through a small pool, so the steady state allocates nothing.
  *
  * Thread safety: every call is thread-safe. Lock order: the registry's
- * reader-writer lock (a spin lock: waiters spin, then yield), then its
- * snapshot pool mutex. update/set_issues/stale
+ * reader-writer lock (a spin lock: waiters back off for up to ~5 us at a
+ * time, then yield; this favours throughput over short-term fairness),
+ * then its snapshot pool mutex. update/set_issues/stale
  * snapshot rebuild take the write lock; lookup and fresh snapshots take
  * the read lock, so readers do not block each other. Snapshots are
  * immutable: any thread may read them; retain/release are atomic. No
  * callback runs under a lock: luxc_ai_should_upgrade copies what it needs
  * under the read lock, then calls the oracle and the logger unlocked.
- * _free must not overlap other calls on the registry. */
+ * _free must not overlap other calls on the registry; it stops and joins
+ * the ticker thread. */
 #ifndef LUXC_AI_REGISTRY_H
 #define LUXC_AI_REGISTRY_H
 
@@ -67,18 +69,32 @@ typedef struct luxc_ai_perf {
     int upgrade_needed;
 } luxc_ai_perf;
 
+/* tick_ms: no ticker thread; every update reads CLOCK_REALTIME_COARSE. */
+#define LUXC_AI_TICK_OFF UINT32_MAX
+#define LUXC_AI_TICK_MAX_MS 1000u
+
 typedef struct luxc_ai_registry_cfg {
     size_t max_chains;        /* 0 = LUXC_AI_DEFAULT_CHAINS; <= MAX_CHAINS */
-    luxc_ai_clock_fn clock;   /* stamps last_seen; NULL = CLOCK_REALTIME_COARSE
-                                 (resolution one clock tick, 1-4 ms) */
+    luxc_ai_clock_fn clock;   /* stamps last_seen; NULL = the registry's clock,
+                                 see tick_ms */
     void *clock_ctx;
+    /* The registry's clock (when clock is NULL), the way Redis caches its
+     * unixtime: a ticker thread stores CLOCK_REALTIME every tick_ms
+     * milliseconds and updates read the stored value (one load instead
+     * of a ~5 ns clock call), so last_seen lags by at most one tick plus
+     * the ticker's scheduling delay. 0 = 1 ms; at most
+     * LUXC_AI_TICK_MAX_MS; LUXC_AI_TICK_OFF = no thread, read
+     * CLOCK_REALTIME_COARSE (resolution one kernel tick, 1-4 ms) at every
+     * update. */
+    uint32_t tick_ms;
 } luxc_ai_registry_cfg;
 
 typedef struct luxc_ai_registry luxc_ai_registry;
 typedef struct luxc_ai_snapshot luxc_ai_snapshot;
 
-/* cfg may be NULL (defaults). On failure *out = NULL. LUXC_EINVAL,
- * LUXC_ETOOBIG (max_chains), LUXC_ENOMEM. */
+/* cfg may be NULL (defaults: a 1 ms ticker thread). On failure *out =
+ * NULL. LUXC_EINVAL (tick_ms), LUXC_ETOOBIG (max_chains), LUXC_ENOMEM
+ * (also when the ticker thread cannot start). */
 LUXC_MUST_CHECK int luxc_ai_registry_new(luxc_ai_registry **out,
                                          const luxc_ai_registry_cfg *cfg);
 void luxc_ai_registry_free(luxc_ai_registry *r);
@@ -123,6 +139,10 @@ typedef struct luxc_ai_chain_summary {
 int luxc_ai_registry_lookup(luxc_ai_registry *r, const char *chain_id,
                             luxc_ai_chain_summary *out);
 size_t luxc_ai_registry_count(luxc_ai_registry *r);
+/* The registry's clock, the one that stamps last_seen (ns since the
+ * epoch; see luxc_ai_registry_cfg): ages computed against it are never
+ * negative because of two clocks' different resolutions. */
+int64_t luxc_ai_registry_now(luxc_ai_registry *r);
 
 /* GetState. *out gets a snapshot reference the caller must release.
  * LUXC_EINVAL, LUXC_ENOMEM (only when a new snapshot must be built). */

@@ -10,42 +10,136 @@
 #include <string.h>
 #include <time.h>
 
-static int64_t reg_now(const luxc_ai_registry *r)
+#if defined(__AVX512BW__) && defined(__AVX512VL__)
+#include <immintrin.h>
+#endif
+
+#define LIKELY(x) __builtin_expect(!!(x), 1)
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+static int64_t timespec_ns(const struct timespec *ts)
 {
+    return (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;
+}
+
+static inline int64_t reg_now(luxc_ai_registry *r)
+{
+    if (r->tick.running)
+        return atomic_load_explicit(&r->tick.now_ns, memory_order_relaxed);
     if (r->clock)
         return r->clock(r->clock_ctx);
     /* The coarse clock (one tick, typically 1-4 ms) costs ~5 ns instead of
      * ~25 ns; last_seen needs no finer resolution. */
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME_COARSE, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+    return timespec_ns(&ts);
 }
 
-/* Hash of a chain id for the lookup pre-check: one multiply per 8 bytes
- * (FNV's byte-at-a-time chain cost ~3 cycles per byte). */
-static uint64_t id_hash(const char *s, size_t n)
+/* The ticker thread: stores CLOCK_REALTIME, sleeps one period on a
+ * monotonic condition variable (so _free wakes it at once), repeats. */
+static void *ticker_main(void *arg)
 {
-    uint64_t h = n * UINT64_C(0x9e3779b97f4a7c15);
-    while (n > 0) {
-        /* Bytes assembled in a register: a partial memcpy into a stack
-         * word stalls store-to-load forwarding. */
-        uint64_t w = 0;
-        size_t k = n < 8 ? n : 8;
-        for (size_t i = 0; i < k; i++)
-            w |= (uint64_t)(unsigned char)s[i] << (8 * i);
-        h = (h ^ w) * UINT64_C(0xbf58476d1ce4e5b9);
-        h ^= h >> 31;
-        s += k;
-        n -= k;
+    luxc_ai_registry *r = arg;
+    pthread_mutex_lock(&r->tick.mu);
+    while (!r->tick.stop) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        atomic_store_explicit(&r->tick.now_ns, timespec_ns(&ts), memory_order_relaxed);
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        int64_t wake = timespec_ns(&ts) + (int64_t)r->tick.period_ms * 1000000;
+        ts.tv_sec = wake / 1000000000;
+        ts.tv_nsec = wake % 1000000000;
+        while (!r->tick.stop && pthread_cond_timedwait(&r->tick.cv, &r->tick.mu, &ts) == 0) {
+        }
     }
-    return h;
+    pthread_mutex_unlock(&r->tick.mu);
+    return NULL;
 }
 
-/* Length of a required string in [1, max], or a negative code. The
- * strings are short (ids, hashes, validator ids): an inline byte loop
- * beats a strnlen call (~3 ns each on the UpdateChain path). Reads at
- * most max + 1 bytes, as strnlen(s, max + 1) would. */
-static inline long req_len(const char *s, size_t max)
+/* Starts the ticker; the first value is stored before the thread runs,
+ * so updates never see 0. LUXC_ENOMEM if anything fails. */
+static int ticker_start(luxc_ai_registry *r, uint32_t period_ms)
+{
+    pthread_condattr_t ca;
+    if (pthread_condattr_init(&ca) != 0)
+        return LUXC_ENOMEM;
+    int ok = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) == 0 &&
+             pthread_cond_init(&r->tick.cv, &ca) == 0;
+    pthread_condattr_destroy(&ca);
+    if (!ok)
+        return LUXC_ENOMEM;
+    if (pthread_mutex_init(&r->tick.mu, NULL) != 0) {
+        pthread_cond_destroy(&r->tick.cv);
+        return LUXC_ENOMEM;
+    }
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    atomic_init(&r->tick.now_ns, timespec_ns(&ts));
+    r->tick.period_ms = period_ms;
+    r->tick.stop = 0;
+    if (pthread_create(&r->tick.thread, NULL, ticker_main, r) != 0) {
+        pthread_mutex_destroy(&r->tick.mu);
+        pthread_cond_destroy(&r->tick.cv);
+        return LUXC_ENOMEM;
+    }
+    r->tick.running = 1;
+    return LUXC_OK;
+}
+
+static void ticker_stop(luxc_ai_registry *r)
+{
+    if (!r->tick.running)
+        return;
+    pthread_mutex_lock(&r->tick.mu);
+    r->tick.stop = 1;
+    pthread_cond_signal(&r->tick.cv);
+    pthread_mutex_unlock(&r->tick.mu);
+    pthread_join(r->tick.thread, NULL);
+    pthread_mutex_destroy(&r->tick.mu);
+    pthread_cond_destroy(&r->tick.cv);
+    r->tick.running = 0;
+}
+
+/* Loads of 1..8 bytes that stay inside [p, p + n): for n >= 4, two
+ * (possibly overlapping) 4-byte loads; below, the first, middle and last
+ * byte. Every byte is covered, so equal words mean equal bytes. */
+static inline uint64_t load_upto8(const char *p, size_t n)
+{
+    if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, p, 4);
+        memcpy(&b, p + n - 4, 4);
+        return (uint64_t)a << 32 | b;
+    }
+    return (uint64_t)(unsigned char)p[0] << 16 | (uint64_t)(unsigned char)p[n / 2] << 8 |
+           (unsigned char)p[n - 1];
+}
+
+/* The lookup key of a chain id (n >= 1): its first and last 8 bytes
+ * (for n < 8, load_upto8's word and 0). Equal keys and lengths mean
+ * equal ids up to 16 bytes; longer ids also compare their middles
+ * (id_eq). No hashing: comparing two words costs less than mixing them. */
+typedef struct id_key {
+    uint64_t lo, hi;
+} id_key;
+
+static inline id_key id_key_of(const char *s, size_t n)
+{
+    id_key k;
+    if (n >= 8) {
+        memcpy(&k.lo, s, 8);
+        memcpy(&k.hi, s + n - 8, 8);
+    } else {
+        k.lo = load_upto8(s, n);
+        k.hi = 0;
+    }
+    return k;
+}
+
+/* Length of a required string in [1, max], or a negative code. Reads
+ * at most max + 1 bytes and never past the string's NUL into another
+ * page, as strnlen(s, max + 1) would. Byte by byte: the general case. */
+static long req_len_slow(const char *s, size_t max)
 {
     if (s == NULL || s[0] == '\0')
         return LUXC_EINVAL;
@@ -55,21 +149,69 @@ static inline long req_len(const char *s, size_t max)
     return l > max ? LUXC_ETOOBIG : (long)l;
 }
 
-/* memcmp(a, b, n) == 0 inline: ids are a few bytes, for which a libc
- * call costs more than the comparison. */
+/* req_len_slow for the strings of an update (ids, hashes, validator ids:
+ * short, and every bound at least 32). With AVX-512BW/VL, when the 32
+ * bytes at s lie in s's page (so reading them cannot fault), one masked
+ * load and compare find a NUL among them without a loop or a libc call;
+ * the masked-load form is not instrumented by AddressSanitizer, which
+ * would otherwise flag the harmless bytes read past the NUL. */
+_Static_assert(LUXC_AI_CHAIN_ID_MAX >= 32 && LUXC_AI_HASH_MAX >= 32 &&
+                   LUXC_AI_VALIDATOR_ID_MAX >= 32 && LUXC_AI_ISSUE_MAX >= 32 &&
+                   LUXC_AI_METADATA_KEY_MAX >= 32,
+               "req_len's fast path needs every bound >= 32");
+
+static inline long req_len(const char *s, size_t max)
+{
+#if defined(__AVX512BW__) && defined(__AVX512VL__)
+    if (LIKELY(s != NULL && ((uintptr_t)s & 4095u) <= 4096u - 32u)) {
+        __m256i v = _mm256_maskz_loadu_epi8(~(__mmask32)0, s);
+        uint32_t z = (uint32_t)_mm256_cmpeq_epi8_mask(v, _mm256_setzero_si256());
+        if (LIKELY(z != 0)) {
+            size_t l = (size_t)__builtin_ctz(z);
+            return l == 0 ? LUXC_EINVAL : (long)l; /* l < 32 <= max */
+        }
+    }
+#endif
+    return req_len_slow(s, max);
+}
+
+/* memcmp(a, b, n) == 0 for n >= 1, inline: ids are a few bytes, for
+ * which a libc call costs more than the comparison. The last word
+ * overlaps the one before; no load leaves [a, a + n) or [b, b + n). */
 static inline int id_eq(const char *a, const char *b, size_t n)
 {
-    for (; n >= 8; a += 8, b += 8, n -= 8) {
+    if (n < 8)
+        return load_upto8(a, n) == load_upto8(b, n);
+    for (size_t i = 0; i + 8 < n; i += 8) {
         uint64_t x, y;
-        memcpy(&x, a, 8);
-        memcpy(&y, b, 8);
+        memcpy(&x, a + i, 8);
+        memcpy(&y, b + i, 8);
         if (x != y)
             return 0;
     }
-    for (; n > 0; a++, b++, n--)
-        if (*a != *b)
-            return 0;
-    return 1;
+    uint64_t x, y;
+    memcpy(&x, a + n - 8, 8);
+    memcpy(&y, b + n - 8, 8);
+    return x == y;
+}
+
+/* memcpy for the short strings of an update, inline (a libc call costs
+ * more than copying a few bytes): overlapping 8-, 4- or 1-byte moves
+ * inside [src, src + n). */
+static inline void copy_short(char *dst, const char *src, size_t n)
+{
+    if (n >= 8) {
+        size_t i = 0;
+        for (; i + 8 < n; i += 8)
+            memcpy(dst + i, src + i, 8);
+        memcpy(dst + n - 8, src + n - 8, 8);
+    } else if (n >= 4) {
+        memcpy(dst, src, 4);
+        memcpy(dst + n - 4, src + n - 4, 4);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            dst[i] = src[i];
+    }
 }
 
 int luxc_ai_registry_new(luxc_ai_registry **out, const luxc_ai_registry_cfg *cfg)
@@ -80,9 +222,16 @@ int luxc_ai_registry_new(luxc_ai_registry **out, const luxc_ai_registry_cfg *cfg
     size_t cap = cfg && cfg->max_chains ? cfg->max_chains : LUXC_AI_DEFAULT_CHAINS;
     if (cap > LUXC_AI_MAX_CHAINS)
         return LUXC_ETOOBIG;
-    luxc_ai_registry *r = calloc(1, sizeof *r);
+    uint32_t tick = cfg ? cfg->tick_ms : 0;
+    if (tick == 0)
+        tick = 1;
+    if (tick > LUXC_AI_TICK_MAX_MS && tick != LUXC_AI_TICK_OFF)
+        return LUXC_EINVAL;
+    /* The ticker's line is 64-byte aligned: calloc does not promise it. */
+    luxc_ai_registry *r = aligned_alloc(_Alignof(luxc_ai_registry), sizeof *r);
     if (r == NULL)
         return LUXC_ENOMEM;
+    memset(r, 0, sizeof *r);
     r->e = calloc(cap, sizeof *r->e);
     r->pool = calloc(1, sizeof *r->pool);
     if (r->e == NULL || r->pool == NULL)
@@ -96,6 +245,10 @@ int luxc_ai_registry_new(luxc_ai_registry **out, const luxc_ai_registry_cfg *cfg
     if (cfg) {
         r->clock = cfg->clock;
         r->clock_ctx = cfg->clock_ctx;
+    }
+    if (r->clock == NULL && tick != LUXC_AI_TICK_OFF && ticker_start(r, tick) != LUXC_OK) {
+        pthread_mutex_destroy(&r->pool->mu);
+        goto fail;
     }
     *out = r;
     return LUXC_OK;
@@ -111,27 +264,32 @@ void luxc_ai_registry_free(luxc_ai_registry *r)
     if (r == NULL)
         return;
     pool *p = r->pool;
+    ticker_stop(r);
     luxc_ai_snapshot_release(r->cached);
     luxc_ai_reg_pool_close(p);
-    for (size_t i = 0; i < r->n; i++)
+    size_t n = atomic_load_explicit(&r->n, memory_order_relaxed);
+    for (size_t i = 0; i < n; i++)
         free(r->e[i]);
     free(r->e);
     free(r);
 }
 
-static entry *find(const luxc_ai_registry *r, const char *id, size_t len, uint64_t h)
+static inline entry *find(const luxc_ai_registry *r, const char *id, size_t len, id_key k)
 {
-    for (size_t i = 0; i < r->n; i++) {
+    size_t n = atomic_load_explicit(&r->n, memory_order_acquire);
+    for (size_t i = 0; i < n; i++) {
         entry *e = r->e[i];
-        if (e->id_hash == h && e->id_len == len && id_eq(e->id, id, len))
+        if (e->key_lo == k.lo && e->key_hi == k.hi && e->id_len == len &&
+            (len <= 16 || id_eq(e->id, id, len)))
             return e;
     }
     return NULL;
 }
 
-/* Checks a string list against its bounds; *bytes gets sum(len + 1). */
+/* Checks a string list against its bounds, keeping each length in
+ * lens[] (every bound is below 256); *bytes gets sum(len + 1). */
 static int check_list(const char *const *v, size_t n, size_t max_n, size_t max_len,
-                      size_t max_bytes, size_t *bytes)
+                      size_t max_bytes, uint8_t *lens, size_t *bytes)
 {
     *bytes = 0;
     if (n > max_n)
@@ -142,37 +300,47 @@ static int check_list(const char *const *v, size_t n, size_t max_n, size_t max_l
         long l = req_len(v[i], max_len);
         if (l < 0)
             return (int)l;
+        lens[i] = (uint8_t)l;
         *bytes += (size_t)l + 1;
     }
     return *bytes > max_bytes ? LUXC_ETOOBIG : LUXC_OK;
 }
 
-/* Copies the checked list; the bounds are re-applied so that a caller
- * changing its strings meanwhile cannot overflow dst (a string that does
- * not fit whole, NUL included, ends the copy). Returns bytes used; *count
- * gets the strings stored. One pass per string (measure while copying). */
-static size_t pack_list(char *dst, size_t cap, const char *const *v, size_t n,
-                        size_t max_len, uint32_t *count)
+/* Copies a checked list: exactly the measured lengths, each followed by
+ * a NUL, so a caller changing its strings meanwhile cannot overflow dst
+ * (it can only garble its own data). Returns the bytes used. */
+static inline size_t pack_list(char *dst, const char *const *v, size_t n, const uint8_t *lens)
 {
-    size_t used = 0, i;
-    for (i = 0; i < n; i++) {
-        const char *src = v[i];
-        char *d = dst + used;
-        size_t room = cap - used, l = 0;
-        if (room == 0)
-            break;
-        /* Invariant: l + 1 <= room (room for the NUL). */
-        while (l < max_len && src[l] != '\0' && l + 1 < room) {
-            d[l] = src[l];
-            l++;
-        }
-        if (l < max_len && src[l] != '\0')
-            break; /* out of room before the string's end */
-        d[l] = '\0';
-        used += l + 1;
+    size_t used = 0;
+    for (size_t i = 0; i < n; i++) {
+        copy_short(dst + used, v[i], lens[i]);
+        dst[used + lens[i]] = '\0';
+        used += (size_t)lens[i] + 1;
     }
-    *count = (uint32_t)i;
     return used;
+}
+
+/* Appends an entry for a new chain id (write lock held); NULL when full
+ * or out of memory. Out of the update's hot path. */
+static __attribute__((noinline)) entry *new_entry(luxc_ai_registry *r, const char *id,
+                                                  size_t len, id_key k)
+{
+    size_t n = atomic_load_explicit(&r->n, memory_order_relaxed);
+    if (n == r->cap)
+        return NULL;
+    entry *e = malloc(sizeof *e);
+    if (e == NULL)
+        return NULL;
+    e->key_lo = k.lo;
+    e->key_hi = k.hi;
+    e->id_len = (uint32_t)len;
+    memcpy(e->id, id, len);
+    e->id[len] = '\0';
+    e->n_iss = e->iss_bytes = 0;
+    e->n_meta = e->meta_bytes = 0;
+    r->e[n] = e;
+    atomic_store_explicit(&r->n, n + 1, memory_order_release);
+    return e;
 }
 
 /* Caller holds the write lock. Returns the replaced snapshot, to be
@@ -199,8 +367,9 @@ int luxc_ai_registry_update(luxc_ai_registry *r, const char *chain_id, uint64_t 
     if (hl < 0)
         return (int)hl;
     size_t vb;
+    uint8_t lens[LUXC_AI_MAX_VALIDATORS];
     int rc = check_list(validators, n_validators, LUXC_AI_MAX_VALIDATORS,
-                        LUXC_AI_VALIDATOR_ID_MAX, LUXC_AI_VALIDATORSBYTES, &vb);
+                        LUXC_AI_VALIDATOR_ID_MAX, LUXC_AI_VALIDATORSBYTES, lens, &vb);
     if (rc != LUXC_OK)
         return rc;
     luxc_ai_perf pf = {0};
@@ -210,40 +379,35 @@ int luxc_ai_registry_update(luxc_ai_registry *r, const char *chain_id, uint64_t 
         pf = *perf;
         pf.upgrade_needed = perf->upgrade_needed != 0;
     }
-    uint64_t h = id_hash(chain_id, (size_t)il);
+    id_key k = id_key_of(chain_id, (size_t)il);
     int64_t now = reg_now(r);
 
+    /* Found before locking (see `n` in registry_internal.h), so the
+     * lookup's loads overlap the lock's compare-and-swap. */
+    entry *e = find(r, chain_id, (size_t)il, k);
     luxc_ai_reg_wrlock(r);
-    entry *e = find(r, chain_id, (size_t)il, h);
-    if (e == NULL) {
-        if (r->n == r->cap) {
-            luxc_ai_reg_wrunlock(r);
-            return LUXC_EFULL;
-        }
-        e = malloc(sizeof *e);
+    if (e == NULL && (e = find(r, chain_id, (size_t)il, k)) == NULL) {
+        e = new_entry(r, chain_id, (size_t)il, k);
         if (e == NULL) {
+            int full = atomic_load_explicit(&r->n, memory_order_relaxed) == r->cap;
             luxc_ai_reg_wrunlock(r);
-            return LUXC_ENOMEM;
+            return full ? LUXC_EFULL : LUXC_ENOMEM;
         }
-        e->id_hash = h;
-        e->id_len = (uint32_t)il;
-        memcpy(e->id, chain_id, (size_t)il + 1);
-        e->n_iss = e->iss_bytes = 0;
-        e->n_meta = e->meta_bytes = 0;
-        r->e[r->n++] = e;
     }
     e->height = height;
     e->hash_len = (uint32_t)hl;
-    memcpy(e->hash, hash, (size_t)hl + 1);
-    e->val_bytes = (uint32_t)pack_list(e->vals, sizeof e->vals, validators, n_validators,
-                                       LUXC_AI_VALIDATOR_ID_MAX, &e->n_val);
+    copy_short(e->hash, hash, (size_t)hl);
+    e->hash[hl] = '\0';
+    e->val_bytes = (uint32_t)pack_list(e->vals, validators, n_validators, lens);
+    e->n_val = (uint32_t)n_validators;
     e->perf = pf;
     e->last_seen_ns = now;
     e->seq = ++r->version;
     r->last_update = now;
     luxc_ai_snapshot *old = republish(r);
     luxc_ai_reg_wrunlock(r);
-    luxc_ai_snapshot_release(old);
+    if (old)
+        luxc_ai_snapshot_release(old);
     return LUXC_OK;
 }
 
@@ -256,17 +420,18 @@ int luxc_ai_registry_set_issues(luxc_ai_registry *r, const char *chain_id,
     if (il < 0)
         return (int)il;
     size_t ib;
+    uint8_t lens[LUXC_AI_MAX_ISSUES];
     int rc = check_list(issues, n_issues, LUXC_AI_MAX_ISSUES, LUXC_AI_ISSUE_MAX,
-                        LUXC_AI_ISSUESBYTES, &ib);
+                        LUXC_AI_ISSUESBYTES, lens, &ib);
     if (rc != LUXC_OK)
         return rc;
-    uint64_t h = id_hash(chain_id, (size_t)il);
+    id_key k = id_key_of(chain_id, (size_t)il);
     int64_t now = reg_now(r);
     luxc_ai_reg_wrlock(r);
-    entry *e = find(r, chain_id, (size_t)il, h);
+    entry *e = find(r, chain_id, (size_t)il, k);
     if (e) {
-        e->iss_bytes = (uint32_t)pack_list(e->iss, sizeof e->iss, issues, n_issues,
-                                           LUXC_AI_ISSUE_MAX, &e->n_iss);
+        e->iss_bytes = (uint32_t)pack_list(e->iss, issues, n_issues, lens);
+        e->n_iss = (uint32_t)n_issues;
         e->seq = ++r->version;
         r->last_update = now;
     }
@@ -303,10 +468,10 @@ int luxc_ai_registry_set_metadata(luxc_ai_registry *r, const char *chain_id,
     }
     if (bytes > LUXC_AI_METADATABYTES)
         return LUXC_ETOOBIG;
-    uint64_t h = id_hash(chain_id, (size_t)il);
+    id_key k = id_key_of(chain_id, (size_t)il);
     int64_t now = reg_now(r);
     luxc_ai_reg_wrlock(r);
-    entry *e = find(r, chain_id, (size_t)il, h);
+    entry *e = find(r, chain_id, (size_t)il, k);
     if (e) {
         /* Lengths measured above: copy exactly them (bytes fits). */
         char *d = e->meta;
@@ -335,9 +500,9 @@ int luxc_ai_registry_lookup(luxc_ai_registry *r, const char *chain_id,
     long il = req_len(chain_id, LUXC_AI_CHAIN_ID_MAX);
     if (il < 0)
         return il == LUXC_ETOOBIG ? LUXC_ENOTFOUND : (int)il;
-    uint64_t h = id_hash(chain_id, (size_t)il);
+    id_key k = id_key_of(chain_id, (size_t)il);
     luxc_ai_reg_rdlock(r);
-    const entry *e = find(r, chain_id, (size_t)il, h);
+    const entry *e = find(r, chain_id, (size_t)il, k);
     if (e) {
         memcpy(out->chain_id, e->id, e->id_len + 1);
         memcpy(out->hash, e->hash, e->hash_len + 1);
@@ -353,12 +518,14 @@ int luxc_ai_registry_lookup(luxc_ai_registry *r, const char *chain_id,
     return e ? LUXC_OK : LUXC_ENOTFOUND;
 }
 
+int64_t luxc_ai_registry_now(luxc_ai_registry *r) { return r ? reg_now(r) : 0; }
+
 size_t luxc_ai_registry_count(luxc_ai_registry *r)
 {
     if (r == NULL)
         return 0;
     luxc_ai_reg_rdlock(r);
-    size_t n = r->n;
+    size_t n = atomic_load_explicit(&r->n, memory_order_relaxed);
     luxc_ai_reg_rdunlock(r);
     return n;
 }

@@ -105,8 +105,9 @@ static luxc_ai_snapshot *pool_take(pool *p, size_t need)
 int luxc_ai_reg_refresh(luxc_ai_registry *r, luxc_ai_snapshot **old)
 {
     *old = NULL;
-    size_t need = sizeof(luxc_ai_snapshot) + r->n * sizeof(luxc_ai_chain_info);
-    for (size_t i = 0; i < r->n; i++) {
+    size_t n = atomic_load_explicit(&r->n, memory_order_relaxed); /* lock held */
+    size_t need = sizeof(luxc_ai_snapshot) + n * sizeof(luxc_ai_chain_info);
+    for (size_t i = 0; i < n; i++) {
         const entry *e = r->e[i];
         need += e->id_len + 1 + e->hash_len + 1 + e->val_bytes + e->iss_bytes + e->meta_bytes;
     }
@@ -123,9 +124,9 @@ int luxc_ai_reg_refresh(luxc_ai_registry *r, luxc_ai_snapshot **old)
     s->next = NULL;
     s->version = r->version;
     s->last_update = r->last_update;
-    s->count = r->n;
-    char *a = (char *)&s->e[r->n];
-    for (size_t i = 0; i < r->n; i++) {
+    s->count = n;
+    char *a = (char *)&s->e[n];
+    for (size_t i = 0; i < n; i++) {
         const entry *e = r->e[i];
         luxc_ai_chain_info *ci = &s->e[i];
         ci->chain_id = memcpy(a, e->id, e->id_len + 1);

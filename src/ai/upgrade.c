@@ -44,16 +44,6 @@ static int64_t realtime_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* For seconds_since_seen: the registry stamps last_seen with the coarse
- * clock by default, so the same clock (one tick, ~5 ns to read instead of
- * ~25 ns) measures the age. */
-static int64_t coarse_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME_COARSE, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 static void copy_str(char *dst, size_t cap, const char *src)
 {
     size_t l = strnlen(src, cap - 1);
@@ -101,7 +91,7 @@ int luxc_ai_should_upgrade(luxc_ai_registry *r, const char *chain_id,
     if (rc != LUXC_OK)
         return rc;
     double x[LUXC_AI_CHAIN_FEATURES];
-    (void)luxc_ai_extract_chain(&c, coarse_ns(), x);
+    (void)luxc_ai_extract_chain(&c, luxc_ai_registry_now(r), x);
     char q[sizeof q1 + LUXC_AI_CHAIN_ID_MAX + sizeof q2];
     size_t il = strlen(c.chain_id), ql = 0;
     memcpy(q, q1, sizeof q1 - 1);

@@ -14,6 +14,9 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <inttypes.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -448,6 +451,182 @@ static void test_stress_check_detects_torn(void **state)
     pthread_mutex_destroy(&s.why_mu);
 }
 
+
+static int64_t wall_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int64_t last_seen_of(luxc_ai_registry *r, const char *id)
+{
+    luxc_ai_chain_summary c;
+    assert_int_equal(luxc_ai_registry_lookup(r, id, &c), LUXC_OK);
+    return c.last_seen_ns;
+}
+
+/* The default clock is the ticker: stamps follow real time within a
+ * tick (plus scheduling delay: generous room, CI machines are loaded),
+ * move forward between updates, and agree with luxc_ai_registry_now. The
+ * coarse-clock mode and the bounds of tick_ms work too, and _free stops
+ * the thread at once rather than after a tick. */
+static void test_ticker_clock(void **state)
+{
+    (void)state;
+    const uint32_t ticks[] = {0, 5, LUXC_AI_TICK_OFF};
+    for (size_t t = 0; t < sizeof ticks / sizeof ticks[0]; t++) {
+        luxc_ai_registry_cfg cfg = {.tick_ms = ticks[t]};
+        luxc_ai_registry *r;
+        assert_int_equal(luxc_ai_registry_new(&r, &cfg), LUXC_OK);
+        int64_t before = wall_ns();
+        assert_int_equal(luxc_ai_registry_update(r, "c", 1, "h", NULL, 0, NULL), LUXC_OK);
+        int64_t first = last_seen_of(r, "c");
+        /* Lag: one tick (<= 5 ms here, 4 ms for the kernel's coarse clock)
+         * plus delay; lead: none beyond clock granularity. */
+        assert_true(first <= wall_ns() + 1000000);
+        assert_true(first >= before - 2000000000);
+        struct timespec nap = {0, 100000000};
+        nanosleep(&nap, NULL);
+        assert_int_equal(luxc_ai_registry_update(r, "c", 2, "h", NULL, 0, NULL), LUXC_OK);
+        int64_t second = last_seen_of(r, "c");
+        assert_true(second > first); /* 100 ms passed: at least one tick */
+        int64_t now = luxc_ai_registry_now(r);
+        assert_true(now >= second && now - second < 1000000000);
+        int64_t t0 = wall_ns();
+        luxc_ai_registry_free(r);
+        assert_true(wall_ns() - t0 < 1000000000);
+    }
+    luxc_ai_registry_cfg bad = {.tick_ms = LUXC_AI_TICK_MAX_MS + 1};
+    luxc_ai_registry *r = (luxc_ai_registry *)1;
+    assert_int_equal(luxc_ai_registry_new(&r, &bad), LUXC_EINVAL);
+    assert_null(r);
+    assert_int_equal(luxc_ai_registry_now(NULL), 0);
+}
+
+/* Strings that end at the last byte of a mapped page, with an
+ * inaccessible page after it: the length search (32 bytes at a time
+ * where the page allows) must neither fault nor misjudge a length, for
+ * every length that crosses the 32-byte window and every bound. */
+static void test_strings_at_page_end(void **state)
+{
+    (void)state;
+    long pg = sysconf(_SC_PAGESIZE);
+    char *m = mmap(NULL, (size_t)pg * 2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                   -1, 0);
+    assert_true(m != MAP_FAILED);
+    assert_int_equal(mprotect(m + pg, (size_t)pg, PROT_NONE), 0);
+    char *end = m + pg; /* first byte that faults */
+    luxc_ai_registry *r = reg(200);
+    char want[LUXC_AI_HASH_MAX + 2];
+    for (size_t len = 0; len <= LUXC_AI_HASH_MAX + 1; len++) {
+        char *id = end - len - 1;
+        memset(id, 'a' + (int)(len % 26), len);
+        id[len] = '\0';
+        memcpy(want, id, len + 1);
+        /* The same bytes as chain id (bound 64), hash (128) and validator
+         * id (64). */
+        const char *vals[] = {id};
+        int want_id = len == 0 ? LUXC_EINVAL : len > LUXC_AI_CHAIN_ID_MAX ? LUXC_ETOOBIG : LUXC_OK;
+        int want_h = len == 0 ? LUXC_EINVAL : len > LUXC_AI_HASH_MAX ? LUXC_ETOOBIG : LUXC_OK;
+        assert_int_equal(luxc_ai_registry_update(r, id, len, "h", NULL, 0, NULL), want_id);
+        assert_int_equal(luxc_ai_registry_update(r, "p", len, id, NULL, 0, NULL), want_h);
+        assert_int_equal(luxc_ai_registry_update(r, "v", len, "h", vals, 1, NULL), want_id);
+        if (want_id == LUXC_OK) {
+            luxc_ai_chain_summary c;
+            assert_int_equal(luxc_ai_registry_lookup(r, id, &c), LUXC_OK);
+            assert_string_equal(c.chain_id, want);
+            assert_true(c.height == len);
+        }
+        if (want_h == LUXC_OK) {
+            luxc_ai_chain_summary c;
+            assert_int_equal(luxc_ai_registry_lookup(r, "p", &c), LUXC_OK);
+            assert_string_equal(c.hash, want);
+        }
+    }
+    /* Ids that share their first and last 8 bytes and length are told
+     * apart by their middles. */
+    assert_int_equal(luxc_ai_registry_update(r, "abcdefgh-1-ijklmnop", 1, "h", NULL, 0, NULL), 0);
+    assert_int_equal(luxc_ai_registry_update(r, "abcdefgh-2-ijklmnop", 2, "h", NULL, 0, NULL), 0);
+    luxc_ai_chain_summary c;
+    assert_int_equal(luxc_ai_registry_lookup(r, "abcdefgh-1-ijklmnop", &c), LUXC_OK);
+    assert_true(c.height == 1);
+    assert_int_equal(luxc_ai_registry_lookup(r, "abcdefgh-2-ijklmnop", &c), LUXC_OK);
+    assert_true(c.height == 2);
+    assert_int_equal(luxc_ai_registry_lookup(r, "abcdefgh-3-ijklmnop", &c), LUXC_ENOTFOUND);
+    luxc_ai_registry_free(r);
+    munmap(m, (size_t)pg * 2);
+}
+
+/* Threads create chains while others update and snapshot them: updates
+ * look entries up without the lock, so a chain created twice at once
+ * must still end up as one entry, and every update must land. */
+#define CREATORS 4
+#define CHAINS_EACH 24
+#define ROUNDS 400
+
+typedef struct create_ctx {
+    luxc_ai_registry *r;
+    int id;
+} create_ctx;
+
+static void *creator(void *arg)
+{
+    create_ctx *c = arg;
+    char name[32];
+    for (int round = 1; round <= ROUNDS; round++) {
+        for (int k = 0; k < CHAINS_EACH; k++) {
+            /* Half the names are shared by all threads. */
+            if (k % 2)
+                snprintf(name, sizeof name, "shared-%d", k);
+            else
+                snprintf(name, sizeof name, "own-%d-%d", c->id, k);
+            if (luxc_ai_registry_update(c->r, name, (uint64_t)round, "h", NULL, 0, NULL) != 0)
+                return (void *)1;
+        }
+        luxc_ai_snapshot *s;
+        if (luxc_ai_registry_snapshot(c->r, &s) != LUXC_OK)
+            return (void *)1;
+        luxc_ai_snapshot_release(s);
+    }
+    return NULL;
+}
+
+static void test_concurrent_creation(void **state)
+{
+    (void)state;
+    luxc_ai_registry_cfg cfg = {.max_chains = 256};
+    luxc_ai_registry *r;
+    assert_int_equal(luxc_ai_registry_new(&r, &cfg), LUXC_OK);
+    pthread_t t[CREATORS];
+    create_ctx c[CREATORS];
+    for (int i = 0; i < CREATORS; i++) {
+        c[i] = (create_ctx){r, i};
+        assert_int_equal(pthread_create(&t[i], NULL, creator, &c[i]), 0);
+    }
+    for (int i = 0; i < CREATORS; i++) {
+        void *ret;
+        pthread_join(t[i], &ret);
+        assert_null(ret);
+    }
+    /* CHAINS_EACH/2 shared names plus CHAINS_EACH/2 own names per thread. */
+    assert_int_equal(luxc_ai_registry_count(r), CHAINS_EACH / 2 * (CREATORS + 1));
+    luxc_ai_snapshot *s;
+    assert_int_equal(luxc_ai_registry_snapshot(r, &s), LUXC_OK);
+    for (size_t i = 0; i < luxc_ai_snapshot_count(s); i++) {
+        luxc_ai_chain_info ci;
+        assert_int_equal(luxc_ai_snapshot_get(s, i, &ci), LUXC_OK);
+        assert_true(ci.height == ROUNDS);
+        for (size_t j = 0; j < i; j++) {
+            luxc_ai_chain_info cj;
+            assert_int_equal(luxc_ai_snapshot_get(s, j, &cj), LUXC_OK);
+            assert_string_not_equal(ci.chain_id, cj.chain_id);
+        }
+    }
+    luxc_ai_snapshot_release(s);
+    luxc_ai_registry_free(r);
+}
+
 static void test_metadata(void **state)
 {
     (void)state;
@@ -531,6 +710,9 @@ int main(void)
         cmocka_unit_test(test_alloc_failure),
         cmocka_unit_test(test_stress_consistent_snapshots),
         cmocka_unit_test(test_stress_check_detects_torn),
+        cmocka_unit_test(test_ticker_clock),
+        cmocka_unit_test(test_strings_at_page_end),
+        cmocka_unit_test(test_concurrent_creation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
