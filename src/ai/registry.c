@@ -214,6 +214,23 @@ static inline void copy_short(char *dst, const char *src, size_t n)
     }
 }
 
+/* Copies len bytes and a NUL after them (dst has room for len + 1).
+ * With AVX-512BW/VL, strings below 32 bytes take one masked load (of
+ * exactly len bytes, zeroing the rest, so the NUL comes with it) and one
+ * masked store; masked-off bytes are neither read nor written. */
+static inline void copy_nul(char *dst, const char *src, size_t len)
+{
+#if defined(__AVX512BW__) && defined(__AVX512VL__)
+    if (LIKELY(len < 32)) {
+        __m256i v = _mm256_maskz_loadu_epi8((__mmask32)_bzhi_u32(~0u, (unsigned)len), src);
+        _mm256_mask_storeu_epi8(dst, (__mmask32)_bzhi_u32(~0u, (unsigned)len + 1), v);
+        return;
+    }
+#endif
+    copy_short(dst, src, len);
+    dst[len] = '\0';
+}
+
 int luxc_ai_registry_new(luxc_ai_registry **out, const luxc_ai_registry_cfg *cfg)
 {
     if (out == NULL)
@@ -313,8 +330,7 @@ static inline size_t pack_list(char *dst, const char *const *v, size_t n, const 
 {
     size_t used = 0;
     for (size_t i = 0; i < n; i++) {
-        copy_short(dst + used, v[i], lens[i]);
-        dst[used + lens[i]] = '\0';
+        copy_nul(dst + used, v[i], lens[i]);
         used += (size_t)lens[i] + 1;
     }
     return used;
@@ -341,6 +357,17 @@ static __attribute__((noinline)) entry *new_entry(luxc_ai_registry *r, const cha
     r->e[n] = e;
     atomic_store_explicit(&r->n, n + 1, memory_order_release);
     return e;
+}
+
+/* isfinite(a) && isfinite(b) with one branch: a double is finite unless
+ * its exponent bits are all ones. */
+static inline int both_finite(double a, double b)
+{
+    const uint64_t exp_mask = UINT64_C(0x7ff0000000000000);
+    uint64_t x, y;
+    memcpy(&x, &a, sizeof x);
+    memcpy(&y, &b, sizeof y);
+    return ((x & exp_mask) != exp_mask) & ((y & exp_mask) != exp_mask);
 }
 
 /* Caller holds the write lock. Returns the replaced snapshot, to be
@@ -374,7 +401,7 @@ int luxc_ai_registry_update(luxc_ai_registry *r, const char *chain_id, uint64_t 
         return rc;
     luxc_ai_perf pf = {0};
     if (perf) {
-        if (!isfinite(perf->tps) || !isfinite(perf->fault_rate))
+        if (!both_finite(perf->tps, perf->fault_rate))
             return LUXC_ERANGE;
         pf = *perf;
         pf.upgrade_needed = perf->upgrade_needed != 0;
@@ -396,8 +423,7 @@ int luxc_ai_registry_update(luxc_ai_registry *r, const char *chain_id, uint64_t 
     }
     e->height = height;
     e->hash_len = (uint32_t)hl;
-    copy_short(e->hash, hash, (size_t)hl);
-    e->hash[hl] = '\0';
+    copy_nul(e->hash, hash, (size_t)hl);
     e->val_bytes = (uint32_t)pack_list(e->vals, validators, n_validators, lens);
     e->n_val = (uint32_t)n_validators;
     e->perf = pf;
