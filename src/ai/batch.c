@@ -22,9 +22,10 @@ int luxc_ai_model_decide_batch(const luxc_ai_model *m, const double *xt, size_t 
     if (m == NULL || xt == NULL || rows == 0)
         return LUXC_EINVAL;
     double s[CHUNK], c[CHUNK];
-    /* x * 0 is 0 for finite x and NaN for NaN/Inf, so summing it over the
-     * scores flags any non-finite value without a branch. */
-    double bad = 0.0;
+    /* A score is finite unless its exponent bits are all ones; OR-ing
+     * that test over the scores flags any NaN/Inf without a branch (an
+     * integer OR reduction vectorises, a floating-point sum does not). */
+    uint64_t bad = 0;
     for (size_t r0 = 0; r0 < rows; r0 += CHUNK) {
         size_t k = rows - r0 < CHUNK ? rows - r0 : CHUNK;
         for (size_t r = 0; r < k; r++)
@@ -35,8 +36,11 @@ int luxc_ai_model_decide_batch(const luxc_ai_model *m, const double *xt, size_t 
             for (size_t r = 0; r < k; r++)
                 s[r] += w * col[r];
         }
-        for (size_t r = 0; r < k; r++)
-            bad += s[r] * 0.0;
+        for (size_t r = 0; r < k; r++) {
+            uint64_t b;
+            memcpy(&b, &s[r], sizeof b);
+            bad |= (uint64_t)((b & UINT64_C(0x7ff0000000000000)) == UINT64_C(0x7ff0000000000000));
+        }
         luxc_ai_sigmoid_batch(c, s, k);
         if (score)
             memcpy(score + r0, s, k * sizeof *s);
@@ -46,7 +50,7 @@ int luxc_ai_model_decide_batch(const luxc_ai_model *m, const double *xt, size_t 
             for (size_t r = 0; r < k; r++)
                 approve[r0 + r] = (uint8_t)(s[r] >= 0.0);
     }
-    return bad == 0.0 ? LUXC_OK : LUXC_ERANGE;
+    return bad == 0 ? LUXC_OK : LUXC_ERANGE;
 }
 
 int luxc_ai_merge_weighted(double *out, const double *const *vec, const double *stake,
