@@ -1,6 +1,7 @@
 # luxc - the commands people type. See README.md.
 #   make            build build/luxc and libluxc (static + shared)
-#   make test       normal build + ASan/UBSan build, all tests in both
+#   make test       normal build + ASan/UBSan build, all tests in both;
+#                   ThreadSanitizer build of the threaded tests; fuzz smoke
 #   make bench      run the benchmarks (build/luxc bench)
 #   make devnet     the main job: 5 local validators for ~30 s, live progress
 #   make bench-devnet  3- and 5-node devnet throughput, latency, CPU
@@ -11,12 +12,13 @@
 BUILD       ?= build
 ASAN_BUILD  ?= build-asan
 FUZZ_BUILD  ?= build-fuzz
+TSAN_BUILD  ?= build-tsan
 JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 30
 CTEST_FLAGS ?= --output-on-failure
 
-.PHONY: all setup build asan test test-normal test-asan bench bench-devnet fuzz fuzz-build fuzz-smoke devnet clean
+.PHONY: all setup build asan test test-normal test-asan test-tsan bench bench-devnet fuzz fuzz-build fuzz-smoke devnet clean
 
 all: build
 
@@ -44,7 +46,24 @@ test-asan: asan
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest $(CTEST_FLAGS) -j $(JOBS)
 
-test: test-normal test-asan fuzz-smoke
+# ThreadSanitizer over the programs that run threads on our own code: the
+# ai layer (registry: lock-free lookup, backoff lock, ticker; pipeline;
+# model) and crypto's multi-threaded test. Not the node/net tests: libzmq
+# and LMDB are not instrumented, and TSan reports their internals.
+TSAN_TESTS := $(patsubst tests/ai/%.c,ai_%,$(wildcard tests/ai/test_*.c)) crypto_test_threads
+empty :=
+space := $(empty) $(empty)
+
+$(TSAN_BUILD)/CMakeCache.txt: | setup
+	@cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLUXC_NATIVE=ON -DLUXC_TSAN=ON >/dev/null
+
+test-tsan: setup $(TSAN_BUILD)/CMakeCache.txt
+	@cmake --build $(TSAN_BUILD) -j $(JOBS) --target $(TSAN_TESTS)
+	@echo "== tests: ThreadSanitizer build (threaded programs) =="
+	@cd $(TSAN_BUILD) && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+	  ctest $(CTEST_FLAGS) -j $(JOBS) -R '^($(subst $(space),|,$(strip $(TSAN_TESTS))))$$'
+
+test: test-normal test-asan test-tsan fuzz-smoke
 
 bench: build
 	@$(BUILD)/luxc bench
@@ -78,4 +97,4 @@ bench-devnet: build
 	  $(BUILD)/luxc devnet --nodes 5 --seconds 20 --block-time 200 --json
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(TSAN_BUILD)
