@@ -33,7 +33,9 @@
  * callback runs under a lock: luxc_ai_should_upgrade copies what it needs
  * under the read lock, then calls the oracle and the logger unlocked.
  * _free must not overlap other calls on the registry; it stops and joins
- * the ticker thread. */
+ * the ticker thread. After fork() a child must not use a registry its
+ * parent created (the ticker thread does not exist in the child, so its
+ * clock would stand still). */
 #ifndef LUXC_AI_REGISTRY_H
 #define LUXC_AI_REGISTRY_H
 

@@ -305,22 +305,24 @@ static inline entry *find(const luxc_ai_registry *r, const char *id, size_t len,
 
 /* Checks a string list against its bounds, keeping each length in
  * lens[] (every bound is below 256); *bytes gets sum(len + 1). */
-static int check_list(const char *const *v, size_t n, size_t max_n, size_t max_len,
-                      size_t max_bytes, uint8_t *lens, size_t *bytes)
+static inline int check_list(const char *const *v, size_t n, size_t max_n, size_t max_len,
+                             size_t max_bytes, uint8_t *lens, size_t *bytes)
 {
     *bytes = 0;
     if (n > max_n)
         return LUXC_ETOOBIG;
     if (n > 0 && v == NULL)
         return LUXC_EINVAL;
+    size_t sum = 0;
     for (size_t i = 0; i < n; i++) {
         long l = req_len(v[i], max_len);
         if (l < 0)
             return (int)l;
         lens[i] = (uint8_t)l;
-        *bytes += (size_t)l + 1;
+        sum += (size_t)l + 1;
     }
-    return *bytes > max_bytes ? LUXC_ETOOBIG : LUXC_OK;
+    *bytes = sum;
+    return sum > max_bytes ? LUXC_ETOOBIG : LUXC_OK;
 }
 
 /* Copies a checked list: exactly the measured lengths, each followed by
