@@ -27,7 +27,8 @@ static uint64_t zero_clock(void *ctx)
 static uint64_t drops(const luxc_net_stats *s)
 {
     return s->drop_truncated + s->drop_oversized + s->drop_header + s->drop_version +
-           s->drop_replay + s->drop_reorder + s->drop_epoch + s->drop_auth;
+           s->drop_replay + s->drop_reorder + s->drop_epoch + s->drop_auth +
+           s->drop_stale_key;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -72,7 +72,12 @@
  * 18 + max_record + 16 -> oversized; body_len < 28 -> header; body_len
  * larger than the rest -> truncated; smaller -> header (trailing bytes);
  * seq < expected -> replay; seq > expected -> reorder; epoch not current or
- * next -> epoch; tag fails -> auth. Only the next expected seq is accepted.
+ * next -> epoch; the current epoch has already carried peer_rekey_records
+ * records or peer_rekey_bytes plaintext bytes, or is older than
+ * peer_rekey_ms + LUXC_NET_REKEY_GRACE_MS (counted from the first record
+ * of the epoch, or the channel's creation for epoch 0) -> stale key (the
+ * sender should have rekeyed: the channel cannot recover and should be
+ * closed); tag fails -> auth. Only the next expected seq is accepted.
  *
  * Thread safety: luxc_valset is filled by one thread, then immutable and
  * readable from any thread. luxc_hs, luxc_chan, luxc_zserver and
@@ -121,6 +126,10 @@ size_t luxc_net_recoverhead(void);
 #define LUXC_NET_REKEY_RECORDS_MAX (UINT64_C(1) << 32)
 #define LUXC_NET_REKEY_BYTES_MAX (UINT64_C(1) << 50)
 #define LUXC_NET_REKEY_MS_MAX UINT64_C(600000) /* 10 minutes */
+/* Receive side: a peer's epoch may be this much older than its limit
+ * before its records are refused (the two ends start their clocks a
+ * round trip apart and see records after transit). */
+#define LUXC_NET_REKEY_GRACE_MS UINT64_C(60000)
 #define LUXC_NET_RECORD_DEFAULT (1u << 20)     /* default max plaintext */
 #define LUXC_NET_RECORD_MAX (1u << 24)         /* hard cap of max_record */
 
@@ -174,6 +183,11 @@ typedef struct luxc_net_cfg {
     /* Send-side rekey limits; 0 = the maximum (2^32 records, 2^50 bytes,
      * 600000 ms); larger than the maximum -> LUXC_EPARAM. */
     uint64_t rekey_records, rekey_bytes, rekey_ms;
+    /* Receive-side limits: the most a peer's epoch may carry before the
+     * peer must rekey. 0 = the same maxima (what every conforming sender
+     * keeps to, whatever its own settings); smaller values are for tests
+     * or for peers known to rekey sooner; larger -> LUXC_EPARAM. */
+    uint64_t peer_rekey_records, peer_rekey_bytes, peer_rekey_ms;
     /* Largest plaintext per record; 0 = LUXC_NET_RECORD_DEFAULT; at most
      * LUXC_NET_RECORD_MAX. */
     uint32_t max_record;
@@ -192,6 +206,7 @@ typedef struct luxc_net_stats {
     /* Frames dropped by luxc_chan_open, by reason (see wire format). */
     uint64_t drop_truncated, drop_oversized, drop_header, drop_version;
     uint64_t drop_replay, drop_reorder, drop_epoch, drop_auth;
+    uint64_t drop_stale_key; /* the peer's epoch is past its limits */
 } luxc_net_stats;
 
 typedef struct luxc_chan luxc_chan;
@@ -220,8 +235,8 @@ LUXC_MUST_CHECK int luxc_chan_seal(luxc_chan *ch, uint8_t *out, size_t outmax, s
  * that fails a check is dropped: the channel state is unchanged, the reason
  * is counted, and the error says which: LUXC_ETRUNC, LUXC_EVERSION,
  * LUXC_ECORRUPT (bad type or size field), LUXC_ETRAILING, LUXC_ETOOBIG,
- * LUXC_EREPLAY (replayed or reordered), LUXC_ESTALE (wrong epoch),
- * LUXC_EAUTH (tag). LUXC_EFULL if outmax < plaintext size (not counted;
+ * LUXC_EREPLAY (replayed or reordered), LUXC_ESTALE (wrong epoch, or a
+ * key used past the receive-side limits), LUXC_EAUTH (tag). LUXC_EFULL if outmax < plaintext size (not counted;
  * nothing consumed), LUXC_EINVAL on NULL. out is wiped on failure. */
 LUXC_MUST_CHECK int luxc_chan_open(luxc_chan *ch, uint8_t *out, size_t outmax, size_t *outlen,
                                    const uint8_t *frame, size_t flen);

@@ -18,6 +18,7 @@ struct luxc_chan {
     uint8_t recv_key[LUXC_AEAD_KEYBYTES];
     uint64_t send_seq, recv_seq;  /* next to send / next expected */
     uint64_t ep_records, ep_bytes, ep_start_ms; /* current send epoch usage */
+    uint64_t rep_records, rep_bytes, rep_start_ms; /* current receive epoch usage */
     luxc_net_stats st;
     int peer;
 };
@@ -35,6 +36,7 @@ int luxc_chan_new_internal(luxc_chan **out, const luxc_net_limits *lim,
     memcpy(ch->recv_key, recv_key, sizeof ch->recv_key);
     ch->peer = peer;
     ch->ep_start_ms = luxc_net_now_ms(&ch->lim);
+    ch->rep_start_ms = ch->ep_start_ms;
     return LUXC_OK;
 }
 
@@ -150,6 +152,20 @@ int luxc_chan_seal(luxc_chan *ch, uint8_t *out, size_t outmax, size_t *outlen,
     return LUXC_OK;
 }
 
+/* The peer's current epoch has carried what a conforming sender may put
+ * in one (it rekeys before sealing once a limit is reached, so a record
+ * that finds the epoch at a limit should have come under the next key),
+ * or has outlived its time by more than the grace. */
+static int recv_key_stale(const luxc_chan *ch)
+{
+    if (ch->rep_records >= ch->lim.peer_rekey_records ||
+        ch->rep_bytes >= ch->lim.peer_rekey_bytes)
+        return 1;
+    uint64_t now = luxc_net_now_ms(&ch->lim);
+    return now >= ch->rep_start_ms &&
+           now - ch->rep_start_ms >= ch->lim.peer_rekey_ms + LUXC_NET_REKEY_GRACE_MS;
+}
+
 /* Structural checks of a DATA frame, in the documented order. Counts the
  * drop reason and returns its error, or LUXC_OK with *mlen set. */
 static int check_frame(luxc_chan *ch, const uint8_t *f, size_t flen, size_t *mlen)
@@ -199,6 +215,8 @@ int luxc_chan_open(luxc_chan *ch, uint8_t *out, size_t outmax, size_t *outlen,
         if (next_key(next, ch->recv_key, epoch) != LUXC_OK)
             return LUXC_ECRYPTO;
         key = next;
+    } else if (recv_key_stale(ch)) {
+        return ch->st.drop_stale_key++, LUXC_ESTALE;
     }
     if (outmax < mlen) {
         luxc_wipe(next, sizeof next);
@@ -222,11 +240,15 @@ int luxc_chan_open(luxc_chan *ch, uint8_t *out, size_t outmax, size_t *outlen,
         memcpy(ch->recv_key, next, sizeof next);
         ch->st.recv_epoch = epoch;
         ch->st.rekeys_recv++;
+        ch->rep_records = ch->rep_bytes = 0;
+        ch->rep_start_ms = luxc_net_now_ms(&ch->lim);
         luxc_net_logf(&ch->lim, LUXC_NET_LOG_DEBUG, "record: recv epoch %u (peer %d)",
                       (unsigned)epoch, ch->peer);
     }
     luxc_wipe(next, sizeof next);
     ch->recv_seq++;
+    ch->rep_records++;
+    ch->rep_bytes += mlen;
     ch->st.recv_records++;
     ch->st.recv_bytes += mlen;
     *outlen = mlen;

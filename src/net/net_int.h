@@ -13,6 +13,7 @@
 /* Limits and callbacks with defaults applied (no borrowed key material). */
 typedef struct luxc_net_limits {
     uint64_t rekey_records, rekey_bytes, rekey_ms;
+    uint64_t peer_rekey_records, peer_rekey_bytes, peer_rekey_ms;
     uint32_t max_record;
     luxc_net_log_fn log;
     void *log_ctx;

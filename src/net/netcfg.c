@@ -19,11 +19,17 @@ int luxc_net_limits_from_cfg(luxc_net_limits *lim, const luxc_net_cfg *cfg)
         return LUXC_EINVAL;
     if (cfg->rekey_records > LUXC_NET_REKEY_RECORDS_MAX ||
         cfg->rekey_bytes > LUXC_NET_REKEY_BYTES_MAX || cfg->rekey_ms > LUXC_NET_REKEY_MS_MAX ||
-        cfg->max_record > LUXC_NET_RECORD_MAX)
+        cfg->peer_rekey_records > LUXC_NET_REKEY_RECORDS_MAX ||
+        cfg->peer_rekey_bytes > LUXC_NET_REKEY_BYTES_MAX ||
+        cfg->peer_rekey_ms > LUXC_NET_REKEY_MS_MAX || cfg->max_record > LUXC_NET_RECORD_MAX)
         return LUXC_EPARAM;
     lim->rekey_records = cfg->rekey_records ? cfg->rekey_records : LUXC_NET_REKEY_RECORDS_MAX;
     lim->rekey_bytes = cfg->rekey_bytes ? cfg->rekey_bytes : LUXC_NET_REKEY_BYTES_MAX;
     lim->rekey_ms = cfg->rekey_ms ? cfg->rekey_ms : LUXC_NET_REKEY_MS_MAX;
+    lim->peer_rekey_records =
+        cfg->peer_rekey_records ? cfg->peer_rekey_records : LUXC_NET_REKEY_RECORDS_MAX;
+    lim->peer_rekey_bytes = cfg->peer_rekey_bytes ? cfg->peer_rekey_bytes : LUXC_NET_REKEY_BYTES_MAX;
+    lim->peer_rekey_ms = cfg->peer_rekey_ms ? cfg->peer_rekey_ms : LUXC_NET_REKEY_MS_MAX;
     lim->max_record = cfg->max_record ? cfg->max_record : LUXC_NET_RECORD_DEFAULT;
     lim->log = cfg->log;
     lim->log_ctx = cfg->log_ctx;

@@ -311,7 +311,7 @@ static void publish(rt *r, uint64_t now_us)
         if (i != r->self && luxc_zserver_stats(r->server, (int)i, &ns) == LUXC_OK)
             p.dropped_frames += ns.drop_truncated + ns.drop_oversized + ns.drop_header +
                                 ns.drop_version + ns.drop_replay + ns.drop_reorder +
-                                ns.drop_epoch + ns.drop_auth;
+                                ns.drop_epoch + ns.drop_auth + ns.drop_stale_key;
     }
     struct rusage ru;
     if (getrusage(RUSAGE_SELF, &ru) == 0)

@@ -45,6 +45,16 @@ static void pair_new(pair *p, const luxc_net_cfg *cfg)
     assert_int_equal(luxc_chan_new_from_keys(&p->b, cfg, k2, k1, 0), LUXC_OK);
 }
 
+/* a sends under cfg_a; b receives under cfg_b. */
+static void pair_new2(pair *p, const luxc_net_cfg *cfg_a, const luxc_net_cfg *cfg_b)
+{
+    uint8_t k1[LUXC_AEAD_KEYBYTES], k2[LUXC_AEAD_KEYBYTES];
+    memset(k1, 0x11, sizeof k1);
+    memset(k2, 0x22, sizeof k2);
+    assert_int_equal(luxc_chan_new_from_keys(&p->a, cfg_a, k1, k2, 1), LUXC_OK);
+    assert_int_equal(luxc_chan_new_from_keys(&p->b, cfg_b, k2, k1, 0), LUXC_OK);
+}
+
 static void pair_free(pair *p)
 {
     luxc_chan_free(p->a);
@@ -182,6 +192,15 @@ static void test_cfg_limits(void **state)
     cfg.rekey_ms = LUXC_NET_REKEY_MS_MAX + 1;
     assert_int_equal(luxc_chan_new_from_keys(&ch, &cfg, k, k, 0), LUXC_EPARAM);
     cfg = base_cfg();
+    cfg.peer_rekey_records = LUXC_NET_REKEY_RECORDS_MAX + 1;
+    assert_int_equal(luxc_chan_new_from_keys(&ch, &cfg, k, k, 0), LUXC_EPARAM);
+    cfg = base_cfg();
+    cfg.peer_rekey_bytes = LUXC_NET_REKEY_BYTES_MAX + 1;
+    assert_int_equal(luxc_chan_new_from_keys(&ch, &cfg, k, k, 0), LUXC_EPARAM);
+    cfg = base_cfg();
+    cfg.peer_rekey_ms = LUXC_NET_REKEY_MS_MAX + 1;
+    assert_int_equal(luxc_chan_new_from_keys(&ch, &cfg, k, k, 0), LUXC_EPARAM);
+    cfg = base_cfg();
     cfg.max_record = LUXC_NET_RECORD_MAX + 1;
     assert_int_equal(luxc_chan_new_from_keys(&ch, &cfg, k, k, 0), LUXC_EPARAM);
     cfg.max_record = LUXC_NET_RECORD_MAX;
@@ -289,6 +308,100 @@ static void test_default_rekey_after_ten_minutes(void **state)
     fake_now -= 5000;
     stream(&p, 1, &st);
     assert_int_equal(st.rekeys_recv, 1);
+    pair_free(&p);
+}
+
+
+/* One record a->b that b must refuse as a stale key; b's state is
+ * unchanged apart from the counter. */
+static void expect_stale(pair *p, uint64_t stale_before)
+{
+    uint8_t m[64] = {9}, f[64 + LUXC_NET_RECOVERHEAD], o[64];
+    size_t flen, olen = 99;
+    luxc_net_stats before, after;
+    luxc_chan_stats(p->b, &before);
+    assert_int_equal(luxc_chan_seal(p->a, f, sizeof f, &flen, m, sizeof m), LUXC_OK);
+    assert_int_equal(luxc_chan_open(p->b, o, sizeof o, &olen, f, flen), LUXC_ESTALE);
+    assert_int_equal(olen, 0);
+    luxc_chan_stats(p->b, &after);
+    assert_int_equal(after.drop_stale_key, stale_before + 1);
+    assert_int_equal(after.recv_records, before.recv_records);
+    assert_int_equal(after.drop_epoch, before.drop_epoch);
+}
+
+/* The receiver enforces the rekey limits on the sender: a sender that
+ * keeps a key past the records, bytes or age a conforming peer allows
+ * has its records refused and counted (the channel cannot recover: the
+ * refused record used up a sequence number), while a conforming sender
+ * with the same limits is never refused. */
+static void test_receiver_enforces_rekey_limits(void **state)
+{
+    (void)state;
+    luxc_net_cfg lax = base_cfg(), strict = base_cfg(), conforming = base_cfg();
+    luxc_net_stats st;
+    pair p;
+
+    strict.peer_rekey_records = 100;
+    conforming.rekey_records = 100;
+    pair_new2(&p, &conforming, &strict);
+    stream(&p, 1000, &st);
+    assert_int_equal(st.drop_stale_key, 0);
+    assert_int_equal(st.rekeys_recv, 9);
+    pair_free(&p);
+    pair_new2(&p, &lax, &strict);
+    stream(&p, 100, &st);
+    expect_stale(&p, 0);
+    /* Rekeying now does not save the channel: the refused record took
+     * sequence number 100, so the next one is out of order. */
+    assert_int_equal(luxc_chan_rekey(p.a), LUXC_OK);
+    uint8_t m[8] = {0}, f[8 + LUXC_NET_RECOVERHEAD], o[8];
+    size_t flen, olen;
+    assert_int_equal(luxc_chan_seal(p.a, f, sizeof f, &flen, m, sizeof m), LUXC_OK);
+    assert_int_equal(luxc_chan_open(p.b, o, sizeof o, &olen, f, flen), LUXC_EREPLAY);
+    pair_free(&p);
+
+    strict = base_cfg();
+    strict.peer_rekey_bytes = 640; /* 10 records of 64 bytes */
+    conforming = base_cfg();
+    conforming.rekey_bytes = 640;
+    pair_new2(&p, &conforming, &strict);
+    stream(&p, 105, &st);
+    assert_int_equal(st.drop_stale_key, 0);
+    pair_free(&p);
+    pair_new2(&p, &lax, &strict);
+    stream(&p, 10, &st);
+    expect_stale(&p, 0);
+    pair_free(&p);
+
+    fake_now = 7000;
+    strict = base_cfg();
+    strict.peer_rekey_ms = 1000;
+    conforming = base_cfg();
+    conforming.rekey_ms = 1000;
+    pair_new2(&p, &conforming, &strict);
+    for (int i = 0; i < 50; i++) {
+        fake_now += 700;
+        stream(&p, 3, &st);
+    }
+    assert_int_equal(st.drop_stale_key, 0);
+    pair_free(&p);
+    pair_new2(&p, &lax, &strict);
+    /* Age counts from the channel's creation for epoch 0, with the grace
+     * for clocks started a round trip apart. */
+    fake_now += 1000 + LUXC_NET_REKEY_GRACE_MS - 1;
+    stream(&p, 1, &st);
+    fake_now += 1;
+    expect_stale(&p, 0);
+    pair_free(&p);
+
+    /* Defaults: the protocol's maxima. A lax sender (it rekeys at 10
+     * minutes by default too) is not refused before 10 minutes + grace. */
+    fake_now = 1000000;
+    luxc_net_cfg never = base_cfg();
+    pair_new2(&p, &never, &lax);
+    fake_now += LUXC_NET_REKEY_MS_MAX - 1;
+    stream(&p, 1, &st);
+    assert_int_equal(st.drop_stale_key, 0);
     pair_free(&p);
 }
 
@@ -416,7 +529,8 @@ static void test_every_bit_flip_dropped(void **state)
     luxc_net_stats st;
     luxc_chan_stats(p.b, &st);
     assert_int_equal(st.drop_truncated + st.drop_oversized + st.drop_header + st.drop_version +
-                         st.drop_replay + st.drop_reorder + st.drop_epoch + st.drop_auth,
+                         st.drop_replay + st.drop_reorder + st.drop_epoch + st.drop_auth +
+                             st.drop_stale_key,
                      dropped);
     assert_int_equal(luxc_chan_open(p.b, o, sizeof o, &olen, f, flen), LUXC_OK);
     pair_free(&p);
@@ -446,7 +560,8 @@ static void test_random_garbage(void **state)
     luxc_net_stats st;
     luxc_chan_stats(p.b, &st);
     assert_int_equal(st.drop_truncated + st.drop_oversized + st.drop_header + st.drop_version +
-                         st.drop_replay + st.drop_reorder + st.drop_epoch + st.drop_auth,
+                         st.drop_replay + st.drop_reorder + st.drop_epoch + st.drop_auth +
+                             st.drop_stale_key,
                      5000);
     pair_free(&p);
 }
@@ -486,6 +601,7 @@ int main(void)
         cmocka_unit_test(test_rekey_after_bytes_and_time),
         cmocka_unit_test(test_default_rekey_after_ten_minutes),
         cmocka_unit_test(test_forced_rekey_keeps_stream),
+        cmocka_unit_test(test_receiver_enforces_rekey_limits),
         cmocka_unit_test(test_bad_frames_counted),
         cmocka_unit_test(test_every_bit_flip_dropped),
         cmocka_unit_test(test_random_garbage),

@@ -441,7 +441,8 @@ static void test_100k_records_two_processes(void **state)
     assert_int_equal(st.sent_records, NREPLIES);
     assert_int_equal(st.rekeys_sent, 1);
     assert_int_equal(st.drop_truncated + st.drop_oversized + st.drop_header + st.drop_version +
-                         st.drop_replay + st.drop_reorder + st.drop_epoch + st.drop_auth,
+                         st.drop_replay + st.drop_reorder + st.drop_epoch + st.drop_auth +
+                             st.drop_stale_key,
                      0);
     reap(pid, NULL);
     assert_int_equal(luxc_zserver_refused(s), 0);
