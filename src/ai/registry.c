@@ -1,8 +1,9 @@
 /* registry.c - the chain-state registry: per-chain entries (height, hash,
  * validators, performance, issues, metadata) updated in place.
  * Owns: luxc_ai_registry's life cycle, update, set_issues, set_metadata,
- * lookup. Not here: snapshots (snapshot.c), the upgrade decision
- * (upgrade.c). Locking: see registry_internal.h. */
+ * lookup. Not here: snapshots (snapshot.c), the clock and its ticker
+ * thread (registry_clock.c), the upgrade decision (upgrade.c). Locking:
+ * see registry_internal.h. */
 #include "registry_internal.h"
 
 #include <math.h>
@@ -16,89 +17,6 @@
 
 #define LIKELY(x) __builtin_expect(!!(x), 1)
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
-
-static int64_t timespec_ns(const struct timespec *ts)
-{
-    return (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;
-}
-
-static inline int64_t reg_now(luxc_ai_registry *r)
-{
-    if (r->tick.running)
-        return atomic_load_explicit(&r->tick.now_ns, memory_order_relaxed);
-    if (r->clock)
-        return r->clock(r->clock_ctx);
-    /* The coarse clock (one tick, typically 1-4 ms) costs ~5 ns instead of
-     * ~25 ns; last_seen needs no finer resolution. */
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME_COARSE, &ts);
-    return timespec_ns(&ts);
-}
-
-/* The ticker thread: stores CLOCK_REALTIME, sleeps one period on a
- * monotonic condition variable (so _free wakes it at once), repeats. */
-static void *ticker_main(void *arg)
-{
-    luxc_ai_registry *r = arg;
-    pthread_mutex_lock(&r->tick.mu);
-    while (!r->tick.stop) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        atomic_store_explicit(&r->tick.now_ns, timespec_ns(&ts), memory_order_relaxed);
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        int64_t wake = timespec_ns(&ts) + (int64_t)r->tick.period_ms * 1000000;
-        ts.tv_sec = wake / 1000000000;
-        ts.tv_nsec = wake % 1000000000;
-        while (!r->tick.stop && pthread_cond_timedwait(&r->tick.cv, &r->tick.mu, &ts) == 0) {
-        }
-    }
-    pthread_mutex_unlock(&r->tick.mu);
-    return NULL;
-}
-
-/* Starts the ticker; the first value is stored before the thread runs,
- * so updates never see 0. LUXC_ENOMEM if anything fails. */
-static int ticker_start(luxc_ai_registry *r, uint32_t period_ms)
-{
-    pthread_condattr_t ca;
-    if (pthread_condattr_init(&ca) != 0)
-        return LUXC_ENOMEM;
-    int ok = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) == 0 &&
-             pthread_cond_init(&r->tick.cv, &ca) == 0;
-    pthread_condattr_destroy(&ca);
-    if (!ok)
-        return LUXC_ENOMEM;
-    if (pthread_mutex_init(&r->tick.mu, NULL) != 0) {
-        pthread_cond_destroy(&r->tick.cv);
-        return LUXC_ENOMEM;
-    }
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    atomic_init(&r->tick.now_ns, timespec_ns(&ts));
-    r->tick.period_ms = period_ms;
-    r->tick.stop = 0;
-    if (pthread_create(&r->tick.thread, NULL, ticker_main, r) != 0) {
-        pthread_mutex_destroy(&r->tick.mu);
-        pthread_cond_destroy(&r->tick.cv);
-        return LUXC_ENOMEM;
-    }
-    r->tick.running = 1;
-    return LUXC_OK;
-}
-
-static void ticker_stop(luxc_ai_registry *r)
-{
-    if (!r->tick.running)
-        return;
-    pthread_mutex_lock(&r->tick.mu);
-    r->tick.stop = 1;
-    pthread_cond_signal(&r->tick.cv);
-    pthread_mutex_unlock(&r->tick.mu);
-    pthread_join(r->tick.thread, NULL);
-    pthread_mutex_destroy(&r->tick.mu);
-    pthread_cond_destroy(&r->tick.cv);
-    r->tick.running = 0;
-}
 
 /* Loads of 1..8 bytes that stay inside [p, p + n): for n >= 4, two
  * (possibly overlapping) 4-byte loads; below, the first, middle and last
@@ -263,7 +181,7 @@ int luxc_ai_registry_new(luxc_ai_registry **out, const luxc_ai_registry_cfg *cfg
         r->clock = cfg->clock;
         r->clock_ctx = cfg->clock_ctx;
     }
-    if (r->clock == NULL && tick != LUXC_AI_TICK_OFF && ticker_start(r, tick) != LUXC_OK) {
+    if (r->clock == NULL && tick != LUXC_AI_TICK_OFF && luxc_ai_reg_ticker_start(r, tick) != LUXC_OK) {
         pthread_mutex_destroy(&r->pool->mu);
         goto fail;
     }
@@ -281,7 +199,7 @@ void luxc_ai_registry_free(luxc_ai_registry *r)
     if (r == NULL)
         return;
     pool *p = r->pool;
-    ticker_stop(r);
+    luxc_ai_reg_ticker_stop(r);
     luxc_ai_snapshot_release(r->cached);
     luxc_ai_reg_pool_close(p);
     size_t n = atomic_load_explicit(&r->n, memory_order_relaxed);
@@ -409,7 +327,7 @@ int luxc_ai_registry_update(luxc_ai_registry *r, const char *chain_id, uint64_t 
         pf.upgrade_needed = perf->upgrade_needed != 0;
     }
     id_key k = id_key_of(chain_id, (size_t)il);
-    int64_t now = reg_now(r);
+    int64_t now = luxc_ai_reg_now(r);
 
     /* Found before locking (see `n` in registry_internal.h), so the
      * lookup's loads overlap the lock's compare-and-swap. */
@@ -454,7 +372,7 @@ int luxc_ai_registry_set_issues(luxc_ai_registry *r, const char *chain_id,
     if (rc != LUXC_OK)
         return rc;
     id_key k = id_key_of(chain_id, (size_t)il);
-    int64_t now = reg_now(r);
+    int64_t now = luxc_ai_reg_now(r);
     luxc_ai_reg_wrlock(r);
     entry *e = find(r, chain_id, (size_t)il, k);
     if (e) {
@@ -497,7 +415,7 @@ int luxc_ai_registry_set_metadata(luxc_ai_registry *r, const char *chain_id,
     if (bytes > LUXC_AI_METADATABYTES)
         return LUXC_ETOOBIG;
     id_key k = id_key_of(chain_id, (size_t)il);
-    int64_t now = reg_now(r);
+    int64_t now = luxc_ai_reg_now(r);
     luxc_ai_reg_wrlock(r);
     entry *e = find(r, chain_id, (size_t)il, k);
     if (e) {
@@ -546,7 +464,7 @@ int luxc_ai_registry_lookup(luxc_ai_registry *r, const char *chain_id,
     return e ? LUXC_OK : LUXC_ENOTFOUND;
 }
 
-int64_t luxc_ai_registry_now(luxc_ai_registry *r) { return r ? reg_now(r) : 0; }
+int64_t luxc_ai_registry_now(luxc_ai_registry *r) { return r ? luxc_ai_reg_now(r) : 0; }
 
 size_t luxc_ai_registry_count(luxc_ai_registry *r)
 {

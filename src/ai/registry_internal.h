@@ -17,6 +17,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <time.h>
 
 #include "luxc/ai_registry.h"
 
@@ -188,6 +189,32 @@ static inline void luxc_ai_reg_rdunlock(luxc_ai_registry *r)
 {
     atomic_fetch_sub_explicit(&r->lock, RW_R, memory_order_release);
 }
+
+/* registry_clock.c */
+static inline int64_t luxc_ai_reg_timespec_ns(const struct timespec *ts)
+{
+    return (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;
+}
+
+/* The time that stamps last_seen: the ticker's value, else the caller's
+ * clock, else CLOCK_REALTIME_COARSE. */
+static inline int64_t luxc_ai_reg_now(luxc_ai_registry *r)
+{
+    if (r->tick.running)
+        return atomic_load_explicit(&r->tick.now_ns, memory_order_relaxed);
+    if (r->clock)
+        return r->clock(r->clock_ctx);
+    /* The coarse clock (one tick, typically 1-4 ms) costs ~5 ns instead of
+     * ~25 ns; last_seen needs no finer resolution. */
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+    return luxc_ai_reg_timespec_ns(&ts);
+}
+
+/* Starts the ticker (period_ms >= 1); LUXC_ENOMEM if anything fails. */
+int luxc_ai_reg_ticker_start(luxc_ai_registry *r, uint32_t period_ms);
+/* Stops and joins the ticker; a no-op when it does not run. */
+void luxc_ai_reg_ticker_stop(luxc_ai_registry *r);
 
 /* snapshot.c */
 void luxc_ai_reg_pool_destroy(pool *p);
