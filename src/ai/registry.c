@@ -222,11 +222,11 @@ static inline entry *find(const luxc_ai_registry *r, const char *id, size_t len,
 }
 
 /* Checks a string list against its bounds, keeping each length in
- * lens[] (every bound is below 256); *bytes gets sum(len + 1). */
-static inline int check_list(const char *const *v, size_t n, size_t max_n, size_t max_len,
-                             size_t max_bytes, uint8_t *lens, size_t *bytes)
+ * lens[] (every bound is below 256). Returns sum(len + 1), or a negative
+ * code (returned, not stored: no address-taken local on the hot path). */
+static inline long check_list(const char *const *v, size_t n, size_t max_n, size_t max_len,
+                              size_t max_bytes, uint8_t *lens)
 {
-    *bytes = 0;
     if (n > max_n)
         return LUXC_ETOOBIG;
     if (n > 0 && v == NULL)
@@ -235,12 +235,11 @@ static inline int check_list(const char *const *v, size_t n, size_t max_n, size_
     for (size_t i = 0; i < n; i++) {
         long l = req_len(v[i], max_len);
         if (l < 0)
-            return (int)l;
+            return l;
         lens[i] = (uint8_t)l;
         sum += (size_t)l + 1;
     }
-    *bytes = sum;
-    return sum > max_bytes ? LUXC_ETOOBIG : LUXC_OK;
+    return sum > max_bytes ? LUXC_ETOOBIG : (long)sum;
 }
 
 /* Copies a checked list: exactly the measured lengths, each followed by
@@ -290,13 +289,14 @@ static inline int both_finite(double a, double b)
     return ((x & exp_mask) != exp_mask) & ((y & exp_mask) != exp_mask);
 }
 
-/* Caller holds the write lock. Returns the replaced snapshot, to be
- * released after unlocking. A failed refresh leaves the cache stale. */
-static luxc_ai_snapshot *republish(luxc_ai_registry *r)
+/* Caller holds the write lock and saw r->demand set. Returns the
+ * replaced snapshot, to be released after unlocking. A failed refresh
+ * leaves the cache stale. Out of line, so that updates nobody takes
+ * snapshots after keep no address-taken local. */
+static __attribute__((noinline)) luxc_ai_snapshot *republish(luxc_ai_registry *r)
 {
     luxc_ai_snapshot *old = NULL;
-    if (atomic_load_explicit(&r->demand, memory_order_relaxed) &&
-        luxc_ai_reg_refresh(r, &old) == LUXC_OK)
+    if (luxc_ai_reg_refresh(r, &old) == LUXC_OK)
         atomic_store_explicit(&r->demand, 0, memory_order_relaxed);
     return old;
 }
@@ -313,12 +313,11 @@ int luxc_ai_registry_update(luxc_ai_registry *r, const char *chain_id, uint64_t 
     long hl = req_len(hash, LUXC_AI_HASH_MAX);
     if (hl < 0)
         return (int)hl;
-    size_t vb;
     uint8_t lens[LUXC_AI_MAX_VALIDATORS];
-    int rc = check_list(validators, n_validators, LUXC_AI_MAX_VALIDATORS,
-                        LUXC_AI_VALIDATOR_ID_MAX, LUXC_AI_VALIDATORSBYTES, lens, &vb);
-    if (rc != LUXC_OK)
-        return rc;
+    long vb = check_list(validators, n_validators, LUXC_AI_MAX_VALIDATORS,
+                         LUXC_AI_VALIDATOR_ID_MAX, LUXC_AI_VALIDATORSBYTES, lens);
+    if (vb < 0)
+        return (int)vb;
     luxc_ai_perf pf = {0};
     if (perf) {
         if (!both_finite(perf->tps, perf->fault_rate))
@@ -350,7 +349,9 @@ int luxc_ai_registry_update(luxc_ai_registry *r, const char *chain_id, uint64_t 
     e->last_seen_ns = now;
     e->seq = ++r->version;
     r->last_update = now;
-    luxc_ai_snapshot *old = republish(r);
+    luxc_ai_snapshot *old = NULL;
+    if (atomic_load_explicit(&r->demand, memory_order_relaxed))
+        old = republish(r);
     luxc_ai_reg_wrunlock(r);
     if (old)
         luxc_ai_snapshot_release(old);
@@ -365,12 +366,11 @@ int luxc_ai_registry_set_issues(luxc_ai_registry *r, const char *chain_id,
     long il = req_len(chain_id, LUXC_AI_CHAIN_ID_MAX);
     if (il < 0)
         return (int)il;
-    size_t ib;
     uint8_t lens[LUXC_AI_MAX_ISSUES];
-    int rc = check_list(issues, n_issues, LUXC_AI_MAX_ISSUES, LUXC_AI_ISSUE_MAX,
-                        LUXC_AI_ISSUESBYTES, lens, &ib);
-    if (rc != LUXC_OK)
-        return rc;
+    long ib = check_list(issues, n_issues, LUXC_AI_MAX_ISSUES, LUXC_AI_ISSUE_MAX,
+                         LUXC_AI_ISSUESBYTES, lens);
+    if (ib < 0)
+        return (int)ib;
     id_key k = id_key_of(chain_id, (size_t)il);
     int64_t now = luxc_ai_reg_now(r);
     luxc_ai_reg_wrlock(r);
