@@ -196,30 +196,53 @@ static void print_go_line(const result *r)
     fflush(stdout);
 }
 
-static void print_table(const result *rs, size_t count)
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Median of runs[0..n) (n >= 1) of one benchmark: the middle value, or
+ * the mean of the two middle ones. */
+static double median_ns(const result *runs, size_t n)
+{
+    double v[LUXC_BENCH_COUNT_MAX];
+    for (size_t i = 0; i < n; i++)
+        v[i] = runs[i].ns_per_op;
+    qsort(v, n, sizeof v[0], cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* rs holds `runs` consecutive results per benchmark; the table shows the
+ * median ns/op of each (allocation figures are the same in every run). */
+static void print_table(const result *rs, size_t count, unsigned runs)
 {
     int any = 0;
     for (size_t i = 0; i < count; i++)
         any |= rs[i].c->ref_ns_per_op > 0;
     if (!any)
         return;
-    printf("\n%-22s %12s %12s %9s %10s %10s %9s %9s\n", "benchmark", "ns/op",
-           "ref ns/op", "speed-up", "B/op", "ref B/op", "allocs", "ref allocs");
-    for (size_t i = 0; i < count; i++) {
+    printf("\n%-22s %12s %12s %9s %10s %10s %9s %9s\n", "benchmark",
+           runs > 1 ? "median ns/op" : "ns/op", "ref ns/op", "speed-up", "B/op", "ref B/op",
+           "allocs", "ref allocs");
+    for (size_t i = 0; i + runs <= count; i += runs) {
         const result *r = &rs[i];
-        if (r->c->ref_ns_per_op <= 0 || r->failed)
+        int failed = 0;
+        for (unsigned k = 0; k < runs; k++)
+            failed |= rs[i + k].failed;
+        if (r->c->ref_ns_per_op <= 0 || failed)
             continue;
+        double med = median_ns(r, runs);
         char ns[32], ref[32];
-        fmt_ns(ns, sizeof ns, r->ns_per_op);
+        fmt_ns(ns, sizeof ns, med);
         fmt_ns(ref, sizeof ref, r->c->ref_ns_per_op);
-        printf("%-22s %12s %12s %8.1fx %10.0f %10.0f %9.2f %9.0f\n", r->c->name, ns,
-               ref, r->c->ref_ns_per_op / (r->ns_per_op > 0 ? r->ns_per_op : 1e-9),
-               r->bytes_per_op, r->c->ref_bytes_per_op, r->allocs_per_op,
-               r->c->ref_allocs_per_op);
+        printf("%-22s %12s %12s %8.1fx %10.0f %10.0f %9.2f %9.0f\n", r->c->name, ns, ref,
+               r->c->ref_ns_per_op / (med > 0 ? med : 1e-9), r->bytes_per_op,
+               r->c->ref_bytes_per_op, r->allocs_per_op, r->c->ref_allocs_per_op);
     }
     printf("(reference: Go, Apple M1 Max, 2025-11-06, SPEC section 3; ours: "
-           "this machine, %u CPUs)\n",
-           luxc_bench_procs());
+           "this machine, %u CPUs%s)\n",
+           luxc_bench_procs(), runs > 1 ? ", median of each benchmark's runs" : "");
 }
 
 static void print_json(const result *rs, size_t count)
@@ -251,7 +274,8 @@ static const luxc_bench_case *const tables[] = {
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: luxc bench [--filter REGEX] [--time SECONDS] [--json] [--list]\n"
+            "usage: luxc bench [--filter REGEX] [--time SECONDS] [--count N] [--json]\n"
+            "                  [--list]\n"
             "\n"
             "Run luxc's benchmarks and print Go-style lines\n"
             "  BenchmarkName-<cpus>  <iterations>  <ns> ns/op  <B> B/op  <n> allocs/op\n"
@@ -261,6 +285,9 @@ static void usage(FILE *f)
             "                      extended REGEX (like go test -bench)\n"
             "  -t, --time SECONDS  minimum time per benchmark run (default 1;\n"
             "                      like -benchtime)\n"
+            "  -c, --count N       run each benchmark N times (1-100, default 1; like\n"
+            "                      -count): one line per run, and the table shows\n"
+            "                      the median, which a noisy machine moves least\n"
             "  -j, --json          print one JSON array of {name, iterations,\n"
             "                      ns_per_op, bytes_per_op, allocs_per_op} instead\n"
             "  -l, --list          list benchmark names and exit\n"
@@ -275,12 +302,14 @@ int luxc_bench_main(int argc, char **argv)
     static const struct option opts[] = {
         {"filter", required_argument, NULL, 'f'}, {"time", required_argument, NULL, 't'},
         {"json", no_argument, NULL, 'j'},         {"list", no_argument, NULL, 'l'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+        {"count", required_argument, NULL, 'c'},  {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
     const char *filter = NULL;
     double goal = 1.0;
     int json = 0, list = 0, ch;
+    unsigned runs = 1;
     optind = 1;
-    while ((ch = getopt_long(argc, argv, "f:t:jlh", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "f:t:c:jlh", opts, NULL)) != -1) {
         switch (ch) {
         case 'f': filter = optarg; break;
         case 't': {
@@ -293,6 +322,17 @@ int luxc_bench_main(int argc, char **argv)
                         optarg);
                 return 2;
             }
+            break;
+        }
+        case 'c': {
+            char *end;
+            unsigned long v = strtoul(optarg, &end, 10);
+            if (*end != '\0' || optarg[0] == '-' || v < 1 || v > LUXC_BENCH_COUNT_MAX) {
+                fprintf(stderr, "luxc bench: --count wants a whole number in [1, %u], got '%s'\n",
+                        LUXC_BENCH_COUNT_MAX, optarg);
+                return 2;
+            }
+            runs = (unsigned)v;
             break;
         }
         case 'j': json = 1; break;
@@ -320,6 +360,7 @@ int luxc_bench_main(int argc, char **argv)
     for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
         for (const luxc_bench_case *c = tables[t]; c->name; c++)
             cap++;
+    cap *= runs;
     result *rs = calloc(cap ? cap : 1, sizeof *rs);
     if (!rs) {
         fprintf(stderr, "luxc bench: out of memory\n");
@@ -335,11 +376,13 @@ int luxc_bench_main(int argc, char **argv)
                 printf("%s\n", c->name);
                 continue;
             }
-            run_case(c, goal, &rs[count]);
-            failed |= rs[count].failed;
-            if (!json)
-                print_go_line(&rs[count]);
-            count++;
+            for (unsigned k = 0; k < runs; k++) {
+                run_case(c, goal, &rs[count]);
+                failed |= rs[count].failed;
+                if (!json)
+                    print_go_line(&rs[count]);
+                count++;
+            }
         }
     }
     if (filter)
@@ -348,7 +391,7 @@ int luxc_bench_main(int argc, char **argv)
         if (json)
             print_json(rs, count);
         else {
-            print_table(rs, count);
+            print_table(rs, count, runs);
             if (count == 0)
                 fprintf(stderr, "luxc bench: no benchmark matches\n");
         }

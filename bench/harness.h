@@ -90,4 +90,7 @@ extern const luxc_bench_case luxc_bench_cases_consensus[];
 extern const luxc_bench_case luxc_bench_cases_crypto[];
 extern const luxc_bench_case luxc_bench_cases_net[];
 
+/* Most runs per benchmark `luxc bench --count` takes. */
+#define LUXC_BENCH_COUNT_MAX 100u
+
 #endif

@@ -14,6 +14,17 @@ add_test(NAME cli_bench_bad_time COMMAND ${LUXC_CLI} bench --time -1)
 set_tests_properties(cli_bench_bad_time PROPERTIES WILL_FAIL TRUE)
 add_test(NAME cli_bench_bad_filter COMMAND ${LUXC_CLI} bench --filter "(")
 set_tests_properties(cli_bench_bad_filter PROPERTIES WILL_FAIL TRUE)
+add_test(NAME cli_bench_bad_count COMMAND ${LUXC_CLI} bench --count 0)
+set_tests_properties(cli_bench_bad_count PROPERTIES WILL_FAIL TRUE)
+add_test(NAME cli_bench_bad_count_text COMMAND ${LUXC_CLI} bench --count 101)
+set_tests_properties(cli_bench_bad_count_text PROPERTIES
+  PASS_REGULAR_EXPRESSION "--count wants a whole number in \\[1, 100\\], got '101'")
+# --count 3: three Go lines for the one benchmark, and a median table.
+add_test(NAME cli_bench_count
+  COMMAND sh -c "out=$(\"$0\" bench --filter '^Sigmoid$' --count 3 --time 0.05) || exit 1; \
+    test \"$(printf '%s\\n' \"$out\" | grep -c '^BenchmarkSigmoid-')\" = 3 || exit 1; \
+    printf '%s\\n' \"$out\" | grep -q 'median ns/op'"
+  ${LUXC_CLI})
 add_test(NAME cli_bench_help COMMAND ${LUXC_CLI} bench --help)
 set_tests_properties(cli_bench_help PROPERTIES PASS_REGULAR_EXPRESSION "--filter REGEX")
 # A short run of every benchmark must yield well-formed JSON naming the
