@@ -173,8 +173,8 @@ static inline double luxc_ai_exp(double x)
  * (one multiply-add fewer than forming e^-x first) and, with FMA, the
  * one-step reduction: relative error below 5e-16 + 3.4e-17 * |x| (2.5e-14
  * at the clamp; only x < 0 feels it, where sigmoid(x) ~ e^x). Pure;
- * inline so tight loops pay no call. -x is clamped to [-708, 708] (what
- * the AVX-512 kernel's vrangepd does). */
+ * inline so tight loops pay no call. -x is clamped to [-708, 708], as
+ * the AVX-512 kernel's min/max do. */
 static inline double luxc_ai_sigmoid(double x)
 {
     double y = -x;

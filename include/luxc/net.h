@@ -236,8 +236,9 @@ LUXC_MUST_CHECK int luxc_chan_seal(luxc_chan *ch, uint8_t *out, size_t outmax, s
  * is counted, and the error says which: LUXC_ETRUNC, LUXC_EVERSION,
  * LUXC_ECORRUPT (bad type or size field), LUXC_ETRAILING, LUXC_ETOOBIG,
  * LUXC_EREPLAY (replayed or reordered), LUXC_ESTALE (wrong epoch, or a
- * key used past the receive-side limits), LUXC_EAUTH (tag). LUXC_EFULL if outmax < plaintext size (not counted;
- * nothing consumed), LUXC_EINVAL on NULL. out is wiped on failure. */
+ * key used past the receive-side limits), LUXC_EAUTH (tag). LUXC_EFULL if
+ * outmax < plaintext size (not counted; nothing consumed), LUXC_EINVAL on
+ * NULL. out is wiped on failure. */
 LUXC_MUST_CHECK int luxc_chan_open(luxc_chan *ch, uint8_t *out, size_t outmax, size_t *outlen,
                                    const uint8_t *frame, size_t flen);
 /* Move the send direction to the next epoch now (the peer follows when the

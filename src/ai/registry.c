@@ -278,17 +278,6 @@ static __attribute__((noinline)) entry *new_entry(luxc_ai_registry *r, const cha
     return e;
 }
 
-/* isfinite(a) && isfinite(b) with one branch: a double is finite unless
- * its exponent bits are all ones. */
-static inline int both_finite(double a, double b)
-{
-    const uint64_t exp_mask = UINT64_C(0x7ff0000000000000);
-    uint64_t x, y;
-    memcpy(&x, &a, sizeof x);
-    memcpy(&y, &b, sizeof y);
-    return ((x & exp_mask) != exp_mask) & ((y & exp_mask) != exp_mask);
-}
-
 /* Caller holds the write lock and saw r->demand set. Returns the
  * replaced snapshot, to be released after unlocking. A failed refresh
  * leaves the cache stale. Out of line, so that updates nobody takes
@@ -320,7 +309,7 @@ int luxc_ai_registry_update(luxc_ai_registry *r, const char *chain_id, uint64_t 
         return (int)vb;
     luxc_ai_perf pf = {0};
     if (perf) {
-        if (!both_finite(perf->tps, perf->fault_rate))
+        if (!isfinite(perf->tps) || !isfinite(perf->fault_rate))
             return LUXC_ERANGE;
         pf = *perf;
         pf.upgrade_needed = perf->upgrade_needed != 0;
