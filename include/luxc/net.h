@@ -245,6 +245,9 @@ LUXC_MUST_CHECK int luxc_chan_open(luxc_chan *ch, uint8_t *out, size_t outmax, s
  * next record arrives). LUXC_EOVERFLOW when the epoch space is exhausted. */
 LUXC_MUST_CHECK int luxc_chan_rekey(luxc_chan *ch);
 void luxc_chan_stats(const luxc_chan *ch, luxc_net_stats *out);
+/* Frames dropped for any reason: the sum of the drop_* counters (0 for
+ * NULL), so callers need not list them and miss a new one. */
+uint64_t luxc_net_stats_dropped(const luxc_net_stats *s);
 /* Validator-set index of the peer (from the handshake). */
 int luxc_chan_peer(const luxc_chan *ch);
 

@@ -103,12 +103,24 @@ int luxc_chan_rekey(luxc_chan *ch)
     return LUXC_OK;
 }
 
+/* An epoch that has carried `records` records and `bytes` plaintext
+ * bytes since start_ms is spent once it reaches either limit or is
+ * max_ms old. A clock that went backwards never spends it. One rule for
+ * both directions: the sender rekeys by it, the receiver refuses by it. */
+static int epoch_spent(const luxc_net_limits *lim, uint64_t records, uint64_t bytes,
+                       uint64_t start_ms, uint64_t max_records, uint64_t max_bytes,
+                       uint64_t max_ms)
+{
+    if (records >= max_records || bytes >= max_bytes)
+        return 1;
+    uint64_t now = luxc_net_now_ms(lim);
+    return now >= start_ms && now - start_ms >= max_ms;
+}
+
 static int rekey_due(const luxc_chan *ch)
 {
-    if (ch->ep_records >= ch->lim.rekey_records || ch->ep_bytes >= ch->lim.rekey_bytes)
-        return 1;
-    uint64_t now = luxc_net_now_ms(&ch->lim);
-    return now >= ch->ep_start_ms && now - ch->ep_start_ms >= ch->lim.rekey_ms;
+    return epoch_spent(&ch->lim, ch->ep_records, ch->ep_bytes, ch->ep_start_ms,
+                       ch->lim.rekey_records, ch->lim.rekey_bytes, ch->lim.rekey_ms);
 }
 
 static void make_nonce(uint8_t nonce[LUXC_AEAD_NONCEBYTES], const uint8_t *hdr)
@@ -158,12 +170,9 @@ int luxc_chan_seal(luxc_chan *ch, uint8_t *out, size_t outmax, size_t *outlen,
  * or has outlived its time by more than the grace. */
 static int recv_key_stale(const luxc_chan *ch)
 {
-    if (ch->rep_records >= ch->lim.peer_rekey_records ||
-        ch->rep_bytes >= ch->lim.peer_rekey_bytes)
-        return 1;
-    uint64_t now = luxc_net_now_ms(&ch->lim);
-    return now >= ch->rep_start_ms &&
-           now - ch->rep_start_ms >= ch->lim.peer_rekey_ms + LUXC_NET_REKEY_GRACE_MS;
+    return epoch_spent(&ch->lim, ch->rep_records, ch->rep_bytes, ch->rep_start_ms,
+                       ch->lim.peer_rekey_records, ch->lim.peer_rekey_bytes,
+                       ch->lim.peer_rekey_ms + LUXC_NET_REKEY_GRACE_MS);
 }
 
 /* Structural checks of a DATA frame, in the documented order. Counts the
@@ -253,6 +262,14 @@ int luxc_chan_open(luxc_chan *ch, uint8_t *out, size_t outmax, size_t *outlen,
     ch->st.recv_bytes += mlen;
     *outlen = mlen;
     return LUXC_OK;
+}
+
+uint64_t luxc_net_stats_dropped(const luxc_net_stats *s)
+{
+    if (!s)
+        return 0;
+    return s->drop_truncated + s->drop_oversized + s->drop_header + s->drop_version +
+           s->drop_replay + s->drop_reorder + s->drop_epoch + s->drop_auth + s->drop_stale_key;
 }
 
 void luxc_chan_stats(const luxc_chan *ch, luxc_net_stats *out)

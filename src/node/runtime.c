@@ -309,9 +309,7 @@ static void publish(rt *r, uint64_t now_us)
     for (uint32_t i = 0; i < r->genesis->n_validators; i++) {
         luxc_net_stats ns;
         if (i != r->self && luxc_zserver_stats(r->server, (int)i, &ns) == LUXC_OK)
-            p.dropped_frames += ns.drop_truncated + ns.drop_oversized + ns.drop_header +
-                                ns.drop_version + ns.drop_replay + ns.drop_reorder +
-                                ns.drop_epoch + ns.drop_auth + ns.drop_stale_key;
+            p.dropped_frames += luxc_net_stats_dropped(&ns);
     }
     struct rusage ru;
     if (getrusage(RUSAGE_SELF, &ru) == 0)

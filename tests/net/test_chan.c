@@ -325,6 +325,7 @@ static void expect_stale(pair *p, uint64_t stale_before)
     assert_int_equal(olen, 0);
     luxc_chan_stats(p->b, &after);
     assert_int_equal(after.drop_stale_key, stale_before + 1);
+    assert_int_equal(luxc_net_stats_dropped(&after), luxc_net_stats_dropped(&before) + 1);
     assert_int_equal(after.recv_records, before.recv_records);
     assert_int_equal(after.drop_epoch, before.drop_epoch);
 }
@@ -532,6 +533,8 @@ static void test_every_bit_flip_dropped(void **state)
                          st.drop_replay + st.drop_reorder + st.drop_epoch + st.drop_auth +
                              st.drop_stale_key,
                      dropped);
+    assert_int_equal(luxc_net_stats_dropped(&st), dropped);
+    assert_int_equal(luxc_net_stats_dropped(NULL), 0);
     assert_int_equal(luxc_chan_open(p.b, o, sizeof o, &olen, f, flen), LUXC_OK);
     pair_free(&p);
 }
@@ -563,6 +566,7 @@ static void test_random_garbage(void **state)
                          st.drop_replay + st.drop_reorder + st.drop_epoch + st.drop_auth +
                              st.drop_stale_key,
                      5000);
+    assert_int_equal(luxc_net_stats_dropped(&st), 5000);
     pair_free(&p);
 }
 
