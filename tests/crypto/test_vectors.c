@@ -1,5 +1,5 @@
 /* test_vectors.c - ML-KEM-768 and ML-DSA-65 against NIST's ACVP vectors.
- * Reads $LUXC_SOURCE_DIR/../shared/vectors/<file>.json (see its README.md) with
+ * Reads $LUXC_SOURCE_DIR/tests/vectors/<file>.json (see its README.md) with
  * cJSON and runs every case of every group; prints a pass count per group
  * and fails on any mismatch or if a group has fewer cases than the README
  * lists (so a missing or truncated file cannot pass silently).
@@ -42,7 +42,7 @@ static cJSON *load_json(const char *name)
 {
     const char *src = getenv("LUXC_SOURCE_DIR");
     char path[4096];
-    snprintf(path, sizeof path, "%s/../shared/vectors/%s", src ? src : ".", name);
+    snprintf(path, sizeof path, "%s/tests/vectors/%s", src ? src : ".", name);
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
         fprintf(stderr, "cannot open %s (set LUXC_SOURCE_DIR)\n", path);
