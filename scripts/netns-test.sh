@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# netns-test.sh - network-fault test of a 4-validator luxc network.
+# netns-test.sh - network-fault test of a 4-validator luxc network, deployed
+# the way an operator deploys one on four machines.
 #
-# Each validator runs in its own network namespace; a fifth namespace holds a
-# bridge that joins them through veth pairs (nothing touches the host's
-# network: every interface and address lives in namespaces this script
-# creates, addresses 10.213.0.1-4, and it removes them on exit). Phases, each
+# `luxc testnet --validators 4 --hosts 10.213.0.1,...,10.213.0.4` writes the
+# genesis and one self-contained folder per validator (keys, config.json,
+# genesis copy, systemd unit); each namespace stands in for one machine:
+# node i is started from its folder (`cd node<i> && luxc node --config
+# config.json`) in its own network namespace holding its address 10.213.0.<i+1>
+# (p2p port 7000, metrics on the namespace's own loopback 127.0.0.1:9100).
+# A fifth namespace holds a bridge that joins them through veth pairs
+# (nothing touches the host's network: every interface and address lives in
+# namespaces this script creates, and it removes them on exit). Phases, each
 # checked by reading every node's /status (`luxc status` inside its
 # namespace):
 #   a) baseline            every node finalizes blocks
@@ -34,7 +40,8 @@
 # LUXC_NETNS_KEEP=1 keeps the work folder (node logs) for inspection,
 # LUXC_NETNS_LOG=debug sets the nodes' log level, LUXC_NETNS_PHASES=b,d runs
 # only some fault phases (b, c, d; d includes the heal e; a baseline and
-# f stop+verify always run), LUXC_NETNS_ROUND_MS sets round_timeout_ms.
+# f stop+verify always run), LUXC_NETNS_ROUND_MS sets round_timeout_ms
+# (luxc testnet --round-timeout-ms).
 set -euo pipefail
 
 LUXC=${1:-}
@@ -66,6 +73,7 @@ NS=()
 for ((i = 0; i < N; i++)); do NS+=("$TAG-n$i"); done
 PIDS=()
 WORK=$(mktemp -d /tmp/luxc-netns.XXXXXX)
+NET=$WORK/testnet # luxc testnet's output: genesis.json, node0..node3
 FAILED=1
 
 cleanup() {
@@ -81,9 +89,9 @@ cleanup() {
   done
   if [[ $FAILED -ne 0 && $rc -ne 77 && -d $WORK ]]; then
     for ((i = 0; i < N; i++)); do
-      [[ -f $WORK/node$i/node.log ]] || continue
+      [[ -f $NET/node$i/node.log ]] || continue
       echo "--- last lines of node$i's log"
-      tail -n 8 "$WORK/node$i/node.log"
+      tail -n 8 "$NET/node$i/node.log"
     done
   fi
   if [[ ${LUXC_NETNS_KEEP:-0} == 1 ]]; then
@@ -143,50 +151,33 @@ phase_skip() {
   if [[ ${LUXC_NETNS_STRICT:-0} == 1 ]]; then fail "LUXC_NETNS_STRICT=1 and phase $1 cannot run"; fi
 }
 
-# --- keys, genesis, configs -------------------------------------------------
-vals=""
-for ((i = 0; i < N; i++)); do
-  d="$WORK/node$i"
-  mkdir -p "$d"
-  out=$("$LUXC" keygen --out "$d/keys" --json)
-  ed=$(sed -n 's/.*"ed25519_public_key": "\([0-9a-f]*\)".*/\1/p' <<<"$out")
-  ml=$(sed -n 's/.*"mldsa65_public_key": "\([0-9a-f]*\)".*/\1/p' <<<"$out")
-  [[ -n $ed && -n $ml ]] || fail "luxc keygen --json printed no public keys"
-  [[ -z $vals ]] || vals+=","
-  vals+=$(printf '\n    {"name": "node%d", "address": "tcp://10.213.0.%d:7000", "stake": 100, "ed25519_public_key": "%s", "mldsa65_public_key": "%s"}' \
-    "$i" "$((i + 1))" "$ed" "$ml")
-  cat >"$d/config.json" <<EOF
-{
-  "genesis": "../genesis.json",
-  "key_dir": "keys",
-  "name": "node$i",
-  "listen": "tcp://10.213.0.$((i + 1)):7000",
-  "data_dir": "data",
-  "metrics": "127.0.0.1:9100",
-  "log_level": "${LUXC_NETNS_LOG:-info}"
-}
-EOF
-done
+# --- genesis and one folder per validator: luxc testnet ---------------------
 # Timeouts for a 20 ms +- 5 ms link: round_timeout_ms R sets the node's poll
 # timeout to max(R, 20) ms and its round timeout to max(R, 200) ms. A round
 # trip under delay takes 30-55 ms, so the preset's 20 ms polls never hear an
 # answer (the network stalls); with one validator silent every poll waits
 # the full poll timeout, so a round must hold several polls (R = 100 or 250
 # stalls under partition). 60 ms satisfies both. LUXC_NETNS_ROUND_MS overrides.
-cat >"$WORK/genesis.json" <<EOF
-{
-  "chain_id": "luxc-netns-test",
-  "genesis_time": $(date +%s),
-  "consensus": {"preset": "localbft", "round_timeout_ms": ${LUXC_NETNS_ROUND_MS:-60}},
-  "validators": [$vals
-  ]
-}
-EOF
+hosts=""
+for ((i = 0; i < N; i++)); do hosts+="${hosts:+,}10.213.0.$((i + 1))"; done
+tn_err=$("$LUXC" testnet --validators "$N" --hosts "$hosts" --out "$NET" \
+  --chain-id luxc-netns-test --preset localbft --round-timeout-ms "${LUXC_NETNS_ROUND_MS:-60}" \
+  --metrics-listen 127.0.0.1:9100 --submit-listen none --log-level "${LUXC_NETNS_LOG:-info}" \
+  --bin "$LUXC" --json 2>&1 >"$WORK/testnet.json") || fail "luxc testnet: $tn_err"
+for ((i = 0; i < N; i++)); do
+  grep -q "\"listen\":[[:space:]]*\"tcp://10.213.0.$((i + 1)):7000\"" "$NET/node$i/config.json" ||
+    fail "luxc testnet: node$i/config.json does not listen on tcp://10.213.0.$((i + 1)):7000"
+  out=$("$LUXC" node --config "$NET/node$i/config.json" --check 2>&1) ||
+    fail "luxc node --check on node$i's folder: $out"
+done
+say "luxc testnet: genesis and 4 validator folders in $NET (hosts $hosts, port 7000," \
+  "round_timeout_ms ${LUXC_NETNS_ROUND_MS:-60}); each passes luxc node --check"
 
 # --- nodes ------------------------------------------------------------------
+# Each node as on its own machine: from its folder, in its namespace.
 for ((i = 0; i < N; i++)); do
-  ip netns exec "${NS[$i]}" "$LUXC" node --config "$WORK/node$i/config.json" \
-    2>"$WORK/node$i/node.log" &
+  (cd "$NET/node$i" && exec ip netns exec "${NS[$i]}" "$LUXC" node --config config.json \
+    2>node.log) &
   PIDS+=($!)
 done
 
@@ -396,7 +387,7 @@ for ((i = 0; i < N; i++)); do
   [[ $rc -eq 0 ]] || fail "node$i exited with status $rc after SIGTERM"
 done
 args=()
-for ((i = 0; i < N; i++)); do args+=(--data "$WORK/node$i/data"); done
+for ((i = 0; i < N; i++)); do args+=(--data "$NET/node$i/data"); done
 rc=0
 vout=$("$LUXC" verify --json "${args[@]}") || rc=$?
 viol=$(sed -n 's/.*"safety_violations":\([0-9]*\).*/\1/p' <<<"$vout")

@@ -17,6 +17,7 @@ int luxc_cmd_bench(int argc, char **argv);
 int luxc_cmd_keygen(int argc, char **argv);
 int luxc_cmd_node(int argc, char **argv);
 int luxc_cmd_devnet(int argc, char **argv);
+int luxc_cmd_testnet(int argc, char **argv);
 int luxc_cmd_status(int argc, char **argv);
 int luxc_cmd_upgrade(int argc, char **argv);
 int luxc_cmd_sim(int argc, char **argv);

@@ -23,6 +23,7 @@
 #include "luxc/metrics.h"
 #include "luxc/node.h"
 #include "luxc/store.h"
+#include "node_files.h"
 #include "store_compare.h"
 
 typedef struct opts {
@@ -379,7 +380,7 @@ int luxc_cmd_devnet(int argc, char **argv)
     static devnet d;
     memset(&d, 0, sizeof d);
     d.n = o.nodes;
-    d.preset = o.nodes == 1 ? "single" : o.nodes <= 3 ? "local" : "localbft";
+    d.preset = node_files_default_preset(o.nodes);
     d.block_time_ms = o.block_time;
     if (o.dir) {
         snprintf(d.dir, sizeof d.dir, "%s", o.dir);

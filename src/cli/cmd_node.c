@@ -1,10 +1,13 @@
-/* cmd_node.c - `luxc node --config FILE`: run one validator. */
+/* cmd_node.c - `luxc node --config FILE`: run one validator, or with
+ * --check only check its files (config, genesis, keys) and exit. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "luxc/keys.h"
+#include "luxc/node_config.h"
 #include "luxc/runtime.h"
 
 static void usage(FILE *f)
@@ -25,11 +28,57 @@ static void usage(FILE *f)
             "  -s, --tx-bytes N         size of generated transactions (default 128)\n"
             "  -b, --byzantine MODE     misbehave for testing: silent, random, equivocate\n"
             "  -H, --stop-height H      exit 0 once height H is final\n"
+            "  -C, --check              check the files and exit: the config and genesis\n"
+            "                           parse, the name is a validator of the genesis and\n"
+            "                           the keys load and match its public keys\n"
             "  -h, --help               show this text\n"
             "\n"
             "With \"metrics\" set, GET /metrics (Prometheus) and /status (JSON) are\n"
             "served there; `luxc status --metrics HOST:PORT` prints the status.\n"
             "Exit status: 0 clean stop, 1 error (the reason on stderr), 2 usage.\n");
+}
+
+/* --check: what the node reads at start, without binding or opening the
+ * store. Returns the exit status. */
+static int check_files(const char *config_path)
+{
+    char err[1024] = "";
+    luxc_node_config cfg;
+    luxc_genesis *g = NULL;
+    luxc_keypair kp;
+    int rc = luxc_node_config_load(&cfg, config_path, err, sizeof err);
+    if (rc == LUXC_OK)
+        rc = luxc_genesis_load(&g, cfg.genesis_path, err, sizeof err);
+    long idx = rc == LUXC_OK ? luxc_genesis_find(g, cfg.name) : -1;
+    if (rc == LUXC_OK && idx < 0) {
+        snprintf(err, sizeof err, "%s: name \"%s\" is not a validator of its genesis",
+                 config_path, cfg.name);
+        rc = LUXC_ENOTFOUND;
+    }
+    int keys_loaded = 0;
+    if (rc == LUXC_OK) {
+        rc = luxc_keys_load(cfg.key_dir, &kp, err, sizeof err);
+        keys_loaded = rc == LUXC_OK;
+    }
+    if (rc == LUXC_OK) {
+        const luxc_genesis_validator *v = &g->validators[idx];
+        if (memcmp(kp.pk, v->ed25519_pk, LUXC_ED25519_PUBLICKEYBYTES) ||
+            memcmp(kp.pk + LUXC_ED25519_PUBLICKEYBYTES, v->mldsa65_pk,
+                   LUXC_MLDSA_PUBLICKEYBYTES)) {
+            snprintf(err, sizeof err, "%s: key_dir holds other keys than validator %s's in "
+                     "the genesis", config_path, cfg.name);
+            rc = LUXC_EAUTH;
+        }
+    }
+    if (keys_loaded)
+        luxc_keypair_wipe(&kp);
+    if (rc == LUXC_OK)
+        printf("%s: ok: validator %s of chain %s (%zu validators), listen %s, keys match\n",
+               config_path, cfg.name, g->chain_id, g->n_validators, cfg.listen);
+    else
+        fprintf(stderr, "luxc node: %s\n", err[0] ? err : luxc_strerror(rc));
+    luxc_genesis_free(g);
+    return rc == LUXC_OK ? 0 : 1;
 }
 
 static int parse_u32(const char *s, uint32_t *out)
@@ -48,13 +97,14 @@ int luxc_cmd_node(int argc, char **argv)
         {"config", required_argument, NULL, 'c'},    {"load", required_argument, NULL, 'l'},
         {"tx-bytes", required_argument, NULL, 's'},  {"byzantine", required_argument, NULL, 'b'},
         {"stop-height", required_argument, NULL, 'H'}, {"store-nosync", no_argument, NULL, 'N'},
+        {"check", no_argument, NULL, 'C'},
         {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0}};
     luxc_run_opts o;
     memset(&o, 0, sizeof o);
-    int ch;
+    int ch, check = 0;
     uint32_t v;
     optind = 1;
-    while ((ch = getopt_long(argc, argv, "c:l:s:b:H:h", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "c:l:s:b:H:Ch", opts, NULL)) != -1) {
         switch (ch) {
         case 'c': o.config_path = optarg; break;
         case 'l':
@@ -90,6 +140,7 @@ int luxc_cmd_node(int argc, char **argv)
             o.stop_height = v;
             break;
         case 'N': o.store_nosync = 1; break;
+        case 'C': check = 1; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -100,6 +151,8 @@ int luxc_cmd_node(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    if (check)
+        return check_files(o.config_path);
     char err[1024] = "";
     int status = luxc_node_run(&o, err, sizeof err);
     if (status != 0 && err[0])

@@ -1,6 +1,7 @@
 /* devnet_setup.c - lay out a local network in one folder: a key pair per
  * validator, one genesis naming them all (equal stake), and one node
- * configuration each, on loopback ports that were free when checked. */
+ * configuration each, on loopback ports that were free when checked.
+ * The files themselves are written by node_files.c (shared with testnet). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -9,12 +10,10 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "devnet.h"
-#include "luxc/keys.h"
-#include "luxc/node_config.h"
+#include "node_files.h"
 
 static int port_free(uint16_t port)
 {
@@ -46,15 +45,6 @@ static int pick_ports(devnet *d)
     return -1;
 }
 
-static int write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return -1;
-    int ok = fputs(text, f) >= 0;
-    return fclose(f) == 0 && ok ? 0 : -1;
-}
-
 int devnet_setup(devnet *d, char *err, size_t errlen)
 {
     if (mkdir(d->dir, 0700) != 0 && errno != EEXIST) {
@@ -66,17 +56,9 @@ int devnet_setup(devnet *d, char *err, size_t errlen)
         return -1;
     }
     luxc_genesis g;
-    memset(&g, 0, sizeof g);
-    snprintf(g.chain_id, sizeof g.chain_id, "luxc-devnet");
-    snprintf(g.consensus.preset, sizeof g.consensus.preset, "%s", d->preset);
-    g.consensus.block_time_ms = d->block_time_ms;
-    g.genesis_time = (uint64_t)time(NULL);
-    g.n_validators = d->n;
-    g.validators = calloc(d->n, sizeof *g.validators);
-    if (!g.validators) {
-        snprintf(err, errlen, "out of memory");
+    if (node_files_genesis_init(&g, "luxc-devnet", d->preset, d->n, err, errlen) != 0)
         return -1;
-    }
+    g.consensus.block_time_ms = d->block_time_ms;
     int rc = 0;
     for (uint32_t i = 0; rc == 0 && i < d->n; i++) {
         devnet_node *nd = &d->nodes[i];
@@ -89,51 +71,20 @@ int devnet_setup(devnet *d, char *err, size_t errlen)
         snprintf(nd->listen, sizeof nd->listen, "tcp://127.0.0.1:%u", d->base_port + i);
         snprintf(nd->metrics, sizeof nd->metrics, "127.0.0.1:%u", d->base_port + d->n + i);
         snprintf(nd->submit, sizeof nd->submit, "tcp://127.0.0.1:%u", d->base_port + 2 * d->n + i);
-        char keys[600], msg[512];
-        snprintf(keys, sizeof keys, "%s/keys", nd->dir);
-        luxc_keypair kp;
-        if (mkdir(nd->dir, 0700) != 0 && errno != EEXIST) {
-            snprintf(err, errlen, "cannot create %s: %s", nd->dir, strerror(errno));
-            rc = -1;
-        } else if (luxc_keys_generate(keys, NULL, &kp, msg, sizeof msg) != LUXC_OK) {
-            snprintf(err, errlen, "%s", msg);
-            rc = -1;
-        } else {
-            luxc_genesis_validator *v = &g.validators[i];
-            snprintf(v->name, sizeof v->name, "node%u", i);
-            snprintf(v->address, sizeof v->address, "%s", nd->listen);
-            v->stake = 100;
-            memcpy(v->ed25519_pk, kp.pk, LUXC_ED25519_PUBLICKEYBYTES);
-            memcpy(v->mldsa65_pk, kp.pk + LUXC_ED25519_PUBLICKEYBYTES, LUXC_MLDSA_PUBLICKEYBYTES);
-            g.total_stake += v->stake;
-            luxc_keypair_wipe(&kp);
-            char cfg[1200];
-            snprintf(cfg, sizeof cfg,
-                     "{\n  \"genesis\": \"../genesis.json\",\n  \"key_dir\": \"keys\",\n"
-                     "  \"name\": \"node%u\",\n  \"listen\": \"%s\",\n"
-                     "  \"data_dir\": \"data\",\n  \"metrics\": \"%s\",\n"
-                     "  \"submit\": \"%s\",\n  \"log_level\": \"info\"\n}\n",
-                     i, nd->listen, nd->metrics, nd->submit);
-            if (write_file(nd->config, cfg) != 0) {
-                snprintf(err, errlen, "cannot write %s", nd->config);
-                rc = -1;
-            }
-        }
+        char name[16];
+        snprintf(name, sizeof name, "node%u", i);
+        const node_files_config cfg = {.genesis = "../genesis.json", .name = name,
+                                       .listen = nd->listen, .metrics = nd->metrics,
+                                       .submit = nd->submit, .log_level = "info"};
+        rc = node_files_validator(&g, i, nd->dir, name, nd->listen, 100, err, errlen);
+        if (rc == 0)
+            rc = node_files_write_config(nd->config, &cfg, err, errlen);
     }
-    char *json = NULL;
-    if (rc == 0 && luxc_genesis_to_json(&g, &json) != LUXC_OK) {
-        snprintf(err, errlen, "cannot encode the genesis");
-        rc = -1;
-    }
-    if (rc == 0) {
-        char path[600];
-        snprintf(path, sizeof path, "%s/genesis.json", d->dir);
-        if (write_file(path, json) != 0) {
-            snprintf(err, errlen, "cannot write %s", path);
-            rc = -1;
-        }
-    }
-    free(json);
+    char path[600];
+    snprintf(path, sizeof path, "%s/genesis.json", d->dir);
+    const char *const paths[] = {path};
+    if (rc == 0)
+        rc = node_files_write_genesis(&g, paths, 1, err, errlen);
     free(g.validators);
     return rc;
 }

@@ -12,6 +12,7 @@ static const luxc_cmd commands[] = {
     {"keygen", luxc_cmd_keygen, "create a validator's identity keys"},
     {"node", luxc_cmd_node, "run a validator node (--config FILE)"},
     {"devnet", luxc_cmd_devnet, "run a local multi-node network with live progress"},
+    {"testnet", luxc_cmd_testnet, "write genesis, keys, configs and systemd units for N machines"},
     {"status", luxc_cmd_status, "print a running node's status"},
     {"propose-upgrade", luxc_cmd_upgrade, "submit an upgrade proposal to a running node"},
     {"sim", luxc_cmd_sim, "simulate N validators deterministically (safety, rounds)"},

@@ -1,7 +1,7 @@
 # Tests of the luxc program itself: usage errors and machine-readable output.
 add_executable(cli_bench_json_check ${CMAKE_SOURCE_DIR}/tests/cli/bench_json_check.c)
 target_compile_options(cli_bench_json_check PRIVATE ${LUXC_WARN})
-target_link_libraries(cli_bench_json_check PRIVATE PkgConfig::CJSON)
+target_link_libraries(cli_bench_json_check PRIVATE PkgConfig::LUXC_CJSON)
 
 set(LUXC_CLI $<TARGET_FILE:luxc_cli>)
 add_test(NAME cli_help COMMAND ${LUXC_CLI} --help)
@@ -51,7 +51,7 @@ set_tests_properties(cli_keygen_needs_out PROPERTIES WILL_FAIL TRUE)
 # recovery with kill -9, and Byzantine validators below 1/3 of stake.
 add_executable(cli_json_expect ${CMAKE_SOURCE_DIR}/tests/cli/json_expect.c)
 target_compile_options(cli_json_expect PRIVATE ${LUXC_WARN})
-target_link_libraries(cli_json_expect PRIVATE PkgConfig::CJSON)
+target_link_libraries(cli_json_expect PRIVATE PkgConfig::LUXC_CJSON)
 function(luxc_devnet_test name args)
   # remaining arguments: conditions on the JSON summary (see json_expect.c)
   add_test(NAME ${name}
@@ -69,3 +69,16 @@ luxc_devnet_test(cli_devnet_byzantine_random "--nodes 4 --seconds 5 --byzantine 
   safety_violations=0 blocks_finalized>=20)
 luxc_devnet_test(cli_devnet_byzantine_silent "--nodes 4 --seconds 5 --byzantine silent"
   safety_violations=0 blocks_finalized>=10)
+
+# luxc testnet: folders for several machines (tests/cli/testnet_test.sh):
+# layout, modes, genesis addresses, luxc node --check on each folder,
+# systemd-analyze verify on each unit, error paths, and the folders running
+# as 4 validators on loopback.
+add_test(NAME cli_testnet
+  COMMAND bash ${CMAKE_SOURCE_DIR}/tests/cli/testnet_test.sh ${LUXC_CLI}
+          $<TARGET_FILE:cli_json_expect>)
+set_tests_properties(cli_testnet PROPERTIES LABELS "cli" TIMEOUT 120 RUN_SERIAL TRUE)
+add_test(NAME cli_testnet_help COMMAND ${LUXC_CLI} testnet --help)
+set_tests_properties(cli_testnet_help PROPERTIES PASS_REGULAR_EXPRESSION "--hosts LIST")
+add_test(NAME cli_help_lists_testnet COMMAND ${LUXC_CLI} --help)
+set_tests_properties(cli_help_lists_testnet PROPERTIES PASS_REGULAR_EXPRESSION "testnet +write genesis")
