@@ -65,7 +65,9 @@ extern "C" {
 #define LUXC_AI_REASONINGBYTES 512u   /* reasoning text incl. NUL */
 #define LUXC_AI_HISTORY_MAX 10000u    /* default and largest history ring */
 #define LUXC_AI_STRING_MAX 4096u      /* longest string an extractor reads */
+LUXC_API
 size_t luxc_ai_max_features(void);
+LUXC_API
 size_t luxc_ai_reasoningbytes(void);
 
 /* ---- sigmoid ------------------------------------------------------------ */
@@ -224,6 +226,7 @@ static inline __m512d luxc_ai_sigmoid_pd8(__m512d x)
 
 /* y[i] = sigmoid(x[i]) for i < n; y may equal x (in place), but must not
  * otherwise overlap it. Vectorised (AVX-512 when the build targets it). */
+LUXC_API
 void luxc_ai_sigmoid_batch(double *y, const double *x, size_t n);
 
 /* ---- inputs and feature extractors --------------------------------------- */
@@ -281,9 +284,13 @@ typedef struct luxc_ai_extractor {
  *      data_size, age_seconds, from_entropy, to_entropy
  *  upgrade [luxc_ai_upgrade]: change_count, risk_score, test_count,
  *      age_hours, version_entropy */
+LUXC_API
 extern const luxc_ai_extractor luxc_ai_extractor_block_basic;
+LUXC_API
 extern const luxc_ai_extractor luxc_ai_extractor_block;
+LUXC_API
 extern const luxc_ai_extractor luxc_ai_extractor_tx;
+LUXC_API
 extern const luxc_ai_extractor luxc_ai_extractor_upgrade;
 
 #define LUXC_AI_BLOCK_BASIC_FEATURES 4u
@@ -293,9 +300,13 @@ extern const luxc_ai_extractor luxc_ai_extractor_upgrade;
 
 /* Direct forms of the extractors (same layout as above). LUXC_EINVAL on
  * NULL, LUXC_ETOOBIG for a string longer than LUXC_AI_STRING_MAX. */
+LUXC_API
 int luxc_ai_extract_block_basic(const luxc_ai_block *b, double out[4]);
+LUXC_API
 int luxc_ai_extract_block(const luxc_ai_block *b, int64_t now_ns, double out[6]);
+LUXC_API
 int luxc_ai_extract_tx(const luxc_ai_tx *t, int64_t now_ns, double out[7]);
+LUXC_API
 int luxc_ai_extract_upgrade(const luxc_ai_upgrade *u, int64_t now_ns, double out[5]);
 
 /* Feature helpers (pure; a NULL or empty string gives 0):
@@ -303,9 +314,13 @@ int luxc_ai_extract_upgrade(const luxc_ai_upgrade *u, int64_t now_ns, double out
  * entropy: Shannon entropy in bits of the byte distribution;
  * version_entropy: (0.5 per '.' + 0.1 * i per digit at byte index i) / length;
  * risk_score: low .25, medium .5, high .75, critical 1, anything else 0. */
+LUXC_API
 double luxc_ai_hash_complexity(const char *s, size_t len);
+LUXC_API
 double luxc_ai_entropy(const char *s, size_t len);
+LUXC_API
 double luxc_ai_version_entropy(const char *s, size_t len);
+LUXC_API
 double luxc_ai_risk_score(const char *risk);
 
 /* ---- feature normaliser (running mean / variance, Welford) -------------- */
@@ -321,13 +336,17 @@ typedef struct luxc_ai_normalizer {
 } luxc_ai_normalizer;
 
 /* LUXC_EINVAL if nz is NULL or n is 0 or > LUXC_AI_MAX_FEATURES. */
+LUXC_API
 int luxc_ai_normalizer_init(luxc_ai_normalizer *nz, size_t n);
 /* Adds one sample of nz->n features; LUXC_ERANGE if any is not finite
  * (the state is then unchanged). */
+LUXC_API
 int luxc_ai_normalizer_update(luxc_ai_normalizer *nz, const double *x);
 /* z may alias x. */
+LUXC_API
 int luxc_ai_normalizer_apply(const luxc_ai_normalizer *nz, double *z, const double *x);
 /* Sample variance of feature i (0 with fewer than 2 samples). */
+LUXC_API
 double luxc_ai_normalizer_variance(const luxc_ai_normalizer *nz, size_t i);
 
 /* ---- the model ------------------------------------------------------------ */
@@ -339,6 +358,7 @@ typedef enum luxc_ai_action {
 } luxc_ai_action;
 
 /* "reject", "approve", "defer"; "unknown" otherwise. Static string. */
+LUXC_API
 const char *luxc_ai_action_name(int action);
 
 /* Clock: nanoseconds since the Unix epoch. NULL in a config = CLOCK_REALTIME. */
@@ -388,27 +408,36 @@ typedef struct luxc_ai_example {
  * LUXC_EINVAL (NULL, empty/duplicate names, empty node id), LUXC_ETOOBIG
  * (node id, name or count over the limit), LUXC_ERANGE (learning rate),
  * LUXC_ENOMEM. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_ai_model_new(luxc_ai_model **out, const luxc_ai_model_cfg *cfg);
+LUXC_API
 void luxc_ai_model_free(luxc_ai_model *m);
 
+LUXC_API
 size_t luxc_ai_model_n_features(const luxc_ai_model *m);
 /* Name of feature i (NULL if out of range). Lives as long as the model. */
+LUXC_API
 const char *luxc_ai_model_feature_name(const luxc_ai_model *m, size_t i);
 /* Index of a feature name, or LUXC_ENOTFOUND / LUXC_EINVAL. */
+LUXC_API
 int luxc_ai_model_feature_index(const luxc_ai_model *m, const char *name);
 
 /* Extracts features from input (at the model clock's time) and decides.
  * The record is complete: id, action, confidence, timestamp, proposer,
  * reasoning. LUXC_EINVAL (NULL), LUXC_ERANGE (a feature not finite), or
  * the extractor's error. Allocates nothing. */
+LUXC_API
 int luxc_ai_model_decide(luxc_ai_model *m, const void *input, luxc_ai_decision *out);
 /* Same on a feature vector of n == n_features values. */
+LUXC_API
 int luxc_ai_model_decide_x(luxc_ai_model *m, const double *x, size_t n,
                            luxc_ai_decision *out);
 /* Runs the model's extractor on input at the model clock's time; x gets
  * n_features values. */
+LUXC_API
 int luxc_ai_model_extract(const luxc_ai_model *m, const void *input, double *x);
 /* Score and confidence only (no record). */
+LUXC_API
 int luxc_ai_model_score(const luxc_ai_model *m, const double *x, size_t n, double *score,
                         double *confidence);
 
@@ -416,12 +445,14 @@ int luxc_ai_model_score(const luxc_ai_model *m, const double *x, size_t n, doubl
  * row r. Any output pointer may be NULL. Vectorised; LUXC_ERANGE if any
  * value is not finite (outputs then undefined). Uses the raw features
  * (no normaliser). */
+LUXC_API
 int luxc_ai_model_decide_batch(const luxc_ai_model *m, const double *xt, size_t rows,
                                double *score, double *confidence, uint8_t *approve);
 
 /* Learns the examples in order. *learned (may be NULL) gets how many were
  * applied: on an error at example k, examples 0..k-1 stay learned.
  * LUXC_EINVAL (NULL, count 0), LUXC_ERANGE (feedback, weight or feature). */
+LUXC_API
 int luxc_ai_model_learn(luxc_ai_model *m, const luxc_ai_example *ex, size_t count,
                         size_t *learned);
 
@@ -429,21 +460,28 @@ int luxc_ai_model_learn(luxc_ai_model *m, const luxc_ai_example *ex, size_t coun
  * agreement (0/1) * (1 - |our confidence - theirs|) * our confidence.
  * their_action APPROVE/REJECT (else LUXC_EINVAL), their_confidence in [0, 1]
  * (else LUXC_ERANGE). */
+LUXC_API
 int luxc_ai_model_validate(const luxc_ai_model *m, const void *input, int their_action,
                            double their_confidence, double *out);
 
 /* w[f] -= lr * g[f], bias -= lr * g[n]: g has n_features + 1 entries
  * (else LUXC_EINVAL); LUXC_ERANGE if any is not finite (nothing changes). */
+LUXC_API
 int luxc_ai_model_update_weights(luxc_ai_model *m, const double *g, size_t n);
 
 /* Copies out / replaces the n_features weights and the bias. */
+LUXC_API
 int luxc_ai_model_get_weights(const luxc_ai_model *m, double *w, size_t n, double *bias);
+LUXC_API
 int luxc_ai_model_set_weights(luxc_ai_model *m, const double *w, size_t n, double bias);
+LUXC_API
 double luxc_ai_model_learning_rate(const luxc_ai_model *m);
 
 /* History ring: entries currently stored (<= capacity) and entry i
  * (0 = oldest); x gets n_features values. */
+LUXC_API
 size_t luxc_ai_model_history_len(const luxc_ai_model *m);
+LUXC_API
 int luxc_ai_model_history_get(const luxc_ai_model *m, size_t i, double *x, double *feedback,
                               double *weight);
 
@@ -460,15 +498,20 @@ int luxc_ai_model_history_get(const luxc_ai_model *m, size_t i, double *x, doubl
 #define LUXC_AI_MODEL_VERSION 1u
 
 /* Bytes luxc_ai_model_save writes. */
+LUXC_API
 size_t luxc_ai_model_saved_size(const luxc_ai_model *m);
 /* LUXC_EFULL if cap is too small (*len then holds the size needed). */
+LUXC_API
 int luxc_ai_model_save(const luxc_ai_model *m, uint8_t *buf, size_t cap, size_t *len);
 /* LUXC_ETRUNC, LUXC_ECORRUPT (magic, checksum, lengths, non-finite values,
  * duplicate names), LUXC_EVERSION, LUXC_ETRAILING, LUXC_EPARAM. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_ai_model_load(luxc_ai_model *m, const uint8_t *buf, size_t len);
 /* File forms: save writes path.tmp then renames; LUXC_EIO on I/O errors.
  * Files larger than 64 KiB are rejected with LUXC_ETOOBIG. */
+LUXC_API
 int luxc_ai_model_save_file(const luxc_ai_model *m, const char *path);
+LUXC_API
 LUXC_MUST_CHECK int luxc_ai_model_load_file(luxc_ai_model *m, const char *path);
 
 /* ---- stake-weighted aggregation ----------------------------------------- */
@@ -477,6 +520,7 @@ LUXC_MUST_CHECK int luxc_ai_model_load_file(luxc_ai_model *m, const char *path);
  * weights followed by the bias of k models). LUXC_EINVAL (NULL, k or n 0,
  * negative stake, total stake 0), LUXC_ERANGE (non-finite input). out may
  * alias vec[0]. */
+LUXC_API
 int luxc_ai_merge_weighted(double *out, const double *const *vec, const double *stake,
                            size_t k, size_t n);
 

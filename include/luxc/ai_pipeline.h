@@ -55,13 +55,17 @@ extern "C" {
 typedef struct luxc_ai_node_weights luxc_ai_node_weights;
 
 /* max_nodes 0 = 1024. On failure *out = NULL. LUXC_EINVAL, LUXC_ENOMEM. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_ai_node_weights_new(luxc_ai_node_weights **out, size_t max_nodes);
+LUXC_API
 void luxc_ai_node_weights_free(luxc_ai_node_weights *t);
 /* Weight of a node (LUXC_AI_NODE_WEIGHT_NEW if unknown). LUXC_EINVAL for
  * NULL, empty or over-long (> LUXC_AI_NODE_ID_MAX: LUXC_ETOOBIG) ids. */
+LUXC_API
 int luxc_ai_node_weights_get(luxc_ai_node_weights *t, const char *node_id, double *w);
 /* Applies the EMA; *w (may be NULL) gets the new weight. LUXC_ERANGE if
  * performance is not finite, LUXC_EFULL if the table is full. */
+LUXC_API
 int luxc_ai_node_weights_update(luxc_ai_node_weights *t, const char *node_id,
                                 double performance, double *w);
 
@@ -140,25 +144,33 @@ typedef struct luxc_ai_pipeline_cfg {
 
 typedef struct luxc_ai_pipeline luxc_ai_pipeline;
 
+LUXC_API
 LUXC_MUST_CHECK int luxc_ai_pipeline_new(luxc_ai_pipeline **out,
                                          const luxc_ai_pipeline_cfg *cfg);
+LUXC_API
 void luxc_ai_pipeline_free(luxc_ai_pipeline *p);
 
 /* Built-in modules. Models must outlive the pipeline. LUXC_EINVAL (NULL,
  * empty id), LUXC_ETOOBIG (id), LUXC_EEXIST (id taken), LUXC_EFULL (16
  * modules), LUXC_ERANGE (threshold not in (0, 1) or margin not in
  * [0, 0.5)), LUXC_ENOMEM (learning: its pending ring). */
+LUXC_API
 int luxc_ai_pipeline_add_inference(luxc_ai_pipeline *p, const char *id, luxc_ai_model *m);
+LUXC_API
 int luxc_ai_pipeline_add_decision(luxc_ai_pipeline *p, const char *id, double threshold,
                                   double margin);
+LUXC_API
 int luxc_ai_pipeline_add_learning(luxc_ai_pipeline *p, const char *id, luxc_ai_model *m);
+LUXC_API
 int luxc_ai_pipeline_add_coordination(luxc_ai_pipeline *p, const char *id,
                                       luxc_ai_model *m);
+LUXC_API
 int luxc_ai_pipeline_add_module(luxc_ai_pipeline *p, const luxc_ai_module *mod);
 
 /* Runs the four stages. LUXC_EINVAL (NULL, bad type, no features for an
  * inference module), a model's error (LUXC_ERANGE for non-finite
  * features), or a custom module's error. Allocates nothing. */
+LUXC_API
 int luxc_ai_pipeline_process(luxc_ai_pipeline *p, const luxc_ai_input *in,
                              luxc_ai_pipeline_result *out);
 
@@ -168,7 +180,9 @@ int luxc_ai_pipeline_process(luxc_ai_pipeline *p, const luxc_ai_input *in,
  * skipped); LUXC_EINVAL, LUXC_ETOOBIG (n or id), LUXC_ERANGE (non-finite
  * or negative stake), LUXC_EFULL (LUXC_AI_PIPELINE_MAX_PEERS peers). A
  * peer's newer state replaces its older one. */
+LUXC_API
 int luxc_ai_pipeline_report_outcome(luxc_ai_pipeline *p, uint64_t seq, int accepted);
+LUXC_API
 int luxc_ai_pipeline_peer_state(luxc_ai_pipeline *p, const char *peer_id, double stake,
                                 const double *w, size_t n, double bias);
 

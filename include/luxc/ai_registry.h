@@ -97,8 +97,10 @@ typedef struct luxc_ai_snapshot luxc_ai_snapshot;
 /* cfg may be NULL (defaults: a 1 ms ticker thread). On failure *out =
  * NULL. LUXC_EINVAL (tick_ms), LUXC_ETOOBIG (max_chains), LUXC_ENOMEM
  * (also when the ticker thread cannot start). */
+LUXC_API
 LUXC_MUST_CHECK int luxc_ai_registry_new(luxc_ai_registry **out,
                                          const luxc_ai_registry_cfg *cfg);
+LUXC_API
 void luxc_ai_registry_free(luxc_ai_registry *r);
 
 /* UpdateChain: creates the entry if missing, overwrites height, hash,
@@ -108,18 +110,21 @@ void luxc_ai_registry_free(luxc_ai_registry *r);
  * validator id), LUXC_ETOOBIG (a bound), LUXC_ERANGE (tps or fault_rate
  * not finite), LUXC_EFULL (max_chains reached), LUXC_ENOMEM (first update
  * of a chain only). Steady state: no allocation. */
+LUXC_API
 int luxc_ai_registry_update(luxc_ai_registry *r, const char *chain_id, uint64_t height,
                             const char *hash, const char *const *validators,
                             size_t n_validators, const luxc_ai_perf *perf);
 
 /* Replaces the issue list of a known chain. LUXC_ENOTFOUND, LUXC_EINVAL,
  * LUXC_ETOOBIG. */
+LUXC_API
 int luxc_ai_registry_set_issues(luxc_ai_registry *r, const char *chain_id,
                                 const char *const *issues, size_t n_issues);
 
 /* Replaces the metadata (key/value pairs) of a known chain; kept across
  * updates. LUXC_ENOTFOUND, LUXC_EINVAL (NULL, empty key), LUXC_EDUPLICATE
  * (a key twice), LUXC_ETOOBIG. */
+LUXC_API
 int luxc_ai_registry_set_metadata(luxc_ai_registry *r, const char *chain_id,
                                   const char *const *keys, const char *const *values,
                                   size_t n);
@@ -138,18 +143,24 @@ typedef struct luxc_ai_chain_summary {
 } luxc_ai_chain_summary;
 
 /* Lookup under the read lock. LUXC_ENOTFOUND, LUXC_EINVAL. */
+LUXC_API
 int luxc_ai_registry_lookup(luxc_ai_registry *r, const char *chain_id,
                             luxc_ai_chain_summary *out);
+LUXC_API
 size_t luxc_ai_registry_count(luxc_ai_registry *r);
 /* The registry's clock, the one that stamps last_seen (ns since the
  * epoch; see luxc_ai_registry_cfg): ages computed against it are never
  * negative because of two clocks' different resolutions. */
+LUXC_API
 int64_t luxc_ai_registry_now(luxc_ai_registry *r);
 
 /* GetState. *out gets a snapshot reference the caller must release.
  * LUXC_EINVAL, LUXC_ENOMEM (only when a new snapshot must be built). */
+LUXC_API
 int luxc_ai_registry_snapshot(luxc_ai_registry *r, luxc_ai_snapshot **out);
+LUXC_API
 void luxc_ai_snapshot_retain(luxc_ai_snapshot *s);
+LUXC_API
 void luxc_ai_snapshot_release(luxc_ai_snapshot *s); /* NULL is a no-op */
 
 /* One entry of a snapshot. Pointers point into the snapshot and live as
@@ -170,11 +181,16 @@ typedef struct luxc_ai_chain_info {
     const char *metadata;  /* n_metadata pairs: key NUL value NUL ... */
 } luxc_ai_chain_info;
 
+LUXC_API
 size_t luxc_ai_snapshot_count(const luxc_ai_snapshot *s);
+LUXC_API
 uint64_t luxc_ai_snapshot_version(const luxc_ai_snapshot *s); /* updates applied */
+LUXC_API
 int64_t luxc_ai_snapshot_last_update(const luxc_ai_snapshot *s);
 /* Entry i (creation order) or by id. LUXC_ENOTFOUND, LUXC_EINVAL. */
+LUXC_API
 int luxc_ai_snapshot_get(const luxc_ai_snapshot *s, size_t i, luxc_ai_chain_info *out);
+LUXC_API
 int luxc_ai_snapshot_find(const luxc_ai_snapshot *s, const char *chain_id,
                           luxc_ai_chain_info *out);
 
@@ -187,7 +203,9 @@ int luxc_ai_snapshot_find(const luxc_ai_snapshot *s, const char *chain_id,
  * input is a luxc_ai_chain_summary (now_ns gives the last feature;
  * luxc_ai_should_upgrade uses CLOCK_REALTIME_COARSE, the registry's
  * default last_seen clock). */
+LUXC_API
 extern const luxc_ai_extractor luxc_ai_extractor_chain;
+LUXC_API
 int luxc_ai_extract_chain(const luxc_ai_chain_summary *c, int64_t now_ns, double out[8]);
 
 #define LUXC_AI_ACTION_MAX 31u
@@ -221,6 +239,7 @@ typedef struct luxc_ai_logger {
  * luxc_ai_extractor_chain: action "upgrade" if the score is >= 0, else
  * "hold"; confidence = sigmoid(score) for upgrade, 1 - that for hold.
  * The model must outlive the oracle; the model's thread rules apply. */
+LUXC_API
 luxc_ai_oracle luxc_ai_oracle_from_model(luxc_ai_model *m);
 
 /* ShouldUpgrade: looks the chain up (LUXC_ENOTFOUND if unknown), builds
@@ -229,6 +248,7 @@ luxc_ai_oracle luxc_ai_oracle_from_model(luxc_ai_model *m);
  * decision" (info) with action and confidence, or the failure (error).
  * log may be NULL. LUXC_EINVAL (NULL), LUXC_ERANGE (oracle confidence not
  * in [0, 1]), or the oracle's error. Allocates nothing. */
+LUXC_API
 int luxc_ai_should_upgrade(luxc_ai_registry *r, const char *chain_id,
                            const luxc_ai_oracle *oracle, const luxc_ai_logger *log,
                            luxc_ai_verdict *out);

@@ -55,12 +55,14 @@ typedef struct luxc_chain_block {
 } luxc_chain_block;
 
 /* BLAKE2b-256 of the chain id string: the 32-byte chain id on the wire. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_chain_id_hash(uint8_t out[32], const char *chain_id);
 
 /* Set b->payload_digest from b->payload and b->state_root from the
  * parent's state root: call before encode when building a block.
  * Errors: LUXC_EINVAL (NULL, tx framing does not match tx_count),
  * LUXC_ETOOBIG (payload too large). */
+LUXC_API
 LUXC_MUST_CHECK int luxc_chain_block_prepare(luxc_chain_block *b,
                                              const uint8_t parent_state_root[32]);
 
@@ -68,6 +70,7 @@ LUXC_MUST_CHECK int luxc_chain_block_prepare(luxc_chain_block *b,
  * encode into out (cap bytes, *len = LUXC_CHAIN_BLOCK_HEADERBYTES +
  * payload_len) and compute the id. Errors: LUXC_EINVAL (NULL, bad tx
  * framing), LUXC_ETOOBIG (payload too large), LUXC_EFULL (cap too small). */
+LUXC_API
 LUXC_MUST_CHECK int luxc_chain_block_encode(luxc_chain_block *b, uint8_t *out, size_t cap,
                                             size_t *len, uint8_t id[32]);
 
@@ -76,22 +79,26 @@ LUXC_MUST_CHECK int luxc_chain_block_encode(luxc_chain_block *b, uint8_t *out, s
  * LUXC_EVERSION, LUXC_ETOOBIG (payload_len above the maximum),
  * LUXC_ECORRUPT (tx framing or payload digest wrong), LUXC_EINVAL (NULL).
  * id (may be NULL) gets the block id. *b zeroed on failure. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_chain_block_decode(luxc_chain_block *b, uint8_t id[32],
                                             const uint8_t *buf, size_t len);
 
 /* State root of a child: BLAKE2b-256(parent_root || payload_digest). */
+LUXC_API
 LUXC_MUST_CHECK int luxc_chain_state_root(uint8_t out[32], const uint8_t parent_root[32],
                                           const uint8_t payload_digest[32]);
 
 /* Is child a valid child of parent (id parent_id)? Same chain id, height
  * + 1, parent link, state root, timestamp not before the parent's.
  * LUXC_OK or LUXC_EINVAL (with the field that failed in *why, static). */
+LUXC_API
 LUXC_MUST_CHECK int luxc_chain_block_check_child(const luxc_chain_block *child,
                                                  const luxc_chain_block *parent,
                                                  const uint8_t parent_id[32], const char **why);
 
 /* The genesis block (height 0) of a chain: chain id hash, genesis time,
  * empty payload, zero parent and state root. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_chain_block_genesis(luxc_chain_block *b, const char *chain_id,
                                              uint64_t genesis_time_us);
 

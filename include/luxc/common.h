@@ -18,10 +18,15 @@ extern "C" {
 
 #define LUXC_VERSION_STRING "0.1.0"
 
+/* LUXC_API marks the public API: libluxc is built with -fvisibility=hidden,
+ * so only what is declared with it is exported from libluxc.so (every such
+ * symbol starts with luxc_; a test checks). For callers it changes nothing. */
 #if defined(__GNUC__) || defined(__clang__)
+#define LUXC_API __attribute__((visibility("default")))
 #define LUXC_MUST_CHECK __attribute__((warn_unused_result))
 #define LUXC_NONNULL(...) __attribute__((nonnull(__VA_ARGS__)))
 #else
+#define LUXC_API
 #define LUXC_MUST_CHECK
 #define LUXC_NONNULL(...)
 #endif
@@ -59,9 +64,11 @@ typedef enum luxc_err {
 
 /* Text for a luxc_err (or LUXC_OK). Never NULL; unknown codes give
  * "unknown error". The string is static and must not be freed. */
+LUXC_API
 const char *luxc_strerror(int err);
 
 /* Library version, e.g. "0.1.0". Static string. */
+LUXC_API
 const char *luxc_version(void);
 
 #ifdef __cplusplus

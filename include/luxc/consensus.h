@@ -56,9 +56,11 @@ typedef struct luxc_params {
 /* Presets of SPEC section 4: "default", "mainnet", "testnet", "local",
  * "localbft", "single". FPC off, theta range [0.5, 0.8].
  * Errors: LUXC_EINVAL (NULL), LUXC_ENOTFOUND (unknown name; *out zeroed). */
+LUXC_API
 LUXC_MUST_CHECK int luxc_params_preset(luxc_params *out, const char *name);
 
 /* Names of the presets, NULL-terminated, static. */
+LUXC_API
 const char *const *luxc_params_preset_names(void);
 
 /* Check every rule of SPEC section 4:
@@ -74,6 +76,7 @@ const char *const *luxc_params_preset_names(void);
  * NUL-terminated message naming the rule and the values into msg
  * (truncated to msglen). On success msg gets "". Errors: LUXC_EINVAL (p
  * NULL), LUXC_EPARAM. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_params_validate(const luxc_params *p, char *msg, size_t msglen);
 
 /* ---------------------------------------------------------------------
@@ -100,8 +103,10 @@ typedef struct luxc_photon luxc_photon;
  * draw by stake x luminance (forces weighted sampling).
  * Errors: LUXC_EINVAL (out NULL, n 0 or too large, bad mode),
  * LUXC_EOVERFLOW (sum of weights does not fit in u64), LUXC_ENOMEM. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_photon_new(luxc_photon **out, size_t n, luxc_photon_mode mode,
                                     const uint64_t *stakes, int luminance);
+LUXC_API
 void luxc_photon_free(luxc_photon *p);
 
 /* Draw k distinct validator indices into out[0..k). Uniform mode is a
@@ -110,15 +115,18 @@ void luxc_photon_free(luxc_photon *p);
  * O(k log n)). Errors: LUXC_EINVAL (NULL args), LUXC_ERANGE (k larger
  * than n, or than the number of validators with non-zero weight), or the
  * rng's error. out is unspecified on error. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_photon_sample(luxc_photon *p, const luxc_rng *rng, uint32_t *out,
                                        size_t k);
 
 /* Luminance feedback for validator i: good != 0 multiplies by 1.1, else by
  * 0.9, clamped. Errors: LUXC_EINVAL (i out of range), LUXC_ESTATE
  * (luminance disabled). */
+LUXC_API
 LUXC_MUST_CHECK int luxc_photon_report(luxc_photon *p, uint32_t i, int good);
 
 /* Luminance (milli-units) of validator i; 0 if i is out of range. */
+LUXC_API
 uint32_t luxc_photon_luminance(const luxc_photon *p, uint32_t i);
 
 /* ---------------------------------------------------------------------
@@ -136,6 +144,7 @@ typedef struct luxc_wave_tally {
 /* Tally n votes (choice indices < nchoices) using counts[nchoices] as
  * scratch. Votes >= nchoices are ignored (not counted in votes).
  * Errors: LUXC_EINVAL (NULL, nchoices 0). */
+LUXC_API
 LUXC_MUST_CHECK int luxc_wave_tally_votes(luxc_wave_tally *out, const uint32_t *votes, size_t n,
                                           uint32_t *counts, uint32_t nchoices);
 
@@ -145,14 +154,17 @@ LUXC_MUST_CHECK int luxc_wave_tally_votes(luxc_wave_tally *out, const uint32_t *
  *                  sha256(seed || phase_be64)) / (2^64 - 1) * (theta_max - theta_min)
  *   threshold = ceil(theta * K). */
 #define LUXC_FPC_SEEDBYTES 32u
+LUXC_API
 void luxc_fpc_epoch_seed(uint8_t seed[LUXC_FPC_SEEDBYTES], uint64_t epoch,
                          const uint8_t chain_id[32], const uint8_t prev_block_hash[32]);
+LUXC_API
 double luxc_fpc_theta(const uint8_t seed[LUXC_FPC_SEEDBYTES], uint64_t phase, double theta_min,
                       double theta_max);
 
 /* The thresholds of one poll: alpha_pref/alpha_conf from p, or with
  * p->fpc both = ceil(theta(phase) * K) (seed required then).
  * Errors: LUXC_EINVAL (NULL p, out, or seed with fpc). */
+LUXC_API
 LUXC_MUST_CHECK int luxc_wave_thresholds(const luxc_params *p, const uint8_t *seed,
                                          uint64_t phase, uint32_t *alpha_pref,
                                          uint32_t *alpha_conf);
@@ -172,15 +184,18 @@ typedef struct luxc_wave_round {
 /* Start a round over k sampled validator indices (distinct).
  * Errors: LUXC_EINVAL (NULL, k 0 or > LUXC_CONSENSUS_MAX_K),
  * LUXC_EDUPLICATE (an index sampled twice). */
+LUXC_API
 LUXC_MUST_CHECK int luxc_wave_round_start(luxc_wave_round *r, const uint32_t *sample, uint32_t k);
 
 /* Record validator v's answer. Errors: LUXC_ENOTMEMBER (v not sampled:
  * unsolicited), LUXC_EDUPLICATE (v already answered: the first answer
  * stands). Returns 1 (not an error) when this answer completed the round. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_wave_round_answer(luxc_wave_round *r, uint32_t v, uint32_t choice);
 
 /* Tally the answers received so far (missing answers are no votes).
  * counts: nchoices scratch. Errors as luxc_wave_tally_votes. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_wave_round_close(const luxc_wave_round *r, luxc_wave_tally *out,
                                           uint32_t *counts, uint32_t nchoices);
 
@@ -197,6 +212,7 @@ typedef struct luxc_snowflake {
 } luxc_snowflake;
 
 /* Start with preference `initial`, confidence 0. */
+LUXC_API
 void luxc_snowflake_init(luxc_snowflake *sf, const luxc_params *p, uint32_t initial);
 
 /* A poll where `choice` got `count` votes out of K:
@@ -205,10 +221,13 @@ void luxc_snowflake_init(luxc_snowflake *sf, const luxc_params *p, uint32_t init
  *   count >= alpha_conf           -> confidence++, finalized at beta;
  *   alpha_pref <= count < alpha_conf -> confidence = 0 (preference kept).
  * No effect once finalized. */
+LUXC_API
 void luxc_snowflake_record_poll(luxc_snowflake *sf, uint32_t count, uint32_t choice);
 /* Same with explicit thresholds (FPC phases). */
+LUXC_API
 void luxc_snowflake_record_poll_at(luxc_snowflake *sf, uint32_t count, uint32_t choice,
                                    uint32_t alpha_pref, uint32_t alpha_conf);
+LUXC_API
 void luxc_snowflake_record_unsuccessful(luxc_snowflake *sf);
 
 /* Snowball = snowflake + per-choice success counts in a caller array
@@ -225,19 +244,26 @@ typedef struct luxc_snowball {
 } luxc_snowball;
 
 /* Errors: LUXC_EINVAL (NULL, nchoices 0, initial >= nchoices). */
+LUXC_API
 LUXC_MUST_CHECK int luxc_snowball_init(luxc_snowball *sb, const luxc_params *p,
                                        uint32_t *strengths, uint32_t nchoices, uint32_t initial);
 /* Point at a larger strengths array (contents copied by the caller, new
  * tail zeroed by the caller) when choices are added. Errors: LUXC_EINVAL
  * (nchoices smaller than before). */
+LUXC_API
 LUXC_MUST_CHECK int luxc_snowball_grow(luxc_snowball *sb, uint32_t *strengths, uint32_t nchoices);
 /* Errors: LUXC_EINVAL (choice >= nchoices). */
+LUXC_API
 LUXC_MUST_CHECK int luxc_snowball_record_poll(luxc_snowball *sb, uint32_t count, uint32_t choice);
+LUXC_API
 LUXC_MUST_CHECK int luxc_snowball_record_poll_at(luxc_snowball *sb, uint32_t count,
                                                  uint32_t choice, uint32_t alpha_pref,
                                                  uint32_t alpha_conf);
+LUXC_API
 void luxc_snowball_record_unsuccessful(luxc_snowball *sb);
+LUXC_API
 uint32_t luxc_snowball_preference(const luxc_snowball *sb);
+LUXC_API
 int luxc_snowball_finalized(const luxc_snowball *sb);
 
 /* Snowball tree (focus_tree.c): an n-ary decision made bit by bit, as
@@ -251,17 +277,23 @@ typedef struct luxc_snowball_tree luxc_snowball_tree;
 
 /* nchoices in 1..65536, initial < nchoices. Errors: LUXC_EINVAL,
  * LUXC_EPARAM (params invalid), LUXC_ENOMEM. *out NULL on failure. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_snowball_tree_new(luxc_snowball_tree **out, const luxc_params *p,
                                            uint32_t nchoices, uint32_t initial);
+LUXC_API
 void luxc_snowball_tree_free(luxc_snowball_tree *t);
 /* One poll: votes[n] are choice indices (>= nchoices ignored), n <= K.
  * Errors: LUXC_EINVAL (NULL with n > 0, n > LUXC_CONSENSUS_MAX_K). */
+LUXC_API
 LUXC_MUST_CHECK int luxc_snowball_tree_record_poll(luxc_snowball_tree *t, const uint32_t *votes,
                                                    size_t n);
+LUXC_API
 uint32_t luxc_snowball_tree_preference(const luxc_snowball_tree *t);
 /* 1 when every node on the preferred path has decided. */
+LUXC_API
 int luxc_snowball_tree_finalized(const luxc_snowball_tree *t);
 /* Heap bytes one tree over nchoices allocates (memory accounting). */
+LUXC_API
 size_t luxc_snowball_tree_bytes(uint32_t nchoices);
 
 /* ---------------------------------------------------------------------
@@ -300,7 +332,9 @@ typedef struct luxc_snowman luxc_snowman;
 
 /* Errors: LUXC_EINVAL (NULL), LUXC_EPARAM (params fail validation),
  * LUXC_ENOMEM. *out NULL on failure. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_snowman_new(luxc_snowman **out, const luxc_snowman_cfg *cfg);
+LUXC_API
 void luxc_snowman_free(luxc_snowman *s);
 
 /* Add a block.
@@ -310,6 +344,7 @@ void luxc_snowman_free(luxc_snowman *s);
  *     joins (with its pending descendants) when the parent is added;
  *   parent known but height != parent height + 1  -> LUXC_EINVAL;
  *   bounds reached -> LUXC_EFULL; allocation -> LUXC_ENOMEM (no change). */
+LUXC_API
 LUXC_MUST_CHECK int luxc_snowman_add(luxc_snowman *s, const luxc_block *b);
 
 /* Record one poll: votes[n] are block ids (one per answering validator).
@@ -324,21 +359,28 @@ LUXC_MUST_CHECK int luxc_snowman_add(luxc_snowman *s, const luxc_block *b);
  * accepts its preference (transitively, in height order) and rejects the
  * other children's subtrees. Errors: LUXC_EINVAL (NULL with n > 0),
  * LUXC_ENOMEM (no state changed). */
+LUXC_API
 LUXC_MUST_CHECK int luxc_snowman_record_poll(luxc_snowman *s, const uint8_t (*votes)[32],
                                              size_t n);
 /* Same with explicit thresholds (FPC phase thresholds, luxc_wave_thresholds). */
+LUXC_API
 LUXC_MUST_CHECK int luxc_snowman_record_poll_at(luxc_snowman *s, const uint8_t (*votes)[32],
                                                 size_t n, uint32_t alpha_pref,
                                                 uint32_t alpha_conf);
 
 /* The preferred tip: follow each instance's preference from the last
  * accepted block. */
+LUXC_API
 void luxc_snowman_preference(const luxc_snowman *s, uint8_t id[LUXC_BLOCK_IDBYTES]);
+LUXC_API
 void luxc_snowman_last_accepted(const luxc_snowman *s, uint8_t id[LUXC_BLOCK_IDBYTES],
                                 uint64_t *height);
+LUXC_API
 size_t luxc_snowman_num_processing(const luxc_snowman *s);
+LUXC_API
 size_t luxc_snowman_num_pending(const luxc_snowman *s);
 /* 1 if id is processing (added, joined, undecided), else 0. */
+LUXC_API
 int luxc_snowman_is_processing(const luxc_snowman *s, const uint8_t id[LUXC_BLOCK_IDBYTES]);
 
 /* Prism (prism.c): views of the undecided tree.
@@ -346,22 +388,27 @@ int luxc_snowman_is_processing(const luxc_snowman *s, const uint8_t id[LUXC_BLOC
  * (may exceed cap: call again with a larger buffer). Errors: LUXC_EINVAL. */
 /* Decidable blocks: processing blocks whose parent is the last accepted
  * block (a block is decidable only after all its ancestors are). */
+LUXC_API
 LUXC_MUST_CHECK int luxc_prism_decidable(const luxc_snowman *s, uint8_t (*out)[32], size_t cap,
                                          size_t *n);
 /* Frontier: processing blocks with no processing children (the tips). */
+LUXC_API
 LUXC_MUST_CHECK int luxc_prism_frontier(const luxc_snowman *s, uint8_t (*out)[32], size_t cap,
                                         size_t *n);
 /* Transitive closure: the processing ancestors of id (nearest first,
  * excluding id and the last accepted block). Errors: LUXC_ENOTFOUND. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_prism_ancestors(const luxc_snowman *s, const uint8_t id[32],
                                          uint8_t (*out)[32], size_t cap, size_t *n);
 /* Transitive closure downwards: every processing descendant of id (the
  * last accepted id allowed), breadth-first. Errors: LUXC_ENOTFOUND. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_prism_descendants(const luxc_snowman *s, const uint8_t id[32],
                                            uint8_t (*out)[32], size_t cap, size_t *n);
 /* Lowest common ancestor of a and b (each processing or the last
  * accepted block; the last accepted block is the ancestor of everything).
  * A block is its own ancestor. Errors: LUXC_ENOTFOUND. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_prism_lca(const luxc_snowman *s, const uint8_t a[32],
                                    const uint8_t b[32], uint8_t out[32]);
 
@@ -377,6 +424,7 @@ LUXC_MUST_CHECK int luxc_prism_lca(const luxc_snowman *s, const uint8_t a[32],
 #define LUXC_VOTE_TAGBYTES 18u
 #define LUXC_VOTE_VERSION 2u
 #define LUXC_VOTE_BYTES 161u
+LUXC_API
 size_t luxc_vote_bytes(void);
 
 typedef struct luxc_vote {
@@ -390,11 +438,13 @@ typedef struct luxc_vote {
 } luxc_vote;
 
 /* Errors: LUXC_EINVAL (NULL, accept not 0/1). */
+LUXC_API
 LUXC_MUST_CHECK int luxc_vote_encode(uint8_t out[LUXC_VOTE_BYTES], const luxc_vote *v);
 /* Errors (distinct): LUXC_EINVAL (NULL), LUXC_ETRUNC (len < 161),
  * LUXC_ETRAILING (len > 161), LUXC_ECORRUPT (wrong domain tag),
  * LUXC_EVERSION (version != 2), LUXC_ERANGE (accept byte not 0/1).
  * *out zeroed on failure. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_vote_decode(luxc_vote *out, const uint8_t *buf, size_t len);
 
 /* Signature interface: nodes plug ML-DSA-65 (or a hybrid) here.
@@ -420,14 +470,17 @@ typedef struct luxc_cert_member {
 } luxc_cert_member;
 
 /* Encode v and sign it. Errors: LUXC_EINVAL, or the signer's error. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_vote_sign(const luxc_vote *v, const luxc_signer *s, uint8_t *sig,
                                    size_t cap, size_t *siglen);
 
 /* Finality rule: 3 * signed > 2 * total, computed without overflow.
  * Exactly 2/3 is not final. Returns 1 / 0. */
+LUXC_API
 int luxc_horizon_is_final(uint64_t signed_stake, uint64_t total_stake);
 
 /* Sum of all stakes. Errors: LUXC_EINVAL, LUXC_EOVERFLOW. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_cert_members_total(const luxc_cert_member *set, size_t n, uint64_t *total);
 
 /* Certificate: the accept vote it certifies and the signers, as a
@@ -448,22 +501,30 @@ typedef struct luxc_cert luxc_cert;
 
 /* A new empty certificate for v (v->accept must be 1).
  * Errors: LUXC_EINVAL, LUXC_ENOMEM. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_cert_new(luxc_cert **out, const luxc_vote *v);
+LUXC_API
 void luxc_cert_free(luxc_cert *c);
 
 /* Add signer `index` with its signature (copied). Errors: LUXC_EINVAL,
  * LUXC_ETOOBIG (sig longer than LUXC_CERT_MAX_SIGBYTES, or too many
  * signers), LUXC_EDUPLICATE (index already present), LUXC_ENOMEM. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_cert_add(luxc_cert *c, uint32_t index, const uint8_t *sig,
                                   size_t siglen);
 
 /* The certified vote (accept = 1) and signer count. */
+LUXC_API
 const luxc_vote *luxc_cert_vote(const luxc_cert *c);
+LUXC_API
 size_t luxc_cert_num_signers(const luxc_cert *c);
+LUXC_API
 uint32_t luxc_cert_signer(const luxc_cert *c, size_t i);
 
 /* Exact encoded size; encode writes it (cap too small: LUXC_EFULL). */
+LUXC_API
 size_t luxc_cert_encoded_len(const luxc_cert *c);
+LUXC_API
 LUXC_MUST_CHECK int luxc_cert_encode(const luxc_cert *c, uint8_t *out, size_t cap,
                                      size_t *len);
 
@@ -476,10 +537,12 @@ LUXC_MUST_CHECK int luxc_cert_encode(const luxc_cert *c, uint8_t *out, size_t ca
  * LUXC_ENOTMEMBER (index >= nset), LUXC_EOVERFLOW (signers' stake sum
  * overflows u64), LUXC_ETRAILING (bytes after the last signer),
  * LUXC_ENOMEM. *out NULL on failure. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_cert_decode(luxc_cert **out, const uint8_t *buf, size_t len,
                                      const luxc_cert_member *set, size_t nset);
 
 /* Stake of the signers. Errors: LUXC_ENOTMEMBER, LUXC_EOVERFLOW. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_cert_stake(const luxc_cert *c, const luxc_cert_member *set, size_t nset,
                                     uint64_t *stake);
 
@@ -487,6 +550,7 @@ LUXC_MUST_CHECK int luxc_cert_stake(const luxc_cert *c, const luxc_cert_member *
  * otherwise, or the verifier's code), signers are members, and the
  * signers hold strictly more than 2/3 of the set's total stake
  * (LUXC_ENOQUORUM otherwise). LUXC_OK means final. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_cert_verify(const luxc_cert *c, const luxc_cert_member *set, size_t nset,
                                      const luxc_verifier *vf);
 

@@ -91,16 +91,20 @@ typedef struct luxc_sim_result {
 } luxc_sim_result;
 
 /* Fill cfg with defaults: preset "default", 2 candidates, honest. */
+LUXC_API
 void luxc_sim_defaults(luxc_sim_cfg *cfg);
 
 /* Parse a strategy name ("honest", "fixed", "random", "equivocate",
  * "silent"). Errors: LUXC_EINVAL. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_sim_strategy_parse(const char *name, luxc_sim_strategy *out);
+LUXC_API
 const char *luxc_sim_strategy_name(luxc_sim_strategy s);
 
 /* Run the simulation. Errors: LUXC_EINVAL (NULL, bad ranges),
  * LUXC_EPARAM (params invalid), LUXC_ERANGE (K > nodes),
  * LUXC_ENOMEM. *res is zeroed first. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_sim_run(const luxc_sim_cfg *cfg, luxc_sim_result *res);
 
 #ifdef __cplusplus

@@ -41,20 +41,26 @@ extern "C" {
 #endif
 
 /* Initialise libsodium. LUXC_OK, or LUXC_ECRYPTO if it cannot start. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_crypto_init(void);
 
 /* Random bytes from the OS CSPRNG. */
+LUXC_API
 void luxc_randombytes(uint8_t *buf, size_t len);
 
 /* Constant-time comparison: 0 if equal, -1 otherwise. */
+LUXC_API
 int luxc_memeq_ct(const uint8_t *a, const uint8_t *b, size_t len);
 /* Wipe memory the compiler cannot optimise away. */
+LUXC_API
 void luxc_wipe(void *p, size_t len);
 
 /* ---- BLAKE2b ---------------------------------------------------------- */
 #define LUXC_HASH_BYTES 32u /* BLAKE2b-256, the luxc digest (ids, roots) */
+LUXC_API
 size_t luxc_hash_bytes(void);
 /* out = BLAKE2b-256(m). m may be NULL if mlen == 0. LUXC_OK or LUXC_EINVAL. */
+LUXC_API
 LUXC_NONNULL(1)
 int luxc_hash(uint8_t out[LUXC_HASH_BYTES], const uint8_t *m, size_t mlen);
 
@@ -62,13 +68,17 @@ int luxc_hash(uint8_t out[LUXC_HASH_BYTES], const uint8_t *m, size_t mlen);
 #define LUXC_AEAD_KEYBYTES 32u
 #define LUXC_AEAD_NONCEBYTES 24u
 #define LUXC_AEAD_TAGBYTES 16u
+LUXC_API
 size_t luxc_aead_keybytes(void);
+LUXC_API
 size_t luxc_aead_noncebytes(void);
+LUXC_API
 size_t luxc_aead_tagbytes(void);
 /* c gets mlen + TAGBYTES bytes (*clen set) and may alias m; m and ad may be
  * NULL when their length is 0. A (nonce, key) pair must never seal twice.
  * LUXC_OK, LUXC_EINVAL (NULL misuse), LUXC_ETOOBIG (mlen over libsodium's
  * limit); *clen is 0 on error. */
+LUXC_API
 LUXC_MUST_CHECK LUXC_NONNULL(1, 2, 7, 8)
 int luxc_aead_seal(uint8_t *c, size_t *clen, const uint8_t *m, size_t mlen,
                    const uint8_t *ad, size_t adlen,
@@ -78,6 +88,7 @@ int luxc_aead_seal(uint8_t *c, size_t *clen, const uint8_t *m, size_t mlen,
  * TAGBYTES, LUXC_EINVAL if c is NULL or ad is NULL with adlen > 0,
  * LUXC_EAUTH if the tag does not verify (m is then wiped). *mlen is 0 on
  * error. */
+LUXC_API
 LUXC_MUST_CHECK LUXC_NONNULL(1, 2, 7, 8)
 int luxc_aead_open(uint8_t *m, size_t *mlen, const uint8_t *c, size_t clen,
                    const uint8_t *ad, size_t adlen,
@@ -94,6 +105,7 @@ int luxc_aead_open(uint8_t *m, size_t *mlen, const uint8_t *c, size_t clen,
  * The label's NUL is hashed, so ("ab", "c") and ("a", "bc") differ; the
  * output length is bound too. LUXC_EINVAL if outlen is outside 16..64 (out
  * is zeroed when outlen <= 64) or info is NULL with infolen > 0. */
+LUXC_API
 LUXC_MUST_CHECK LUXC_NONNULL(1, 3, 5)
 int luxc_kdf(uint8_t *out, size_t outlen, const uint8_t *ikm, size_t ikmlen,
              const char *label, const uint8_t *info, size_t infolen);
@@ -105,14 +117,20 @@ int luxc_kdf(uint8_t *out, size_t outlen, const uint8_t *ikm, size_t ikmlen,
 #define LUXC_MLKEM_SHAREDBYTES 32u
 #define LUXC_MLKEM_SEEDBYTES 64u  /* d || z of KeyGen_internal */
 #define LUXC_MLKEM_COINBYTES 32u  /* m of Encaps_internal */
+LUXC_API
 size_t luxc_mlkem_publickeybytes(void);
+LUXC_API
 size_t luxc_mlkem_secretkeybytes(void);
+LUXC_API
 size_t luxc_mlkem_ciphertextbytes(void);
+LUXC_API
 size_t luxc_mlkem_sharedbytes(void);
 
+LUXC_API
 LUXC_MUST_CHECK LUXC_NONNULL(1, 2)
 int luxc_mlkem_keypair(uint8_t pk[LUXC_MLKEM_PUBLICKEYBYTES],
                        uint8_t sk[LUXC_MLKEM_SECRETKEYBYTES]);
+LUXC_API
 LUXC_MUST_CHECK LUXC_NONNULL(1, 2, 3)
 int luxc_mlkem_keypair_from_seed(uint8_t pk[LUXC_MLKEM_PUBLICKEYBYTES],
                                  uint8_t sk[LUXC_MLKEM_SECRETKEYBYTES],
@@ -120,10 +138,12 @@ int luxc_mlkem_keypair_from_seed(uint8_t pk[LUXC_MLKEM_PUBLICKEYBYTES],
 /* Encaps (FIPS 203 Alg. 20; the _derand form is Encaps_internal, Alg. 17,
  * with m = coins). LUXC_EINVAL if pk fails the FIPS 203 s7.2
  * encapsulation-key check (ct and ss are then zeroed). */
+LUXC_API
 LUXC_MUST_CHECK LUXC_NONNULL(1, 2, 3)
 int luxc_mlkem_encaps(uint8_t ct[LUXC_MLKEM_CIPHERTEXTBYTES],
                       uint8_t ss[LUXC_MLKEM_SHAREDBYTES],
                       const uint8_t pk[LUXC_MLKEM_PUBLICKEYBYTES]);
+LUXC_API
 LUXC_MUST_CHECK LUXC_NONNULL(1, 2, 3, 4)
 int luxc_mlkem_encaps_derand(uint8_t ct[LUXC_MLKEM_CIPHERTEXTBYTES],
                              uint8_t ss[LUXC_MLKEM_SHAREDBYTES],
@@ -132,6 +152,7 @@ int luxc_mlkem_encaps_derand(uint8_t ct[LUXC_MLKEM_CIPHERTEXTBYTES],
 /* Implicit rejection: a modified ciphertext yields a pseudorandom ss and
  * LUXC_OK (FIPS 203 Alg. 18). LUXC_EINVAL if sk fails the s7.3 check (ss
  * is then zeroed). */
+LUXC_API
 LUXC_MUST_CHECK LUXC_NONNULL(1, 2, 3)
 int luxc_mlkem_decaps(uint8_t ss[LUXC_MLKEM_SHAREDBYTES],
                       const uint8_t ct[LUXC_MLKEM_CIPHERTEXTBYTES],
@@ -140,8 +161,10 @@ int luxc_mlkem_decaps(uint8_t ss[LUXC_MLKEM_SHAREDBYTES],
  * (and for the ACVP keyCheck vectors). check_pk: FIPS 203 s7.2 modulus check
  * (every 12-bit coefficient < q). check_sk: s7.3 hash check (H(ek) stored in
  * dk matches the ek stored in dk). LUXC_OK or LUXC_EINVAL. */
+LUXC_API
 LUXC_MUST_CHECK LUXC_NONNULL(1)
 int luxc_mlkem_check_pk(const uint8_t pk[LUXC_MLKEM_PUBLICKEYBYTES]);
+LUXC_API
 LUXC_MUST_CHECK LUXC_NONNULL(1)
 int luxc_mlkem_check_sk(const uint8_t sk[LUXC_MLKEM_SECRETKEYBYTES]);
 
@@ -153,13 +176,18 @@ int luxc_mlkem_check_sk(const uint8_t sk[LUXC_MLKEM_SECRETKEYBYTES]);
 #define LUXC_MLDSA_RNDBYTES 32u     /* rnd of Sign_internal */
 #define LUXC_MLDSA_CONTEXTMAX 255u  /* longest context string */
 #define LUXC_MLDSA_MUBYTES 64u      /* mu = H(tr || M', 64) */
+LUXC_API
 size_t luxc_mldsa_publickeybytes(void);
+LUXC_API
 size_t luxc_mldsa_secretkeybytes(void);
+LUXC_API
 size_t luxc_mldsa_bytes(void);
 
+LUXC_API
 LUXC_MUST_CHECK LUXC_NONNULL(1, 2)
 int luxc_mldsa_keypair(uint8_t pk[LUXC_MLDSA_PUBLICKEYBYTES],
                        uint8_t sk[LUXC_MLDSA_SECRETKEYBYTES]);
+LUXC_API
 LUXC_MUST_CHECK LUXC_NONNULL(1, 2, 3)
 int luxc_mldsa_keypair_from_seed(uint8_t pk[LUXC_MLDSA_PUBLICKEYBYTES],
                                  uint8_t sk[LUXC_MLDSA_SECRETKEYBYTES],
@@ -169,11 +197,13 @@ int luxc_mldsa_keypair_from_seed(uint8_t pk[LUXC_MLDSA_PUBLICKEYBYTES],
  * (ctxlen <= CONTEXTMAX, else LUXC_ETOOBIG): the pure external interface,
  * signing M' = 0x00 || ctxlen || ctx || m. m/ctx may be NULL when their
  * length is 0 (else LUXC_EINVAL). */
+LUXC_API
 LUXC_MUST_CHECK LUXC_NONNULL(1, 6)
 int luxc_mldsa_sign(uint8_t sig[LUXC_MLDSA_BYTES], const uint8_t *m, size_t mlen,
                     const uint8_t *ctx, size_t ctxlen,
                     const uint8_t sk[LUXC_MLDSA_SECRETKEYBYTES]);
 /* Same with caller-chosen rnd (all zero = the deterministic variant). */
+LUXC_API
 LUXC_MUST_CHECK LUXC_NONNULL(1, 6, 7)
 int luxc_mldsa_sign_derand(uint8_t sig[LUXC_MLDSA_BYTES], const uint8_t *m,
                            size_t mlen, const uint8_t *ctx, size_t ctxlen,
@@ -181,6 +211,7 @@ int luxc_mldsa_sign_derand(uint8_t sig[LUXC_MLDSA_BYTES], const uint8_t *m,
                            const uint8_t rnd[LUXC_MLDSA_RNDBYTES]);
 /* LUXC_OK if sig is valid for (m, ctx, pk), else LUXC_EAUTH (also for a
  * malformed signature). LUXC_ETOOBIG / LUXC_EINVAL as for sign. */
+LUXC_API
 LUXC_MUST_CHECK LUXC_NONNULL(1, 6)
 int luxc_mldsa_verify(const uint8_t sig[LUXC_MLDSA_BYTES], const uint8_t *m,
                       size_t mlen, const uint8_t *ctx, size_t ctxlen,
@@ -194,26 +225,31 @@ int luxc_mldsa_verify(const uint8_t sig[LUXC_MLDSA_BYTES], const uint8_t *m,
  * luxc_mldsa_mu computes it for the pure external interface, so that
  * sign_mu(mldsa_mu(m, ctx, pk)) == sign_derand(m, ctx). Verification
  * returns LUXC_OK or LUXC_EAUTH. */
+LUXC_API
 LUXC_MUST_CHECK LUXC_NONNULL(1, 4, 5)
 int luxc_mldsa_sign_internal(uint8_t sig[LUXC_MLDSA_BYTES], const uint8_t *mp,
                              size_t mplen,
                              const uint8_t sk[LUXC_MLDSA_SECRETKEYBYTES],
                              const uint8_t rnd[LUXC_MLDSA_RNDBYTES]);
+LUXC_API
 LUXC_MUST_CHECK LUXC_NONNULL(1, 4)
 int luxc_mldsa_verify_internal(const uint8_t sig[LUXC_MLDSA_BYTES],
                                const uint8_t *mp, size_t mplen,
                                const uint8_t pk[LUXC_MLDSA_PUBLICKEYBYTES]);
+LUXC_API
 LUXC_MUST_CHECK LUXC_NONNULL(1, 2, 3, 4)
 int luxc_mldsa_sign_mu(uint8_t sig[LUXC_MLDSA_BYTES],
                        const uint8_t mu[LUXC_MLDSA_MUBYTES],
                        const uint8_t sk[LUXC_MLDSA_SECRETKEYBYTES],
                        const uint8_t rnd[LUXC_MLDSA_RNDBYTES]);
+LUXC_API
 LUXC_MUST_CHECK LUXC_NONNULL(1, 2, 3)
 int luxc_mldsa_verify_mu(const uint8_t sig[LUXC_MLDSA_BYTES],
                          const uint8_t mu[LUXC_MLDSA_MUBYTES],
                          const uint8_t pk[LUXC_MLDSA_PUBLICKEYBYTES]);
 /* mu for ML-DSA.Sign/Verify of (m, ctx) under pk. LUXC_ETOOBIG if ctxlen >
  * CONTEXTMAX, LUXC_EINVAL if m/ctx is NULL with a nonzero length. */
+LUXC_API
 LUXC_MUST_CHECK LUXC_NONNULL(1, 6)
 int luxc_mldsa_mu(uint8_t mu[LUXC_MLDSA_MUBYTES], const uint8_t *m, size_t mlen,
                   const uint8_t *ctx, size_t ctxlen,
@@ -239,17 +275,21 @@ int luxc_mldsa_mu(uint8_t mu[LUXC_MLDSA_MUBYTES], const uint8_t *m, size_t mlen,
 #define LUXC_HSIGN_SECRETKEYBYTES (LUXC_ED25519_SECRETKEYBYTES + LUXC_MLDSA_SECRETKEYBYTES)
 #define LUXC_HSIGN_BYTES (LUXC_ED25519_BYTES + LUXC_MLDSA_BYTES)
 #define LUXC_HSIGN_SEEDBYTES 64u /* ed25519 seed || ml-dsa xi */
+LUXC_API
 LUXC_MUST_CHECK LUXC_NONNULL(1, 2)
 int luxc_hsign_keypair(uint8_t pk[LUXC_HSIGN_PUBLICKEYBYTES],
                        uint8_t sk[LUXC_HSIGN_SECRETKEYBYTES]);
+LUXC_API
 LUXC_MUST_CHECK LUXC_NONNULL(1, 2, 3)
 int luxc_hsign_keypair_from_seed(uint8_t pk[LUXC_HSIGN_PUBLICKEYBYTES],
                                  uint8_t sk[LUXC_HSIGN_SECRETKEYBYTES],
                                  const uint8_t seed[LUXC_HSIGN_SEEDBYTES]);
+LUXC_API
 LUXC_MUST_CHECK LUXC_NONNULL(1, 6)
 int luxc_hsign_sign(uint8_t sig[LUXC_HSIGN_BYTES], const uint8_t *m, size_t mlen,
                     const uint8_t *ctx, size_t ctxlen,
                     const uint8_t sk[LUXC_HSIGN_SECRETKEYBYTES]);
+LUXC_API
 LUXC_MUST_CHECK LUXC_NONNULL(1, 6)
 int luxc_hsign_verify(const uint8_t sig[LUXC_HSIGN_BYTES], const uint8_t *m,
                       size_t mlen, const uint8_t *ctx, size_t ctxlen,
@@ -280,19 +320,23 @@ typedef struct luxc_hkx_state {
     uint8_t init_msg[LUXC_HKX_INITBYTES];
 } luxc_hkx_state;
 
+LUXC_API
 LUXC_MUST_CHECK LUXC_NONNULL(1, 2)
 int luxc_hkx_initiate(luxc_hkx_state *st, uint8_t init_msg[LUXC_HKX_INITBYTES]);
 /* Responder: from init_msg, produce resp_msg and the secret. */
+LUXC_API
 LUXC_MUST_CHECK LUXC_NONNULL(1, 2, 3)
 int luxc_hkx_respond(uint8_t resp_msg[LUXC_HKX_RESPBYTES],
                      uint8_t secret[LUXC_HKX_SECRETBYTES],
                      const uint8_t init_msg[LUXC_HKX_INITBYTES],
                      const uint8_t *prologue, size_t prologuelen);
 /* Initiator: from resp_msg, derive the same secret; wipes st. */
+LUXC_API
 LUXC_MUST_CHECK LUXC_NONNULL(1, 2, 3)
 int luxc_hkx_finish(luxc_hkx_state *st, uint8_t secret[LUXC_HKX_SECRETBYTES],
                     const uint8_t resp_msg[LUXC_HKX_RESPBYTES],
                     const uint8_t *prologue, size_t prologuelen);
+LUXC_API
 void luxc_hkx_state_wipe(luxc_hkx_state *st);
 
 #ifdef __cplusplus

@@ -42,6 +42,7 @@ typedef struct luxc_keypair {
  * Errors: LUXC_EEXIST (a key file already exists: nothing is touched),
  * LUXC_EIO (cannot create or write; partial files are removed),
  * LUXC_EINVAL, LUXC_ECRYPTO. err gets one line naming the file. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_keys_generate(const char *dir, const uint8_t *seed, luxc_keypair *out,
                                        char *err, size_t errlen);
 
@@ -49,9 +50,11 @@ LUXC_MUST_CHECK int luxc_keys_generate(const char *dir, const uint8_t *seed, lux
  * LUXC_ECORRUPT (not JSON, bad hex, or public key does not match the
  * secret key), LUXC_EVERSION, LUXC_EINVAL (wrong type or fields). The
  * secret key in *out is the caller's to wipe (luxc_keypair_wipe). */
+LUXC_API
 LUXC_MUST_CHECK int luxc_keys_load(const char *dir, luxc_keypair *out, char *err,
                                    size_t errlen);
 
+LUXC_API
 void luxc_keypair_wipe(luxc_keypair *kp);
 
 #ifdef __cplusplus

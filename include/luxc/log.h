@@ -29,17 +29,21 @@ typedef struct luxc_logger {
 } luxc_logger;
 
 /* fd, level, and a "key=value" tag put on every line (NULL for none). */
+LUXC_API
 void luxc_logger_init(luxc_logger *lg, int fd, luxc_log_level level, const char *tag);
 
 /* Log `msg` with extra fields given printf-style as "key=value ..." text
  * (fields may be NULL). Values with spaces must be quoted by the caller:
  * luxc_log(lg, LUXC_LOG_INFO, "peer refused", "peer=%s reason=\"%s\"", ...). */
+LUXC_API
 void luxc_log(const luxc_logger *lg, luxc_log_level level, const char *msg,
               const char *fields, ...) __attribute__((format(printf, 4, 5)));
+LUXC_API
 void luxc_logv(const luxc_logger *lg, luxc_log_level level, const char *msg,
                const char *fields, va_list ap) __attribute__((format(printf, 4, 0)));
 
 /* "error", "warn", "info", "debug". */
+LUXC_API
 const char *luxc_log_level_name(luxc_log_level level);
 
 #ifdef __cplusplus

@@ -118,8 +118,11 @@ extern "C" {
     (LUXC_NET_HEADERBYTES + LUXC_HSIGN_BYTES + LUXC_NET_CONFIRMBYTES)
 /* Largest handshake message: size output buffers of luxc_hs_* with it. */
 #define LUXC_NET_HS_MSGMAX LUXC_NET_HELLO_R_BYTES
+LUXC_API
 size_t luxc_net_hs_msgmax(void);
+LUXC_API
 size_t luxc_net_chainidbytes(void);
+LUXC_API
 size_t luxc_net_recoverhead(void);
 
 /* Rekey limits (SPEC.md s5) and record size bounds. */
@@ -156,7 +159,9 @@ typedef struct luxc_validator {
 typedef struct luxc_valset luxc_valset;
 
 /* Empty set. LUXC_EINVAL if out is NULL, LUXC_ENOMEM. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_valset_new(luxc_valset **out);
+LUXC_API
 void luxc_valset_free(luxc_valset *vs);
 /* Append a validator (copies everything). name must be non-empty; addr may
  * be NULL (stored as ""). Errors: LUXC_EINVAL (NULL vs/pk/name, empty name,
@@ -164,14 +169,19 @@ void luxc_valset_free(luxc_valset *vs);
  * LUXC_NET_VALSET_MAX), LUXC_EDUPLICATE (pk already listed), LUXC_EOVERFLOW
  * (total stake would exceed UINT64_MAX), LUXC_ENOMEM. On error the set is
  * unchanged. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_valset_add(luxc_valset *vs, const uint8_t pk[LUXC_HSIGN_PUBLICKEYBYTES],
                                     uint64_t stake, const char *name, const char *addr);
+LUXC_API
 size_t luxc_valset_count(const luxc_valset *vs);
+LUXC_API
 uint64_t luxc_valset_total_stake(const luxc_valset *vs);
 /* Entry i (0-based) or NULL when out of range. Valid until _add or _free. */
+LUXC_API
 const luxc_validator *luxc_valset_get(const luxc_valset *vs, size_t i);
 /* Index (>= 0) of the validator with this public key, LUXC_ENOTMEMBER if
  * none, LUXC_EINVAL on NULL. */
+LUXC_API
 int luxc_valset_find(const luxc_valset *vs, const uint8_t pk[LUXC_HSIGN_PUBLICKEYBYTES]);
 
 /* ---- Configuration ------------------------------------------------------ */
@@ -216,19 +226,23 @@ typedef struct luxc_chan luxc_chan;
  * limits, logger and clock (valset/identity are not used). peer is the
  * value luxc_chan_peer returns. Errors: LUXC_EINVAL, LUXC_EPARAM,
  * LUXC_ENOMEM. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_chan_new_from_keys(luxc_chan **out, const luxc_net_cfg *cfg,
                                             const uint8_t send_key[LUXC_AEAD_KEYBYTES],
                                             const uint8_t recv_key[LUXC_AEAD_KEYBYTES],
                                             int peer);
 /* Wipes the keys. NULL is a no-op. */
+LUXC_API
 void luxc_chan_free(luxc_chan *ch);
 /* Bytes a sealed record of mlen plaintext bytes takes (mlen + 34). */
+LUXC_API
 size_t luxc_chan_sealed_len(size_t mlen);
 /* Seal m into out (outmax bytes; *outlen = mlen + LUXC_NET_RECOVERHEAD),
  * rekeying first when a limit is reached. m may be NULL when mlen is 0.
  * Errors: LUXC_EINVAL (NULL), LUXC_ETOOBIG (mlen > max_record), LUXC_EFULL
  * (outmax too small), LUXC_EOVERFLOW (sequence or epoch space exhausted:
  * the channel must be closed), LUXC_ECRYPTO. Nothing is counted on error. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_chan_seal(luxc_chan *ch, uint8_t *out, size_t outmax, size_t *outlen,
                                    const uint8_t *m, size_t mlen);
 /* Open a received DATA frame into out (outmax bytes, *outlen set). A frame
@@ -239,16 +253,21 @@ LUXC_MUST_CHECK int luxc_chan_seal(luxc_chan *ch, uint8_t *out, size_t outmax, s
  * key used past the receive-side limits), LUXC_EAUTH (tag). LUXC_EFULL if
  * outmax < plaintext size (not counted; nothing consumed), LUXC_EINVAL on
  * NULL. out is wiped on failure. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_chan_open(luxc_chan *ch, uint8_t *out, size_t outmax, size_t *outlen,
                                    const uint8_t *frame, size_t flen);
 /* Move the send direction to the next epoch now (the peer follows when the
  * next record arrives). LUXC_EOVERFLOW when the epoch space is exhausted. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_chan_rekey(luxc_chan *ch);
+LUXC_API
 void luxc_chan_stats(const luxc_chan *ch, luxc_net_stats *out);
 /* Frames dropped for any reason: the sum of the drop_* counters (0 for
  * NULL), so callers need not list them and miss a new one. */
+LUXC_API
 uint64_t luxc_net_stats_dropped(const luxc_net_stats *s);
 /* Validator-set index of the peer (from the handshake). */
+LUXC_API
 int luxc_chan_peer(const luxc_chan *ch);
 
 /* ---- Handshake ------------------------------------------------------------ */
@@ -261,13 +280,16 @@ typedef struct luxc_hs luxc_hs;
  * The own identity must be in the set. Errors: LUXC_EINVAL (NULL, bad
  * role), LUXC_EPARAM (bad limits), LUXC_ENOTMEMBER (own key not in the
  * set), LUXC_ENOMEM. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_hs_new(luxc_hs **out, const luxc_net_cfg *cfg, int role,
                                 const uint8_t *expected_peer_pk);
 /* Wipes every secret. NULL is a no-op. */
+LUXC_API
 void luxc_hs_free(luxc_hs *hs);
 /* Initiator only, once: write HELLO_I to out (outmax >= LUXC_NET_HS_MSGMAX
  * is always enough). Errors: LUXC_ESTATE, LUXC_EFULL, LUXC_EINVAL,
  * LUXC_ECRYPTO. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_hs_start(luxc_hs *hs, uint8_t *out, size_t outmax, size_t *outlen);
 /* Feed one received handshake message. When a reply is due it is written
  * to out (*outlen > 0; send it), else *outlen = 0. A refusal is final:
@@ -277,14 +299,18 @@ LUXC_MUST_CHECK int luxc_hs_start(luxc_hs *hs, uint8_t *out, size_t outmax, size
  * LUXC_ETRAILING, LUXC_ECORRUPT (unexpected type), LUXC_ENOTMEMBER (peer
  * key not in the set), LUXC_EAUTH (bad signature, wrong chain id, wrong or
  * own key, key confirmation), LUXC_ECRYPTO, LUXC_EFULL, LUXC_ESTATE. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_hs_recv(luxc_hs *hs, const uint8_t *in, size_t inlen, uint8_t *out,
                                  size_t outmax, size_t *outlen);
 /* 1 when the handshake completed (then call luxc_hs_finish), else 0. */
+LUXC_API
 int luxc_hs_done(const luxc_hs *hs);
 /* Peer's validator index once HELLO is accepted, else LUXC_ESTATE. */
+LUXC_API
 int luxc_hs_peer(const luxc_hs *hs);
 /* Hand the direction keys to a new channel; the handshake is spent
  * (free it). Errors: LUXC_ESTATE (not done), LUXC_ENOMEM, LUXC_EINVAL. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_hs_finish(luxc_hs *hs, luxc_chan **out);
 
 /* ---- ZeroMQ carrier --------------------------------------------------------
@@ -306,16 +332,20 @@ typedef struct luxc_zclient luxc_zclient;
 
 /* Bind to endpoint (e.g. "tcp://127.0.0.1:*" or "ipc:///tmp/x"). Errors:
  * LUXC_EINVAL, LUXC_EPARAM, LUXC_ENOTMEMBER, LUXC_EIO (socket/bind), ENOMEM. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_zserver_new(luxc_zserver **out, void *zctx, const char *endpoint,
                                      const luxc_net_cfg *cfg);
+LUXC_API
 void luxc_zserver_free(luxc_zserver *s);
 /* The endpoint actually bound (resolves a "*" port). LUXC_EFULL if short. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_zserver_endpoint(const luxc_zserver *s, char *buf, size_t len);
 /* Serve handshakes and wait up to timeout_ms (-1 = forever) for one record
  * from an authenticated peer; *peer = its validator index. Handshakes
  * only progress inside this call. out must hold the configured max_record
  * bytes (LUXC_EFULL otherwise, checked before anything is received, so a
  * record is never half-consumed). LUXC_EAGAIN on timeout, LUXC_EIO. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_zserver_recv(luxc_zserver *s, int *peer, uint8_t *out, size_t outmax,
                                       size_t *outlen, int timeout_ms);
 /* Seal and queue one record to an authenticated peer; never blocks.
@@ -324,41 +354,53 @@ LUXC_MUST_CHECK int luxc_zserver_recv(luxc_zserver *s, int *peer, uint8_t *out, 
  * was sealed, retry later), LUXC_ECLOSED when the peer has disconnected
  * (the session is dropped), LUXC_EIO if libzmq failed after sealing (the
  * session is then broken), or luxc_chan_seal's errors. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_zserver_send(luxc_zserver *s, int peer, const uint8_t *m, size_t mlen);
 /* Stats of the session with validator `peer`; LUXC_ENOTFOUND if none. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_zserver_stats(const luxc_zserver *s, int peer, luxc_net_stats *out);
 /* Handshakes refused since _new (any reason). */
+LUXC_API
 uint64_t luxc_zserver_refused(const luxc_zserver *s);
 /* Frames dropped because they came on a connection with no session and
  * were not a HELLO_I (e.g. records of a link from before a restart). */
+LUXC_API
 uint64_t luxc_zserver_stray(const luxc_zserver *s);
 /* An id (> 0) of the established session with validator `peer`; a new id
  * means the peer reconnected (e.g. restarted, so links towards it are
  * stale). LUXC_ENOTFOUND if no session, LUXC_EINVAL. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_zserver_session(const luxc_zserver *s, int peer, uint64_t *session);
 /* The raw ROUTER socket, to wait on it with zmq_poll beside other sockets
  * (then call luxc_zserver_recv with timeout 0). */
+LUXC_API
 void *luxc_zserver_socket(luxc_zserver *s);
 
 /* Connect to endpoint and run the handshake (blocking, up to timeout_ms
  * in total; -1 = forever). expected_peer_pk as in luxc_hs_new. Errors:
  * luxc_hs_recv's, LUXC_ETIMEOUT, LUXC_EIO, LUXC_EINVAL, LUXC_ENOMEM. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_zclient_new(luxc_zclient **out, void *zctx, const char *endpoint,
                                      const luxc_net_cfg *cfg, const uint8_t *expected_peer_pk,
                                      int timeout_ms);
+LUXC_API
 void luxc_zclient_free(luxc_zclient *c);
 /* Seal and queue one record; never blocks. LUXC_EAGAIN when libzmq cannot
  * take a message now (peer gone or queue full: nothing was sealed, the
  * channel stays usable), LUXC_EIO if libzmq failed after sealing (the
  * link is then broken: recreate it), or luxc_chan_seal's errors. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_zclient_send(luxc_zclient *c, const uint8_t *m, size_t mlen);
 /* Wait up to timeout_ms for one record; bad frames are dropped, counted
  * and skipped. out must hold max_record bytes (else LUXC_EFULL before
  * anything is received). LUXC_EAGAIN on timeout, LUXC_EIO. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_zclient_recv(luxc_zclient *c, uint8_t *out, size_t outmax,
                                       size_t *outlen, int timeout_ms);
+LUXC_API
 void luxc_zclient_stats(const luxc_zclient *c, luxc_net_stats *out);
 /* The raw DEALER socket (tests inject frames through it). */
+LUXC_API
 void *luxc_zclient_socket(luxc_zclient *c);
 
 #ifdef __cplusplus

@@ -50,6 +50,7 @@ typedef enum luxc_behaviour {
 } luxc_behaviour;
 
 /* Parse "honest", "silent", "random", "equivocate"; -1 if unknown. */
+LUXC_API
 int luxc_behaviour_parse(const char *s);
 
 typedef struct luxc_node_io {
@@ -104,12 +105,15 @@ typedef struct luxc_node luxc_node;
 /* Build the core and recover from cfg.store (last finalized block, own
  * vote in flight). Errors: LUXC_EINVAL, LUXC_EPARAM (params), LUXC_ENOMEM,
  * LUXC_ECORRUPT (store inconsistent with the genesis), store errors. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_node_new(luxc_node **out, const luxc_node_cfg *cfg);
+LUXC_API
 void luxc_node_free(luxc_node *n);
 
 /* Handle one message from validator `from`. Malformed or invalid messages
  * are dropped and counted (luxc_node_status); the return value says why
  * (LUXC_OK when used or harmlessly ignored). */
+LUXC_API
 int luxc_node_receive(luxc_node *n, uint32_t from, const uint8_t *msg, size_t len,
                       uint64_t now_us);
 
@@ -118,14 +122,17 @@ int luxc_node_receive(luxc_node *n, uint32_t from, const uint8_t *msg, size_t le
  * timestamps and latency use it). *next_us gets when to call again at the
  * latest. Returns LUXC_OK, or the store error that stopped the node (a
  * final block or our vote could not be made durable: the node must exit). */
+LUXC_API
 int luxc_node_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us);
 
 /* With cfg.async: a file descriptor that becomes readable when the worker
  * finished a job (call luxc_node_tick then); else -1. */
+LUXC_API
 int luxc_node_event_fd(const luxc_node *n);
 
 /* Queue a transaction (1..LUXC_TX_MAX bytes) for a future block.
  * LUXC_EINVAL (size), LUXC_EFULL (mempool full): counted as dropped. */
+LUXC_API
 int luxc_node_submit_tx(luxc_node *n, const uint8_t *tx, size_t len);
 
 typedef struct luxc_node_status {
@@ -147,6 +154,7 @@ typedef struct luxc_node_status {
     double latency_p50_ms, latency_p99_ms; /* over the last 1024 blocks */
 } luxc_node_status;
 
+LUXC_API
 void luxc_node_status_get(const luxc_node *n, luxc_node_status *out);
 
 #ifdef __cplusplus

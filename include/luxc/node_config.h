@@ -82,19 +82,24 @@ typedef struct luxc_genesis {
 } luxc_genesis;
 
 /* Parse genesis JSON text. `origin` names the source in messages (a path). */
+LUXC_API
 LUXC_MUST_CHECK
 int luxc_genesis_parse(luxc_genesis **out, const char *json, size_t len,
                        const char *origin, char *err, size_t errlen);
 /* Read and parse a genesis file. */
+LUXC_API
 LUXC_MUST_CHECK
 int luxc_genesis_load(luxc_genesis **out, const char *path, char *err,
                       size_t errlen);
 /* Serialise to JSON text the parser reads back (caller frees *json with
  * free()). */
+LUXC_API
 LUXC_MUST_CHECK
 int luxc_genesis_to_json(const luxc_genesis *g, char **json);
 /* Index of the validator named `name`, or -1. */
+LUXC_API
 long luxc_genesis_find(const luxc_genesis *g, const char *name);
+LUXC_API
 void luxc_genesis_free(luxc_genesis *g);
 
 typedef enum luxc_log_level {
@@ -117,10 +122,12 @@ typedef struct luxc_node_config {
 
 /* Parse node configuration JSON; relative paths are resolved against
  * `base_dir` (NULL = as written). */
+LUXC_API
 LUXC_MUST_CHECK
 int luxc_node_config_parse(luxc_node_config *out, const char *json, size_t len,
                            const char *origin, const char *base_dir, char *err,
                            size_t errlen);
+LUXC_API
 LUXC_MUST_CHECK
 int luxc_node_config_load(luxc_node_config *out, const char *path, char *err,
                           size_t errlen);

@@ -71,25 +71,33 @@ typedef struct luxc_wire_msg {
  * LUXC_ECORRUPT (unknown type), LUXC_ETOOBIG (signature, certificate or
  * sync count over its maximum, empty SYNC_BLOCK block), and luxc_vote_decode's codes
  * for a bad vote. *m zeroed on failure. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_wire_decode(luxc_wire_msg *m, const uint8_t *buf, size_t len);
 
 /* Encoders write into out (cap bytes) and set *len; LUXC_EFULL if cap is
  * too small, LUXC_EINVAL on NULL or an oversized field. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_wire_propose(uint8_t *out, size_t cap, size_t *len,
                                       const uint8_t *block, size_t block_len);
+LUXC_API
 LUXC_MUST_CHECK int luxc_wire_query(uint8_t *out, size_t cap, size_t *len, uint8_t type,
                                     uint32_t req, uint64_t height, const uint8_t id[32]);
+LUXC_API
 LUXC_MUST_CHECK int luxc_wire_vote(uint8_t *out, size_t cap, size_t *len,
                                    const uint8_t vote_msg[LUXC_VOTE_BYTES], const uint8_t *sig,
                                    size_t sig_len);
+LUXC_API
 LUXC_MUST_CHECK int luxc_wire_sync_req(uint8_t *out, size_t cap, size_t *len, uint64_t from,
                                        uint32_t max);
+LUXC_API
 LUXC_MUST_CHECK int luxc_wire_sync_block(uint8_t *out, size_t cap, size_t *len,
                                          const uint8_t *block, size_t block_len,
                                          const uint8_t *cert, size_t cert_len);
+LUXC_API
 LUXC_MUST_CHECK int luxc_wire_get_block(uint8_t *out, size_t cap, size_t *len,
                                         const uint8_t id[32]);
 /* UPQUERY (choice ignored) or UPCHITS (choice 0..2). */
+LUXC_API
 LUXC_MUST_CHECK int luxc_wire_upgrade(uint8_t *out, size_t cap, size_t *len, uint8_t type,
                                       uint32_t req, const uint8_t id[32], uint8_t choice);
 

@@ -39,26 +39,33 @@ typedef struct luxc_xoshiro {
 } luxc_xoshiro;
 
 /* Seed the state from one u64 (splitmix64 expansion; never all-zero). */
+LUXC_API
 void luxc_xoshiro_seed(luxc_xoshiro *x, uint64_t seed) LUXC_NONNULL(1);
 
 /* Next 64 random bits. */
+LUXC_API
 uint64_t luxc_xoshiro_next(luxc_xoshiro *x) LUXC_NONNULL(1);
 
 /* Uniform integer in [0, bound) without modulo bias (Lemire's multiply
  * and reject). bound == 0 returns 0. */
+LUXC_API
 uint64_t luxc_xoshiro_below(luxc_xoshiro *x, uint64_t bound) LUXC_NONNULL(1);
 
 /* A luxc_rng drawing from x (x must outlive the returned value). */
+LUXC_API
 luxc_rng luxc_rng_xoshiro(luxc_xoshiro *x) LUXC_NONNULL(1);
 
 /* A luxc_rng backed by getrandom(2); fill retries on EINTR and returns
  * LUXC_EIO on any other failure. */
+LUXC_API
 luxc_rng luxc_rng_os(void);
 
 /* Convenience draws through any luxc_rng. Errors: LUXC_EINVAL (NULL rng or
  * fill), or whatever fill returns. luxc_rng_below: uniform in [0, bound),
  * bound 0 gives 0. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_rng_u64(const luxc_rng *r, uint64_t *out);
+LUXC_API
 LUXC_MUST_CHECK int luxc_rng_below(const luxc_rng *r, uint64_t bound, uint64_t *out);
 
 #ifdef __cplusplus

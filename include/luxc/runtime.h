@@ -37,6 +37,7 @@ typedef struct luxc_run_opts {
 /* Run until a signal (or stop_height). Returns a process exit status:
  * 0 after a clean stop, 1 on a start-up or fatal error (message in err and
  * on the log). */
+LUXC_API
 int luxc_node_run(const luxc_run_opts *o, char *err, size_t errlen);
 
 #ifdef __cplusplus

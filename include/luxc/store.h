@@ -81,10 +81,15 @@ extern "C" {
 #define LUXC_STORE_MAPSIZE_DEFAULT ((size_t)1 << 30)
 #define LUXC_STORE_MAPSIZE_MIN ((size_t)64 << 10)
 #define LUXC_STORE_FORMAT_VERSION 1u /* on-disk layout of this build */
+LUXC_API
 size_t luxc_store_idbytes(void);
+LUXC_API
 size_t luxc_store_chainidbytes(void);
+LUXC_API
 size_t luxc_store_voterbytes(void);
+LUXC_API
 size_t luxc_store_namemaxbytes(void);
+LUXC_API
 size_t luxc_store_valuemaxbytes(void);
 
 /* cfg.flags */
@@ -130,9 +135,11 @@ typedef struct luxc_store luxc_store;
  *   LUXC_EFULL     no room to create the store
  *   LUXC_ENOMEM    allocation failed
  * On failure *out is NULL and nothing leaks. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_store_new(luxc_store **out, const luxc_store_cfg *cfg);
 
 /* Close. NULL is a no-op. No call may overlap or follow it. */
+LUXC_API
 void luxc_store_free(luxc_store *s);
 
 typedef struct luxc_store_info {
@@ -146,9 +153,11 @@ typedef struct luxc_store_info {
 } luxc_store_info;
 
 /* A consistent snapshot of the metadata. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_store_info_get(luxc_store *s, luxc_store_info *info);
 
 /* Last accepted block. LUXC_ENOTFOUND if none yet. id may be NULL. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_store_last(luxc_store *s, uint64_t *height,
                                     uint8_t id[LUXC_STORE_IDBYTES]);
 
@@ -164,6 +173,7 @@ LUXC_MUST_CHECK int luxc_store_last(luxc_store *s, uint64_t *height,
  * LUXC_ESTATE (height > last + 1: a gap), LUXC_EDUPLICATE (id already
  * accepted at another height). Once UINT64_MAX is accepted every further
  * height is <= last. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_store_accept_block(luxc_store *s, uint64_t height,
                                             const uint8_t id[LUXC_STORE_IDBYTES],
                                             const uint8_t parent[LUXC_STORE_IDBYTES],
@@ -187,12 +197,14 @@ typedef struct luxc_store_accepted {
  * when several blocks become final at once (catch-up): a durable commit
  * costs an fsync, the same for one block or many. LUXC_EINVAL also for
  * blocks NULL or n 0. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_store_accept_batch(luxc_store *s,
                                             const luxc_store_accepted *blocks,
                                             size_t n);
 
 /* Accepted block at height: id and parent (each may be NULL) and the block
  * bytes into buf (see "Reads" above). LUXC_ENOTFOUND if none. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_store_block_get(luxc_store *s, uint64_t height,
                                          uint8_t id[LUXC_STORE_IDBYTES],
                                          uint8_t parent[LUXC_STORE_IDBYTES],
@@ -200,6 +212,7 @@ LUXC_MUST_CHECK int luxc_store_block_get(luxc_store *s, uint64_t height,
 
 /* Accepted block by id: its height and parent (each may be NULL) and bytes.
  * LUXC_ENOTFOUND if no accepted block has that id. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_store_block_get_by_id(luxc_store *s,
                                                const uint8_t id[LUXC_STORE_IDBYTES],
                                                uint64_t *height,
@@ -207,6 +220,7 @@ LUXC_MUST_CHECK int luxc_store_block_get_by_id(luxc_store *s,
                                                uint8_t *buf, size_t cap, size_t *len);
 
 /* Certificate of the accepted block at height. LUXC_ENOTFOUND if none. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_store_cert_get(luxc_store *s, uint64_t height,
                                         uint8_t *buf, size_t cap, size_t *len);
 
@@ -229,6 +243,7 @@ typedef int (*luxc_store_block_fn)(void *ctx, const luxc_store_block_view *b);
  * verified before each call (LUXC_ECORRUPT stops the walk). Returns
  * LUXC_OK, an error, or the callback's non-zero value. from > to: LUXC_OK,
  * no calls. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_store_blocks_foreach(luxc_store *s, uint64_t from,
                                               uint64_t to, luxc_store_block_fn fn,
                                               void *ctx);
@@ -237,12 +252,14 @@ LUXC_MUST_CHECK int luxc_store_blocks_foreach(luxc_store *s, uint64_t from,
  * different bytes for the same (height, round, voter) are LUXC_EEXIST and
  * the first vote stays (the node decides whether that is equivocation).
  * vote_len 1..LUXC_STORE_VALUEMAXBYTES (0: LUXC_EINVAL, above: LUXC_ETOOBIG). */
+LUXC_API
 LUXC_MUST_CHECK int luxc_store_vote_put(luxc_store *s, uint64_t height,
                                         uint32_t round,
                                         const uint8_t voter[LUXC_STORE_VOTERBYTES],
                                         const uint8_t *vote, size_t vote_len);
 
 /* The vote for (height, round, voter). LUXC_ENOTFOUND if none. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_store_vote_get(luxc_store *s, uint64_t height,
                                         uint32_t round,
                                         const uint8_t voter[LUXC_STORE_VOTERBYTES],
@@ -254,11 +271,13 @@ typedef int (*luxc_store_vote_fn)(void *ctx, uint64_t height, uint32_t round,
                                   size_t vote_len);
 
 /* All votes at `height`, ordered by round then voter id (one snapshot). */
+LUXC_API
 LUXC_MUST_CHECK int luxc_store_votes_foreach(luxc_store *s, uint64_t height,
                                              luxc_store_vote_fn fn, void *ctx);
 
 /* Delete every vote with height < below, in one transaction. *removed
  * (may be NULL) gets the count. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_store_votes_prune(luxc_store *s, uint64_t below,
                                            uint64_t *removed);
 
@@ -266,11 +285,13 @@ LUXC_MUST_CHECK int luxc_store_votes_prune(luxc_store *s, uint64_t below,
  * name is NUL-terminated, 1..LUXC_STORE_NAMEMAXBYTES bytes (0: LUXC_EINVAL,
  * longer: LUXC_ETOOBIG). put replaces any earlier blob of that name;
  * blob_len 0..LUXC_STORE_VALUEMAXBYTES (blob may be NULL when 0). */
+LUXC_API
 LUXC_MUST_CHECK int luxc_store_weights_put(luxc_store *s, const char *name,
                                            uint64_t version, const uint8_t *blob,
                                            size_t blob_len);
 
 /* version may be NULL. LUXC_ENOTFOUND if no blob has that name. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_store_weights_get(luxc_store *s, const char *name,
                                            uint64_t *version, uint8_t *buf,
                                            size_t cap, size_t *len);
@@ -278,6 +299,7 @@ LUXC_MUST_CHECK int luxc_store_weights_get(luxc_store *s, const char *name,
 /* Re-run the open-time check on the live store: every record's checksum and
  * layout and the chain invariant (not the page walk). LUXC_OK or the first
  * problem found (LUXC_ECORRUPT, logged with where). */
+LUXC_API
 LUXC_MUST_CHECK int luxc_store_check(luxc_store *s);
 
 #ifdef __cplusplus

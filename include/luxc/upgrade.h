@@ -34,16 +34,21 @@ typedef struct luxc_upgrade_proposal {
 } luxc_upgrade_proposal;
 
 /* "low", "medium", "high", "critical" -> 0..3; -1 otherwise. */
+LUXC_API
 int luxc_upgrade_risk_parse(const char *s);
+LUXC_API
 const char *luxc_upgrade_risk_name(uint8_t risk);
 
 /* Errors: LUXC_EINVAL (NULL, empty/long version, risk > 3), LUXC_EFULL. */
+LUXC_API
 LUXC_MUST_CHECK int luxc_upgrade_encode(uint8_t *out, size_t cap, size_t *len,
                                         const luxc_upgrade_proposal *u);
 /* 1 if tx starts with the magic (an upgrade transaction), else 0. */
+LUXC_API
 int luxc_upgrade_is(const uint8_t *tx, size_t len);
 /* Errors: LUXC_EINVAL (NULL, not an upgrade), LUXC_ETRUNC, LUXC_ETRAILING,
  * LUXC_ERANGE (risk > 3, version length 0 or too long). */
+LUXC_API
 LUXC_MUST_CHECK int luxc_upgrade_decode(luxc_upgrade_proposal *u, const uint8_t *tx, size_t len);
 
 #ifdef __cplusplus

@@ -6,7 +6,7 @@
 # test_fips202 also compares our SHA-3 with libcrypto's.
 pkg_check_modules(LUXC_LIBCRYPTO IMPORTED_TARGET libcrypto)
 if(TARGET crypto_test_vectors)
-  target_link_libraries(crypto_test_vectors PRIVATE PkgConfig::CJSON)
+  target_link_libraries(crypto_test_vectors PRIVATE PkgConfig::LUXC_CJSON)
 endif()
 foreach(t crypto_test_vectors crypto_test_fips202)
   if(TARGET ${t} AND LUXC_LIBCRYPTO_FOUND)
