@@ -1,7 +1,10 @@
 # luxc - the commands people type. See README.md.
 #   make            build build/luxc and libluxc (static + shared)
-#   make test       normal build + ASan/UBSan build, all tests in both;
-#                   ThreadSanitizer build of the threaded tests; fuzz smoke
+#   make test       everything: normal, ASan/UBSan and ThreadSanitizer builds
+#                   with their tests, fuzz smoke; one line per stage
+#                   (scripts/test.sh; V=1 shows all output)
+#   make install    PREFIX=/usr/local DESTDIR= : luxc, libluxc.{a,so}, headers,
+#                   luxc.pc, CMake package, man page; make uninstall undoes it
 #   make bench      run the benchmarks (build/luxc bench)
 #   make devnet     the main job: 5 local validators for ~30 s, live progress
 #   make bench-devnet  3- and 5-node devnet throughput, latency, CPU
@@ -16,9 +19,29 @@ TSAN_BUILD  ?= build-tsan
 JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 30
+PREFIX      ?= /usr/local
+DESTDIR     ?=
+# NATIVE=OFF builds build/ for any x86-64 (what a package should ship);
+# the default tunes it for this machine's CPU.
+NATIVE      ?= ON
+V           ?= 0
 CTEST_FLAGS ?= --output-on-failure
 
-.PHONY: all setup build asan test test-normal test-asan test-tsan bench bench-devnet fuzz fuzz-build fuzz-smoke devnet clean
+# Ninja when it is there (setup.sh installs it), so this is evaluated when a
+# build folder is first configured, after setup. An existing folder keeps
+# the generator it was made with.
+GENERATOR = $(if $(shell command -v ninja 2>/dev/null),-G Ninja,)
+ifeq ($(V),1)
+QUIET :=
+BUILD_FLAGS := -v
+else
+QUIET := >/dev/null
+BUILD_FLAGS :=
+endif
+CMAKE_BUILD = cmake --build $(1) -j $(JOBS) $(BUILD_FLAGS)
+
+.PHONY: all setup build asan tsan test test-normal test-asan test-tsan bench bench-devnet \
+        fuzz fuzz-build fuzz-smoke devnet install uninstall clean
 
 all: build
 
@@ -26,23 +49,25 @@ setup:
 	@bash scripts/setup.sh
 
 $(BUILD)/CMakeCache.txt: | setup
-	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DLUXC_NATIVE=ON >/dev/null
+	@cmake -S . -B $(BUILD) $(GENERATOR) -DCMAKE_BUILD_TYPE=Release -DLUXC_NATIVE=$(NATIVE) \
+	  -DCMAKE_INSTALL_PREFIX=$(PREFIX) $(QUIET)
 
 build: setup $(BUILD)/CMakeCache.txt
-	@cmake --build $(BUILD) -j $(JOBS)
+	@$(call CMAKE_BUILD,$(BUILD))
 
 $(ASAN_BUILD)/CMakeCache.txt: | setup
-	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLUXC_SANITIZE=ON >/dev/null
+	@cmake -S . -B $(ASAN_BUILD) $(GENERATOR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLUXC_SANITIZE=ON $(QUIET)
 
 asan: setup $(ASAN_BUILD)/CMakeCache.txt
-	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	@$(call CMAKE_BUILD,$(ASAN_BUILD))
+
+test: setup
+	@V=$(V) JOBS=$(JOBS) bash scripts/test.sh
 
 test-normal: build
-	@echo "== tests: normal build =="
 	@cd $(BUILD) && ctest $(CTEST_FLAGS) -j $(JOBS)
 
 test-asan: asan
-	@echo "== tests: ASan + UBSan build =="
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest $(CTEST_FLAGS) -j $(JOBS)
 
@@ -55,24 +80,25 @@ empty :=
 space := $(empty) $(empty)
 
 $(TSAN_BUILD)/CMakeCache.txt: | setup
-	@cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLUXC_NATIVE=ON -DLUXC_TSAN=ON >/dev/null
+	@cmake -S . -B $(TSAN_BUILD) $(GENERATOR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLUXC_NATIVE=ON \
+	  -DLUXC_TSAN=ON $(QUIET)
 
-test-tsan: setup $(TSAN_BUILD)/CMakeCache.txt
-	@cmake --build $(TSAN_BUILD) -j $(JOBS) --target $(TSAN_TESTS)
-	@echo "== tests: ThreadSanitizer build (threaded programs) =="
+tsan: setup $(TSAN_BUILD)/CMakeCache.txt
+	@$(call CMAKE_BUILD,$(TSAN_BUILD)) --target $(TSAN_TESTS)
+
+test-tsan: tsan
 	@cd $(TSAN_BUILD) && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
 	  ctest $(CTEST_FLAGS) -j $(JOBS) -R '^($(subst $(space),|,$(strip $(TSAN_TESTS))))$$'
-
-test: test-normal test-asan test-tsan fuzz-smoke
 
 bench: build
 	@$(BUILD)/luxc bench
 
 $(FUZZ_BUILD)/CMakeCache.txt: | setup
-	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLUXC_FUZZ=ON >/dev/null
+	@CC=clang cmake -S . -B $(FUZZ_BUILD) $(GENERATOR) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DLUXC_FUZZ=ON $(QUIET)
 
 fuzz-build: setup $(FUZZ_BUILD)/CMakeCache.txt
-	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	@$(call CMAKE_BUILD,$(FUZZ_BUILD))
 
 # Each fuzz target runs for a bounded time; a crash fails the target.
 fuzz-smoke: fuzz-build
@@ -80,6 +106,19 @@ fuzz-smoke: fuzz-build
 
 fuzz: fuzz-build
 	@bash scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+# Install (cmake/install.cmake says what goes where). The prefix is fixed
+# at configure time (luxc.pc names it), so a new PREFIX reconfigures first.
+install: setup $(BUILD)/CMakeCache.txt
+	@cmake -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=$(PREFIX) $(QUIET)
+	@$(call CMAKE_BUILD,$(BUILD))
+	@DESTDIR=$(DESTDIR) cmake --install $(BUILD) $(if $(filter 1,$(V)),,>$(BUILD)/install.log) && \
+	  echo "install: $$(wc -l <$(BUILD)/install_manifest.txt) files under $(DESTDIR)$(PREFIX)" \
+	  "(listed in $(BUILD)/install_manifest.txt)"
+
+uninstall:
+	@DESTDIR=$(DESTDIR) cmake -DMANIFEST=$(abspath $(BUILD))/install_manifest.txt \
+	  -P cmake/uninstall.cmake
 
 # The main job: a local network of 5 validator processes on loopback for
 # about 30 s, with a live progress line and a summary (luxc devnet --help).
@@ -97,4 +136,4 @@ bench-devnet: build
 	  $(BUILD)/luxc devnet --nodes 5 --seconds 20 --block-time 200 --json
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(TSAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(TSAN_BUILD) build-logs

@@ -4,15 +4,18 @@
 # Called by every make target that needs a toolchain; safe to run by hand.
 set -euo pipefail
 
-# Build toolchain, libraries, test and fuzz tools, and Node.js/npm (the
-# PQClean sources come from the pinned npm package `pqclean`).
+# Build toolchain (Ninja), libraries, test and fuzz tools, and Node.js/npm
+# (the PQClean sources come from the pinned npm package `pqclean`). systemd
+# gives systemd-analyze (luxc testnet's units are verified), man-db and
+# groff-base format the man page in its test.
 packages=(
-  build-essential cmake pkg-config git
+  build-essential cmake ninja-build pkg-config git
   libsodium-dev libzmq3-dev liblmdb-dev libcjson-dev libcmocka-dev
   libmicrohttpd-dev libssl-dev
   clang libclang-rt-14-dev
   nodejs npm
   iproute2 procps kmod nftables
+  systemd man-db groff-base
 )
 
 missing=()

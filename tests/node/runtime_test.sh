@@ -13,6 +13,8 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+# set -e ends the script at a failed command; say which, rather than exit silently.
+trap '[[ $- != *e* ]] || echo "FAIL: runtime_test.sh line $LINENO: $BASH_COMMAND exited $?" >&2' ERR
 fail() { echo "FAIL: $*" >&2; for f in "$work"/n*.log; do echo "--- $f"; tail -5 "$f"; done >&2; exit 1; }
 field() { # field NAME JSON -> number, or nothing
   { printf '%s' "$2" | grep -o "\"$1\": [0-9.]*" || true; } | head -1 | awk '{print $2}'
@@ -47,8 +49,11 @@ echo "ok: network running, height $start -> $h0"
 [ "$txs" -gt 0 ] || fail "load generator transactions never finalized"
 echo "ok: $txs generated transactions finalized"
 
-submit=$(grep -o '"submit": "[^"]*"' "$work/net/node0/config.json" | cut -d'"' -f4)
-listen=$(grep -o '"listen": "[^"]*"' "$work/net/node0/config.json" | cut -d'"' -f4)
+config_field() { # config_field NAME FILE -> the string value (any JSON spacing)
+  grep -o "\"$1\":[[:space:]]*\"[^\"]*\"" "$2" | cut -d'"' -f4
+}
+submit=$(config_field submit "$work/net/node0/config.json") || fail "no submit address in node0's config"
+listen=$(config_field listen "$work/net/node0/config.json") || fail "no listen address in node0's config"
 "$junk" "$submit" "$listen" >/dev/null || fail "junk sender"
 sleep 0.5
 s=$(status 0)
@@ -107,7 +112,8 @@ echo "ok: truncated store refused: $(printf '%s' "$out" | tail -1)"
 # Bad configurations: each names the file and the field.
 cfg="$work/net/node2/config.json"
 d2="$work/net/node2" # relative paths in a config resolve against its folder
-sed 's/"name": "node2"/"name": "nobody"/' "$cfg" >"$d2/bad1.json"
+sed -E 's/"name":[[:space:]]*"node2"/"name": "nobody"/' "$cfg" >"$d2/bad1.json"
+grep -q '"nobody"' "$d2/bad1.json" || fail "could not write bad1.json"
 sed 's/"listen"/"lisen"/' "$cfg" >"$d2/bad2.json"
 echo '{"genesis": 5}' >"$d2/bad3.json"
 sed -E 's/("preset":[[:space:]]*"local")/\1, "alpha_pref": 1/' "$work/net/genesis.json" \

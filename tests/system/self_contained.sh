@@ -3,7 +3,7 @@
 # path outside the checkout. A user's clone has only the repository, so a
 # build file, test or script that names the sibling folder the project was
 # developed beside (dot-dot slash "shared"), or an absolute path of the
-# development machine (/work/), would fail on their machine.
+# development machine (its work folder), would fail on their machine.
 #
 # Usage: self_contained.sh SOURCE_DIR
 # Lists the tracked files (git ls-files; every file under SOURCE_DIR but the
