@@ -39,6 +39,10 @@ QUIET := >/dev/null
 BUILD_FLAGS :=
 endif
 CMAKE_BUILD = cmake --build $(1) -j $(JOBS) $(BUILD_FLAGS)
+# A configure that fails must not leave a CMakeCache.txt behind: make would
+# take the folder as configured next time and the build would find no
+# build files. $(call CONFIGURE,DIR,ARGS)
+CONFIGURE = cmake -S . -B $(1) $(GENERATOR) $(2) $(QUIET) || { rm -f $(1)/CMakeCache.txt; exit 1; }
 
 .PHONY: all setup build asan tsan test test-normal test-asan test-tsan bench bench-devnet \
         fuzz fuzz-build fuzz-smoke devnet install uninstall clean
@@ -49,14 +53,14 @@ setup:
 	@bash scripts/setup.sh
 
 $(BUILD)/CMakeCache.txt: | setup
-	@cmake -S . -B $(BUILD) $(GENERATOR) -DCMAKE_BUILD_TYPE=Release -DLUXC_NATIVE=$(NATIVE) \
-	  -DCMAKE_INSTALL_PREFIX=$(PREFIX) $(QUIET)
+	@$(call CONFIGURE,$(BUILD),-DCMAKE_BUILD_TYPE=Release -DLUXC_NATIVE=$(NATIVE) \
+	  -DCMAKE_INSTALL_PREFIX=$(PREFIX))
 
 build: setup $(BUILD)/CMakeCache.txt
 	@$(call CMAKE_BUILD,$(BUILD))
 
 $(ASAN_BUILD)/CMakeCache.txt: | setup
-	@cmake -S . -B $(ASAN_BUILD) $(GENERATOR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLUXC_SANITIZE=ON $(QUIET)
+	@$(call CONFIGURE,$(ASAN_BUILD),-DCMAKE_BUILD_TYPE=RelWithDebInfo -DLUXC_SANITIZE=ON)
 
 asan: setup $(ASAN_BUILD)/CMakeCache.txt
 	@$(call CMAKE_BUILD,$(ASAN_BUILD))
@@ -80,8 +84,7 @@ empty :=
 space := $(empty) $(empty)
 
 $(TSAN_BUILD)/CMakeCache.txt: | setup
-	@cmake -S . -B $(TSAN_BUILD) $(GENERATOR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLUXC_NATIVE=ON \
-	  -DLUXC_TSAN=ON $(QUIET)
+	@$(call CONFIGURE,$(TSAN_BUILD),-DCMAKE_BUILD_TYPE=RelWithDebInfo -DLUXC_NATIVE=ON -DLUXC_TSAN=ON)
 
 tsan: setup $(TSAN_BUILD)/CMakeCache.txt
 	@$(call CMAKE_BUILD,$(TSAN_BUILD)) --target $(TSAN_TESTS)
@@ -94,8 +97,7 @@ bench: build
 	@$(BUILD)/luxc bench
 
 $(FUZZ_BUILD)/CMakeCache.txt: | setup
-	@CC=clang cmake -S . -B $(FUZZ_BUILD) $(GENERATOR) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	  -DLUXC_FUZZ=ON $(QUIET)
+	@CC=clang $(call CONFIGURE,$(FUZZ_BUILD),-DCMAKE_BUILD_TYPE=RelWithDebInfo -DLUXC_FUZZ=ON)
 
 fuzz-build: setup $(FUZZ_BUILD)/CMakeCache.txt
 	@$(call CMAKE_BUILD,$(FUZZ_BUILD))
