@@ -1,6 +1,7 @@
 # install.cmake - what `make install` puts where (GNU layout, relative to
 # CMAKE_INSTALL_PREFIX; DESTDIR is honoured as usual):
-#   bin/luxc                                   the program
+#   bin/luxc, bin/luxc-bench                   the program; the benchmarks
+#                                              (`luxc bench` runs luxc-bench)
 #   lib/libluxc.a, lib/libluxc.so.X.Y.Z        the libraries (SONAME libluxc.so.X,
 #   lib/libluxc.so.X -> .so.X.Y.Z               libluxc.so for the linker)
 #   include/luxc.h, include/luxc/*.h           the public headers
@@ -16,7 +17,7 @@
 # reads install_manifest.txt).
 set(LUXC_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/luxc)
 
-install(TARGETS luxc_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(TARGETS luxc_cli luxc_bench RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(TARGETS luxc_shared EXPORT luxc-shared-targets
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})

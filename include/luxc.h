@@ -13,9 +13,12 @@
  *   luxc/consensus_sim.h  in-process network simulation
  *   luxc/store.h        the LMDB-backed block and vote store
  *   luxc/net.h          authenticated, encrypted links over ZeroMQ
- *   luxc/node.h         the validator node core, with its formats:
- *                       chain_block.h, node_wire.h, node_config.h, keys.h,
- *                       upgrade.h; log.h, metrics.h and runtime.h
+ *   luxc/chain_block.h, node_wire.h, node_config.h, keys.h, upgrade.h,
+ *   luxc/log.h          file and wire formats: blocks, messages, genesis
+ *                       and configuration, key files, upgrade
+ *                       transactions; logfmt logging
+ *   luxc/node.h         the validator node core (the luxc program runs it:
+ *                       its loop, sockets, signals and HTTP are not here)
  * Every header is also usable on its own, and from C++ (extern "C"). */
 #ifndef LUXC_H
 #define LUXC_H
@@ -34,8 +37,6 @@
 #include "luxc/keys.h"
 #include "luxc/upgrade.h"
 #include "luxc/log.h"
-#include "luxc/metrics.h"
 #include "luxc/node.h"
-#include "luxc/runtime.h"
 
 #endif /* LUXC_H */

@@ -20,7 +20,7 @@
 
 #include "cli.h"
 #include "devnet.h"
-#include "luxc/metrics.h"
+#include "daemon/metrics.h"
 #include "luxc/node.h"
 #include "luxc/store.h"
 #include "node_files.h"

@@ -8,7 +8,7 @@
 #include "cli.h"
 #include "luxc/keys.h"
 #include "luxc/node_config.h"
-#include "luxc/runtime.h"
+#include "daemon/runtime.h"
 
 static void usage(FILE *f)
 {

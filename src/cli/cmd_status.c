@@ -6,7 +6,7 @@
 #include <cjson/cJSON.h>
 
 #include "cli.h"
-#include "luxc/metrics.h"
+#include "daemon/metrics.h"
 #include "luxc/node_config.h"
 
 static void usage(FILE *f)

@@ -14,7 +14,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "node/json_util.h"
+#include "chain/json_util.h"
 #include "node_files.h"
 
 static int write_unit(const char *path, const testnet_opts *o, const testnet_node *nd,

@@ -8,8 +8,9 @@
 #include <math.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "common/be.h"
-#include "consensus/sha256.h"
 
 int luxc_wave_tally_votes(luxc_wave_tally *out, const uint32_t *votes, size_t n,
                           uint32_t *counts, uint32_t nchoices)
@@ -38,12 +39,12 @@ void luxc_fpc_epoch_seed(uint8_t seed[LUXC_FPC_SEEDBYTES], uint64_t epoch,
 {
     uint8_t e[8];
     luxc_be64_store(e, epoch);
-    luxc_sha256_ctx c;
-    luxc_sha256_init(&c);
-    luxc_sha256_update(&c, e, sizeof e);
-    luxc_sha256_update(&c, chain_id, 32);
-    luxc_sha256_update(&c, prev_block_hash, 32);
-    luxc_sha256_final(&c, seed);
+    crypto_hash_sha256_state c;
+    crypto_hash_sha256_init(&c);
+    crypto_hash_sha256_update(&c, e, sizeof e);
+    crypto_hash_sha256_update(&c, chain_id, 32);
+    crypto_hash_sha256_update(&c, prev_block_hash, 32);
+    crypto_hash_sha256_final(&c, seed);
 }
 
 double luxc_fpc_theta(const uint8_t seed[LUXC_FPC_SEEDBYTES], uint64_t phase, double theta_min,
@@ -52,7 +53,7 @@ double luxc_fpc_theta(const uint8_t seed[LUXC_FPC_SEEDBYTES], uint64_t phase, do
     uint8_t buf[LUXC_FPC_SEEDBYTES + 8], h[32];
     memcpy(buf, seed, LUXC_FPC_SEEDBYTES);
     luxc_be64_store(buf + LUXC_FPC_SEEDBYTES, phase);
-    luxc_sha256(h, buf, sizeof buf);
+    crypto_hash_sha256(h, buf, sizeof buf);
     double u = (double)luxc_be64_load(h) / 18446744073709551615.0; /* 2^64 - 1 */
     return theta_min + u * (theta_max - theta_min);
 }

@@ -67,7 +67,7 @@ run_shared() { # run_shared EXE: runs, prints ok, and loaded the installed liblu
   local exe=$1 lib
   lib=$(LD_LIBRARY_PATH=$L ldd "$exe" | awk '$1 ~ /^libluxc\.so/ {print $3}')
   [[ $lib == "$L/libluxc.so.$major" ]] || fail "$exe loads libluxc from '$lib', not from $L"
-  LD_LIBRARY_PATH=$L "$exe" | grep -q ' ok' || fail "$exe did not print ok"
+  grep -q ' ok' <<<"$(LD_LIBRARY_PATH=$L "$exe")" || fail "$exe did not print ok"
   echo "   $(LD_LIBRARY_PATH=$L "$exe")"
 }
 
@@ -91,8 +91,9 @@ sflags=$(pkg-config --static --libs luxc | sed 's/\(^\| \)-lluxc\( \|$\)/ /')
 # shellcheck disable=SC2086
 cc -std=c17 -o "$out/pc_static" "$src/tests/system/consumer/consumer.c" $(pkg-config --cflags luxc) \
   "$L/libluxc.a" $sflags || fail "C program does not link statically with pkg-config --static"
-ldd "$out/pc_static" | grep -q libluxc && fail "the static program still loads libluxc.so"
-"$out/pc_static" | grep -q ' ok' || fail "the static program did not print ok"
+# (Here-strings rather than pipes into grep -q: see symbols_test.sh.)
+grep -q libluxc <<<"$(ldd "$out/pc_static")" && fail "the static program still loads libluxc.so"
+grep -q ' ok' <<<"$("$out/pc_static")" || fail "the static program did not print ok"
 echo "   static: $("$out/pc_static")"
 unset PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR
 
@@ -105,8 +106,8 @@ cmake --build "$tmp/cmake" >>"$tmp/cmake.log" 2>&1 || { cat "$tmp/cmake.log"; fa
 grep -q "luxc_DIR:PATH=$L/cmake/luxc" "$tmp/cmake/CMakeCache.txt" || fail "find_package found luxc elsewhere"
 run_shared "$tmp/cmake/consumer_c"
 run_shared "$tmp/cmake/consumer_cpp"
-ldd "$tmp/cmake/consumer_static" | grep -q libluxc && fail "luxc::luxc_static links libluxc.so"
-"$tmp/cmake/consumer_static" | grep -q ' ok' || fail "the luxc::luxc_static program did not print ok"
+grep -q libluxc <<<"$(ldd "$tmp/cmake/consumer_static")" && fail "luxc::luxc_static links libluxc.so"
+grep -q ' ok' <<<"$("$tmp/cmake/consumer_static")" || fail "the luxc::luxc_static program did not print ok"
 echo "   static: $("$tmp/cmake/consumer_static")"
 
 step "uninstall"

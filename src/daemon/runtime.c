@@ -6,7 +6,7 @@
  * Threads: the loop (everything that touches the core), one connector per
  * peer (runtime_links.c), libmicrohttpd's server thread (reads the
  * published status under status_mu only). */
-#include "luxc/runtime.h"
+#include "daemon/runtime.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -22,9 +22,9 @@
 #include <zmq.h>
 
 #include "luxc/chain_block.h"
-#include "luxc/metrics.h"
+#include "daemon/metrics.h"
 #include "luxc/net.h"
-#include "json_util.h"
+#include "chain/json_util.h"
 #include "node_model.h"
 #include "runtime_links.h"
 
@@ -196,11 +196,14 @@ static int status_json(rt *r, char *body, size_t cap, size_t *len)
     published p = r->pub;
     pthread_mutex_unlock(&r->status_mu);
     const luxc_node_status *s = &p.st;
-    char id[65];
+    char id[65], name[6 * sizeof r->cfg.name + 8];
     luxc_hex_encode(id, s->last_id, 32);
+    int qrc = luxc_json_quote(name, sizeof name, r->cfg.name);
+    if (qrc != LUXC_OK)
+        return qrc;
     int n = snprintf(
         body, cap,
-        "{\"name\": \"%s\", \"height\": %llu, \"last_id\": \"%s\", \"round\": %u, "
+        "{\"name\": %s, \"height\": %llu, \"last_id\": \"%s\", \"round\": %u, "
         "\"peers\": %u, \"links\": %u, \"blocks_finalized\": %llu, \"blocks_synced\": %llu, "
         "\"txs_finalized\": %llu, \"finality_last_ms\": %.3f, \"finality_p50_ms\": %.3f, "
         "\"finality_p99_ms\": %.3f, \"msgs_in\": %llu, \"msgs_out\": %llu, \"bytes_in\": %llu, "
@@ -208,7 +211,7 @@ static int status_json(rt *r, char *body, size_t cap, size_t *len)
         "\"dropped_frames\": %llu, \"refused_peers\": %llu, \"equivocations_seen\": %llu, "
         "\"mempool\": %llu, \"upgrades_pending\": %llu, \"upgrades_approved\": %llu, "
         "\"upgrades_rejected\": %llu, \"cpu_seconds\": %.3f, \"uptime_seconds\": %.3f}\n",
-        r->cfg.name, (unsigned long long)s->height, id, s->round, p.peers, p.links,
+        name, (unsigned long long)s->height, id, s->round, p.peers, p.links,
         (unsigned long long)s->blocks_finalized, (unsigned long long)s->blocks_synced,
         (unsigned long long)s->txs_finalized, s->last_latency_ms, s->latency_p50_ms,
         s->latency_p99_ms, (unsigned long long)s->msgs_in, (unsigned long long)s->msgs_out,

@@ -3,11 +3,14 @@
 #include "json_util.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sodium.h>
 
 #include "luxc/common.h"
 
@@ -183,38 +186,40 @@ int luxc_jget_u64(const luxc_jctx *ctx, const cJSON *obj, const char *key,
     return LUXC_OK;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
+/* Hex through libsodium: its encoder and decoder run in constant time,
+ * which matters for the secret key files this also writes and reads. */
 int luxc_hex_decode(uint8_t *out, size_t n, const char *hex)
 {
-    if (strlen(hex) != 2 * n)
+    size_t len = strlen(hex), got = 0;
+    const char *end = NULL;
+    if (len != 2 * n)
         return -1;
-    for (size_t i = 0; i < n; i++) {
-        int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return -1;
-        out[i] = (uint8_t)(hi << 4 | lo);
-    }
+    if (sodium_hex2bin(out, n, hex, len, NULL, &got, &end) != 0 || got != n || end != hex + len)
+        return -1;
     return 0;
 }
 
 void luxc_hex_encode(char *out, const uint8_t *in, size_t n)
 {
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = digits[in[i] >> 4];
-        out[2 * i + 1] = digits[in[i] & 15];
+    sodium_bin2hex(out, 2 * n + 1, in, n);
+}
+
+int luxc_json_quote(char *out, size_t cap, const char *s)
+{
+    if (cap)
+        out[0] = '\0';
+    cJSON *str = cJSON_CreateString(s ? s : "");
+    if (!str)
+        return LUXC_ENOMEM;
+    /* cJSON_PrintPreallocated wants 5 bytes of slack past the text. */
+    int ok = cap > 5 && cap <= INT_MAX && cJSON_PrintPreallocated(str, out, (int)cap - 5, 0);
+    cJSON_Delete(str);
+    if (!ok) {
+        if (cap)
+            out[0] = '\0';
+        return LUXC_ETOOBIG;
     }
-    out[2 * n] = '\0';
+    return LUXC_OK;
 }
 
 int luxc_jget_hex(const luxc_jctx *ctx, const cJSON *obj, const char *key,

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# verify-test.sh - `luxc verify` against real stores written by `luxc devnet`:
+# verify_test.sh - `luxc verify` against real stores written by `luxc devnet`:
 # the stores of one network agree (exit 0, every height shared, no
 # violation); the stores of two separate networks disagree from height 1
 # (exit 1, violations counted); a missing or truncated store is reported
 # (exit 1); no --data is a usage error (exit 2).
-# Usage: verify-test.sh /path/to/luxc
+# Usage: verify_test.sh /path/to/luxc
 set -euo pipefail
 LUXC=$1
 W=$(mktemp -d /tmp/luxc-verify-test.XXXXXX)

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json_util.h"
+#include "chain/json_util.h"
 #include "luxc/chain_block.h"
 
 #define MODEL_BLOB "model"

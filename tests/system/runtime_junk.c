@@ -1,4 +1,4 @@
-/* junk.c - throw bad input at a running node for tests/node/runtime_test.sh:
+/* junk.c - throw bad input at a running node for tests/system/runtime_test.sh:
  * empty and oversized transactions on its submission socket (PUSH), then a
  * stream of garbage frames and a forged-looking handshake on its peer
  * socket (DEALER). A healthy node drops and counts all of it and keeps

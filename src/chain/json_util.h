@@ -1,9 +1,10 @@
 /* json_util.h - shared helpers of the node's JSON loaders (genesis, config,
  * key files): whole-file reads with a size cap, parse errors with line and
  * column, typed field getters that write "origin: field: expected ..., got
- * ..." messages. Internal to the node layer. */
-#ifndef LUXC_NODE_JSON_UTIL_H
-#define LUXC_NODE_JSON_UTIL_H
+ * ..." messages; hex and JSON string quoting. Internal to libluxc (the
+ * chain layer and the luxc program). */
+#ifndef LUXC_CHAIN_JSON_UTIL_H
+#define LUXC_CHAIN_JSON_UTIL_H
 
 #include <cjson/cJSON.h>
 #include <stddef.h>
@@ -48,6 +49,12 @@ int luxc_jget_hex(const luxc_jctx *ctx, const cJSON *obj, const char *key,
 
 /* Lower-case hex of n bytes into out (2n+1 bytes). */
 void luxc_hex_encode(char *out, const uint8_t *in, size_t n);
+
+/* s as a JSON string literal, quotes included, escaped by cJSON, into out
+ * (cap bytes): for JSON written with printf, where a name or a path may
+ * hold a quote or a control character. LUXC_OK, LUXC_ENOMEM, or
+ * LUXC_ETOOBIG (out too small; out is then ""). */
+int luxc_json_quote(char *out, size_t cap, const char *s);
 /* Decode exactly n bytes from 2n hex chars; -1 on a bad char or length. */
 int luxc_hex_decode(uint8_t *out, size_t n, const char *hex);
 

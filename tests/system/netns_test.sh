@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# netns-test.sh - network-fault test of a 4-validator luxc network, deployed
+# netns_test.sh - network-fault test of a 4-validator luxc network, deployed
 # the way an operator deploys one on four machines.
 #
 # `luxc testnet --validators 4 --hosts 10.213.0.1,...,10.213.0.4` writes the
@@ -25,10 +25,10 @@
 #   f) stop and verify     SIGTERM: every node exits 0; `luxc verify` over the
 #                          four stores finds no two different blocks at a height
 #
-# Usage: netns-test.sh /path/to/luxc [/path/to/netns_relay]
+# Usage: netns_test.sh /path/to/luxc [/path/to/netns_relay]
 # Needs root, iproute2 (ip, tc) and network namespaces. Delay and loss use the
 # sch_netem qdisc (the script tries `modprobe sch_netem`); without it, delay
-# uses netns_relay (tests/netns/relay.c: a userspace switch that delays and
+# uses netns_relay (tests/system/netns_relay.c: a userspace switch that delays and
 # drops frames, swapped in for the bridge during the phase) and loss uses
 # nftables (numgen random) or netns_relay. The partition uses nftables, netem
 # or `ip link set down`, whichever exists. A phase whose tool is missing is

@@ -1,6 +1,7 @@
-/* luxc/runtime.h - `luxc node`: one validator process. Loads the node
- * configuration, genesis and keys, opens the LMDB store, links to every
- * other validator over the secure transport, runs the consensus core
+/* daemon/runtime.h - `luxc node`: one validator process. Program code, not
+ * part of libluxc. Loads the node configuration, genesis and keys, opens
+ * the LMDB store, links to every other validator over the secure
+ * transport, runs the consensus core
  * (luxc/node.h) in one loop thread, takes transactions from a ZeroMQ PULL
  * socket and/or a built-in load generator, serves Prometheus /metrics and
  * JSON /status over HTTP, and logs logfmt lines to stderr. SIGTERM and
@@ -13,8 +14,8 @@
  * "msgs_out", "bytes_in", "bytes_out", "dropped_msgs", "dropped_txs",
  * "dropped_frames", "refused_peers", "equivocations_seen", "mempool",
  * "cpu_seconds", "uptime_seconds"}. */
-#ifndef LUXC_RUNTIME_H
-#define LUXC_RUNTIME_H
+#ifndef LUXC_DAEMON_RUNTIME_H
+#define LUXC_DAEMON_RUNTIME_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -37,7 +38,6 @@ typedef struct luxc_run_opts {
 /* Run until a signal (or stop_height). Returns a process exit status:
  * 0 after a clean stop, 1 on a start-up or fatal error (message in err and
  * on the log). */
-LUXC_API
 int luxc_node_run(const luxc_run_opts *o, char *err, size_t errlen);
 
 #ifdef __cplusplus

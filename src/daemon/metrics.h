@@ -1,14 +1,15 @@
-/* luxc/metrics.h - a node's metrics: counters and gauges rendered as
- * Prometheus text, an HTTP endpoint that serves them (libmicrohttpd), and
- * the small HTTP GET client `luxc status` and `luxc devnet` use to read it.
+/* daemon/metrics.h - a node's metrics (program code, not part of libluxc):
+ * counters and gauges rendered as Prometheus text, an HTTP endpoint that
+ * serves them (libmicrohttpd), and the small HTTP GET client `luxc status`
+ * and `luxc devnet` use to read it.
  *
  * Thread safety: register every metric (luxc_metrics_add) from one thread
  * before sharing the registry; after that luxc_metric_inc/set/value and
  * luxc_metrics_render are safe from any thread (relaxed atomics: each value
  * is independent, and a scrape needs no cross-metric ordering). The HTTP
  * server calls its handler on its own thread. */
-#ifndef LUXC_METRICS_H
-#define LUXC_METRICS_H
+#ifndef LUXC_DAEMON_METRICS_H
+#define LUXC_DAEMON_METRICS_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -29,29 +30,22 @@ typedef struct luxc_metrics luxc_metrics;
 typedef struct luxc_metric luxc_metric; /* lives as long as its registry */
 
 /* A registry with room for `capacity` metrics. LUXC_EINVAL, LUXC_ENOMEM. */
-LUXC_API
 LUXC_MUST_CHECK int luxc_metrics_new(luxc_metrics **out, size_t capacity);
-LUXC_API
 void luxc_metrics_free(luxc_metrics *m);
 
 /* Register a metric. name: [a-zA-Z_:][a-zA-Z0-9_:]*; labels: NULL or the
  * text inside the braces, e.g. reason="replay"; metrics sharing a name are
  * one family (same type and help). LUXC_EINVAL (bad name, type clash),
  * LUXC_ETOOBIG (too long, or the registry is full), LUXC_EEXIST. */
-LUXC_API
 LUXC_MUST_CHECK int luxc_metrics_add(luxc_metrics *m, luxc_metric_type type, const char *name,
                                      const char *labels, const char *help, luxc_metric **out);
 
-LUXC_API
 void luxc_metric_inc(luxc_metric *c, uint64_t by); /* counters */
-LUXC_API
 void luxc_metric_set(luxc_metric *g, double v);    /* gauges */
-LUXC_API
 double luxc_metric_value(const luxc_metric *x);
 
 /* Prometheus text exposition format 0.0.4 into buf; *len gets the length
  * (or the size needed, with LUXC_ETOOBIG). */
-LUXC_API
 LUXC_MUST_CHECK int luxc_metrics_render(const luxc_metrics *m, char *buf, size_t cap,
                                         size_t *len);
 
@@ -66,24 +60,19 @@ typedef struct luxc_http_server luxc_http_server;
 
 /* Serve on hostport ("127.0.0.1:9100"; port 0 = pick a free one).
  * LUXC_EINVAL (bad address), LUXC_EIO (cannot bind), LUXC_ENOMEM. */
-LUXC_API
 LUXC_MUST_CHECK int luxc_http_server_new(luxc_http_server **out, const char *hostport,
                                          luxc_http_handler handler, void *ctx);
-LUXC_API
 uint16_t luxc_http_server_port(const luxc_http_server *s);
 /* Stops the server thread and waits for running handlers. */
-LUXC_API
 void luxc_http_server_free(luxc_http_server *s);
 
 /* GET http://hostport/path; the body (NUL-terminated) into buf.
  * LUXC_EIO (connect/read failed), LUXC_ETIMEOUT, LUXC_ETOOBIG (response,
  * headers included, longer than cap-1), LUXC_ENOTFOUND (404), LUXC_ECORRUPT (not HTTP/1.x 200). */
-LUXC_API
 LUXC_MUST_CHECK int luxc_http_get(const char *hostport, const char *path, char *buf,
                                   size_t cap, size_t *len, int timeout_ms);
 
 /* Split "host:port" (host may be a name); LUXC_EINVAL when malformed. */
-LUXC_API
 LUXC_MUST_CHECK int luxc_hostport_parse(const char *hostport, char *host, size_t hostcap,
                                         uint16_t *port);
 

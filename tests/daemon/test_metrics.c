@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "luxc/metrics.h"
+#include "daemon/metrics.h"
 #include "testutil.h"
 
 static void test_register_errors(void **state)

@@ -2,7 +2,7 @@
  * HTTP/1.0 GET client for `luxc status` and `luxc devnet`.
  * Owns: address parsing, the server thread's lifecycle, and reading a
  * response without trusting its size (bounded by the caller's buffer). */
-#include "luxc/metrics.h"
+#include "daemon/metrics.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,7 +1,7 @@
 /* metrics.c - counters and gauges, rendered as Prometheus text.
  * Owns: the registry and the exposition format (HELP/TYPE once a family).
  * Values are relaxed atomics: scrapes need no ordering between metrics. */
-#include "luxc/metrics.h"
+#include "daemon/metrics.h"
 
 #include <stdarg.h>
 #include <stdatomic.h>

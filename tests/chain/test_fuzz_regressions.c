@@ -1,8 +1,8 @@
-/* test_fuzz_regressions.c - inputs found by the node layer's fuzz targets
+/* test_fuzz_regressions.c - inputs found by the chain layer's fuzz targets
  * (fuzz/fuzz_genesis.c, fuzz/fuzz_node_wire.c), each kept as a test so the
  * bug stays fixed. One test per finding, named after what was wrong.
- * Fixed in src/node/config.c (zeroing), src/node/genesis.c (add_u64) and
- * src/node/wire.c (empty VOTE signature). */
+ * Fixed in src/chain/config.c (zeroing), src/chain/genesis.c (add_u64) and
+ * src/chain/wire.c (empty VOTE signature). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 /* relay.c - netns_relay: a small userspace Ethernet switch that delays and
- * drops frames, for scripts/netns-test.sh on kernels without sch_netem.
+ * drops frames, for tests/system/netns_test.sh on kernels without sch_netem.
  *
  *   netns_relay [--delay-ms D] [--jitter-ms J] [--loss-pct P] [--seed S] IFACE...
  *
