@@ -554,6 +554,70 @@ LUXC_API
 LUXC_MUST_CHECK int luxc_cert_verify(const luxc_cert *c, const luxc_cert_member *set, size_t nset,
                                      const luxc_verifier *vf);
 
+/* ---- Vote set: one height's verified votes, counted -------------------
+ * The votes a validator holds for one height (CometBFT's VoteSet): at most
+ * one vote per validator (a second, different one is equivocation: counted,
+ * and the first stands), a running stake sum per distinct vote message, and
+ * the message, if any, that more than 2/3 of stake signed. Adding a vote
+ * costs O(1) (one hash of the 161-byte message); building the certificate
+ * is O(n). Signatures are not checked here: add only verified votes. Memory
+ * is reserved at _new and reused across _clear, so a running node adds
+ * votes without allocating once each validator's signature buffer exists.
+ * Thread safety: one thread at a time. */
+typedef struct luxc_voteset luxc_voteset;
+
+/* A set for n validators (1..LUXC_CERT_MAX_SIGNERS) with these stakes
+ * (copied; each may be 0). Errors: LUXC_EINVAL, LUXC_EOVERFLOW (stake sum),
+ * LUXC_ENOMEM. */
+LUXC_API
+LUXC_MUST_CHECK int luxc_voteset_new(luxc_voteset **out, uint32_t n, const uint64_t *stakes);
+LUXC_API
+void luxc_voteset_free(luxc_voteset *vs);
+/* Forget every vote (the next height); keeps the memory. */
+LUXC_API
+void luxc_voteset_clear(luxc_voteset *vs);
+
+/* Add validator i's vote: msg is the encoded vote it signed, sig its
+ * signature (may be NULL when sig_len is 0, e.g. in simulations).
+ * LUXC_OK (counted), LUXC_EEXIST (this exact vote is already counted:
+ * nothing changes), LUXC_EDUPLICATE (i already voted otherwise:
+ * equivocation, counted in luxc_voteset_equivocations, the first vote
+ * stands), LUXC_ENOTMEMBER (i >= n), LUXC_EINVAL (NULL, sig_len >
+ * LUXC_CERT_MAX_SIGBYTES), LUXC_ENOMEM (nothing changes). */
+LUXC_API
+LUXC_MUST_CHECK int luxc_voteset_add(luxc_voteset *vs, uint32_t i,
+                                     const uint8_t msg[LUXC_VOTE_BYTES], const uint8_t *sig,
+                                     size_t sig_len);
+
+/* Validator i's counted vote message, or NULL. */
+LUXC_API
+const uint8_t *luxc_voteset_vote_of(const luxc_voteset *vs, uint32_t i);
+/* Stake behind exactly this vote message (0 if none). */
+LUXC_API
+uint64_t luxc_voteset_stake(const luxc_voteset *vs, const uint8_t msg[LUXC_VOTE_BYTES]);
+/* Stake behind any counted vote for block id (every round, accept or
+ * not): what the node uses to order proposals it re-polls. */
+LUXC_API
+uint64_t luxc_voteset_block_stake(const luxc_voteset *vs, const uint8_t block[32]);
+/* The vote message signed by more than 2/3 of the total stake, or NULL;
+ * with *signer (may be NULL) one validator that signed it. Once a message
+ * is final it stays the answer until _clear. */
+LUXC_API
+const uint8_t *luxc_voteset_final(const luxc_voteset *vs, uint32_t *signer);
+/* A certificate of the final message with every signer that signed it.
+ * Errors: LUXC_ENOQUORUM (nothing is final), LUXC_ENOMEM, or
+ * luxc_cert_add's (e.g. a signer's vote without a signature: LUXC_EINVAL). */
+LUXC_API
+LUXC_MUST_CHECK int luxc_voteset_cert(const luxc_voteset *vs, luxc_cert **out);
+/* Counters: validators with a counted vote; equivocations seen since the
+ * last _clear; the total stake. */
+LUXC_API
+uint32_t luxc_voteset_voters(const luxc_voteset *vs);
+LUXC_API
+uint64_t luxc_voteset_equivocations(const luxc_voteset *vs);
+LUXC_API
+uint64_t luxc_voteset_total(const luxc_voteset *vs);
+
 #ifdef __cplusplus
 }
 #endif

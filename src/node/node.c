@@ -54,11 +54,10 @@ static int build_members(luxc_node *n)
 {
     n->stakes = calloc(n->n, sizeof *n->stakes);
     n->members = calloc(n->n, sizeof *n->members);
-    n->votes = calloc(n->n, sizeof *n->votes);
     n->txs = calloc(n->mempool_max, sizeof *n->txs);
     n->buf = malloc(NODE_MSG_MAX);
     n->poll.votes = calloc(LUXC_CONSENSUS_MAX_K, sizeof *n->poll.votes);
-    if (!n->stakes || !n->members || !n->votes || !n->txs || !n->buf || !n->poll.votes)
+    if (!n->stakes || !n->members || !n->txs || !n->buf || !n->poll.votes)
         return LUXC_ENOMEM;
     for (uint32_t i = 0; i < n->n; i++) {
         const luxc_genesis_validator *v = &n->genesis->validators[i];
@@ -68,6 +67,9 @@ static int build_members(luxc_node *n)
         n->members[i].pklen = LUXC_MLDSA_PUBLICKEYBYTES;
     }
     n->total_stake = n->genesis->total_stake;
+    int rc = luxc_voteset_new(&n->votes, n->n, n->stakes);
+    if (rc != LUXC_OK)
+        return rc;
     return luxc_photon_new(&n->photon, n->n, LUXC_PHOTON_STAKE, n->stakes, 0);
 }
 
@@ -170,7 +172,7 @@ void luxc_node_free(luxc_node *n)
     luxc_photon_free(n->photon);
     free(n->stakes);
     free(n->members);
-    free(n->votes);
+    luxc_voteset_free(n->votes);
     free(n->txs);
     free(n->buf);
     free(n->poll.votes);

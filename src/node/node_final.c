@@ -51,30 +51,21 @@ static void vote_of(const luxc_node *n, const node_proposal *p, luxc_vote *v)
     v->accept = 1;
 }
 
-/* Record a verified vote of validator i. An honest validator signs one
- * vote per height: a second, different one is equivocation - counted, and
- * the first vote stands. */
+/* Record a verified vote of validator i in the height's vote set. An
+ * honest validator signs one vote per height: a second, different one is
+ * equivocation - counted and logged, and the first vote stands. */
 static int record_vote(luxc_node *n, uint32_t i, const uint8_t msg[LUXC_VOTE_BYTES],
                        const luxc_vote *v, const uint8_t *sig, size_t sig_len)
 {
-    node_vote *slot = &n->votes[i];
-    if (slot->have) {
-        if (memcmp(slot->msg, msg, LUXC_VOTE_BYTES) == 0)
-            return LUXC_OK;
+    int rc = luxc_voteset_add(n->votes, i, msg, sig, sig_len);
+    if (rc == LUXC_EEXIST)
+        return LUXC_OK;
+    if (rc == LUXC_EDUPLICATE) {
         n->st.equivocations_seen++;
         node_logf(n, LUXC_LOG_WARN, "equivocation", "validator=%u height=%llu", i,
                   (unsigned long long)v->height);
-        return LUXC_EDUPLICATE;
     }
-    slot->sig = malloc(sig_len);
-    if (!slot->sig)
-        return LUXC_ENOMEM;
-    memcpy(slot->sig, sig, sig_len);
-    slot->sig_len = sig_len;
-    memcpy(slot->msg, msg, LUXC_VOTE_BYTES);
-    memcpy(slot->block, v->block, 32);
-    slot->have = 1;
-    return LUXC_OK;
+    return rc;
 }
 
 /* Our vote record in the store: wire_len u32 | vote wire | block bytes. */
@@ -206,7 +197,8 @@ int node_on_vote(luxc_node *n, uint32_t from, const luxc_wire_msg *m, uint64_t n
     if (memcmp(v->chain_id, n->chain_id, 32) != 0 || !v->accept ||
         memcmp(v->parent, n->last_id, 32) != 0)
         return LUXC_EINVAL;
-    if (n->votes[from].have && !memcmp(n->votes[from].msg, m->vote_msg, LUXC_VOTE_BYTES))
+    const uint8_t *held = luxc_voteset_vote_of(n->votes, from);
+    if (held && !memcmp(held, m->vote_msg, LUXC_VOTE_BYTES))
         return LUXC_OK; /* a resend */
     if (mldsa_verify_cb(NULL, m->sig, m->sig_len, m->vote_msg, LUXC_VOTE_BYTES,
                         n->members[from].pk, n->members[from].pklen) != LUXC_OK)
@@ -215,16 +207,6 @@ int node_on_vote(luxc_node *n, uint32_t from, const luxc_wire_msg *m, uint64_t n
     if (rc != LUXC_OK)
         return rc == LUXC_EDUPLICATE ? LUXC_OK : rc;
     return node_try_finalize(n, now_us);
-}
-
-/* Stake behind the exact vote message of validator `lead`. */
-static uint64_t stake_for(const luxc_node *n, uint32_t lead)
-{
-    uint64_t s = 0;
-    for (uint32_t i = 0; i < n->n; i++)
-        if (n->votes[i].have && !memcmp(n->votes[i].msg, n->votes[lead].msg, LUXC_VOTE_BYTES))
-            s += n->stakes[i];
-    return s;
 }
 
 static void note_latency(luxc_node *n, double ms)
@@ -338,16 +320,12 @@ void node_job_done(luxc_node *n, node_job *j, uint64_t now_us)
     node_job_free(j);
 }
 
-static int build_cert(luxc_node *n, uint32_t lead, uint8_t **out, size_t *out_len)
+/* The certificate of the vote set's final message, encoded (owned by the
+ * caller). */
+static int build_cert(luxc_node *n, uint8_t **out, size_t *out_len)
 {
-    luxc_vote v;
-    int rc = luxc_vote_decode(&v, n->votes[lead].msg, LUXC_VOTE_BYTES);
     luxc_cert *c = NULL;
-    if (rc == LUXC_OK)
-        rc = luxc_cert_new(&c, &v);
-    for (uint32_t i = 0; rc == LUXC_OK && i < n->n; i++)
-        if (n->votes[i].have && !memcmp(n->votes[i].msg, n->votes[lead].msg, LUXC_VOTE_BYTES))
-            rc = luxc_cert_add(c, i, n->votes[i].sig, n->votes[i].sig_len);
+    int rc = luxc_voteset_cert(n->votes, &c);
     if (rc == LUXC_OK) {
         *out_len = luxc_cert_encoded_len(c);
         *out = malloc(*out_len);
@@ -363,23 +341,24 @@ static int build_cert(luxc_node *n, uint32_t lead, uint8_t **out, size_t *out_le
 
 int node_try_finalize(luxc_node *n, uint64_t now_us)
 {
-    for (uint32_t lead = 0; lead < n->n; lead++) {
-        if (!n->votes[lead].have || !luxc_horizon_is_final(stake_for(n, lead), n->total_stake))
-            continue;
-        node_proposal *p = node_find_proposal(n, n->votes[lead].block);
+    uint32_t signer = 0;
+    const uint8_t *final_msg = luxc_voteset_final(n->votes, &signer);
+    luxc_vote fv;
+    if (final_msg && luxc_vote_decode(&fv, final_msg, LUXC_VOTE_BYTES) == LUXC_OK) {
+        node_proposal *p = node_find_proposal(n, fv.block);
         if (!p) {
             /* certified but unseen: fetch it from a signer */
-            if (!n->want || memcmp(n->want_id, n->votes[lead].block, 32)) {
-                memcpy(n->want_id, n->votes[lead].block, 32);
+            if (!n->want || memcmp(n->want_id, fv.block, 32)) {
+                memcpy(n->want_id, fv.block, 32);
                 n->want = 1;
                 n->want_sent_us = 0;
-                n->sync_peer = lead;
+                n->sync_peer = signer;
             }
             return LUXC_OK;
         }
         uint8_t *cert;
         size_t cert_len;
-        int rc = build_cert(n, lead, &cert, &cert_len);
+        int rc = build_cert(n, &cert, &cert_len);
         if (rc != LUXC_OK)
             return rc;
         uint8_t id[32];

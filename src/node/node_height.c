@@ -35,10 +35,7 @@ void node_height_clear(luxc_node *n)
     for (uint32_t i = 0; i < n->nproposals; i++)
         free(n->proposals[i].bytes);
     n->nproposals = 0;
-    for (uint32_t i = 0; i < n->n && n->votes; i++) {
-        free(n->votes[i].sig);
-        memset(&n->votes[i], 0, sizeof n->votes[i]);
-    }
+    luxc_voteset_clear(n->votes);
     free(n->my_vote_wire);
     n->my_vote_wire = NULL;
     n->voted = 0;
@@ -417,11 +414,7 @@ static void start_poll(luxc_node *n, uint64_t now_us)
 /* Stake of the votes we hold for block id. */
 static uint64_t vote_stake(const luxc_node *n, const uint8_t id[32])
 {
-    uint64_t s = 0;
-    for (uint32_t i = 0; i < n->n; i++)
-        if (n->votes[i].have && !memcmp(n->votes[i].block, id, 32))
-            s += n->stakes[i];
-    return s;
+    return luxc_voteset_block_stake(n->votes, id);
 }
 
 /* Order for re-polling after a stalled round: blocks others already voted

@@ -29,13 +29,6 @@ typedef struct node_proposal {
     int in_engine;
 } node_proposal;
 
-typedef struct node_vote {
-    int have;
-    uint8_t msg[LUXC_VOTE_BYTES]; /* the signed vote message */
-    uint8_t block[32];
-    uint8_t *sig;
-    size_t sig_len;
-} node_vote;
 
 /* An upgrade proposal the network is deciding (node_upgrade.c). */
 typedef struct node_upgrade {
@@ -133,7 +126,7 @@ struct luxc_node {
     } poll;
     uint32_t next_req;
     uint64_t rtt_us; /* smoothed time for a poll answer (EWMA 1/8) */
-    node_vote *votes;   /* n entries, for height + 1 */
+    luxc_voteset *votes; /* the votes for height + 1 (consensus/voteset.c) */
     int voted;
     uint8_t my_vote_msg[LUXC_VOTE_BYTES];
     uint8_t *my_vote_wire;
