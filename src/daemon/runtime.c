@@ -1,4 +1,4 @@
-/* runtime.c - `luxc node`: one validator process (luxc/runtime.h).
+/* runtime.c - `luxc node`: one validator process (daemon/runtime.h).
  * Owns: start-up from files (each failure named), the event loop that
  * feeds the consensus core from the network, the submission socket and the
  * load generator, status publication for the HTTP thread, and clean stop
