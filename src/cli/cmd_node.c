@@ -6,8 +6,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "luxc/keys.h"
-#include "luxc/node_config.h"
 #include "daemon/runtime.h"
 
 static void usage(FILE *f)
@@ -29,8 +27,9 @@ static void usage(FILE *f)
             "  -b, --byzantine MODE     misbehave for testing: silent, random, equivocate\n"
             "  -H, --stop-height H      exit 0 once height H is final\n"
             "  -C, --check              check the files and exit: the config and genesis\n"
-            "                           parse, the name is a validator of the genesis and\n"
-            "                           the keys load and match its public keys\n"
+            "                           parse, the name is a validator of the genesis,\n"
+            "                           the keys load and match its public keys, and the\n"
+            "                           consensus parameters are valid\n"
             "  -h, --help               show this text\n"
             "\n"
             "With \"metrics\" set, GET /metrics (Prometheus) and /status (JSON) are\n"
@@ -38,46 +37,16 @@ static void usage(FILE *f)
             "Exit status: 0 clean stop, 1 error (the reason on stderr), 2 usage.\n");
 }
 
-/* --check: what the node reads at start, without binding or opening the
- * store. Returns the exit status. */
+/* --check: the node's own start-up steps that read files, nothing bound
+ * or opened (daemon/runtime.c). Returns the exit status. */
 static int check_files(const char *config_path)
 {
-    char err[1024] = "";
-    luxc_node_config cfg;
-    luxc_genesis *g = NULL;
-    luxc_keypair kp;
-    int rc = luxc_node_config_load(&cfg, config_path, err, sizeof err);
+    char err[1024] = "", summary[512] = "";
+    int rc = luxc_node_check(config_path, summary, sizeof summary, err, sizeof err);
     if (rc == LUXC_OK)
-        rc = luxc_genesis_load(&g, cfg.genesis_path, err, sizeof err);
-    long idx = rc == LUXC_OK ? luxc_genesis_find(g, cfg.name) : -1;
-    if (rc == LUXC_OK && idx < 0) {
-        snprintf(err, sizeof err, "%s: name \"%s\" is not a validator of its genesis",
-                 config_path, cfg.name);
-        rc = LUXC_ENOTFOUND;
-    }
-    int keys_loaded = 0;
-    if (rc == LUXC_OK) {
-        rc = luxc_keys_load(cfg.key_dir, &kp, err, sizeof err);
-        keys_loaded = rc == LUXC_OK;
-    }
-    if (rc == LUXC_OK) {
-        const luxc_genesis_validator *v = &g->validators[idx];
-        if (memcmp(kp.pk, v->ed25519_pk, LUXC_ED25519_PUBLICKEYBYTES) ||
-            memcmp(kp.pk + LUXC_ED25519_PUBLICKEYBYTES, v->mldsa65_pk,
-                   LUXC_MLDSA_PUBLICKEYBYTES)) {
-            snprintf(err, sizeof err, "%s: key_dir holds other keys than validator %s's in "
-                     "the genesis", config_path, cfg.name);
-            rc = LUXC_EAUTH;
-        }
-    }
-    if (keys_loaded)
-        luxc_keypair_wipe(&kp);
-    if (rc == LUXC_OK)
-        printf("%s: ok: validator %s of chain %s (%zu validators), listen %s, keys match\n",
-               config_path, cfg.name, g->chain_id, g->n_validators, cfg.listen);
+        printf("%s: ok: %s\n", config_path, summary);
     else
         fprintf(stderr, "luxc node: %s\n", err[0] ? err : luxc_strerror(rc));
-    luxc_genesis_free(g);
     return rc == LUXC_OK ? 0 : 1;
 }
 

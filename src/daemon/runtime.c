@@ -441,7 +441,11 @@ static int loop(rt *r)
     }
 }
 
-static int start(rt *r, char *err, size_t errlen)
+/* What a node reads before it binds anything: its configuration, the
+ * genesis, its place in it, its keys (which must be that validator's) and
+ * the consensus parameters. Shared by start-up and `luxc node --check`, so
+ * that a folder that passes the check gets past these steps at start. */
+static int load_files(rt *r, char *err, size_t errlen)
 {
     const luxc_run_opts *o = r->opts;
     char msg[512] = "";
@@ -463,7 +467,21 @@ static int start(rt *r, char *err, size_t errlen)
         return fail(err, errlen, rc, "crypto: %s", luxc_strerror(rc));
     if ((rc = luxc_keys_load(r->cfg.key_dir, &r->keys, msg, sizeof msg)) != LUXC_OK)
         return fail(err, errlen, rc, "%s", msg);
-    if ((rc = make_params(r, err, errlen)) != LUXC_OK)
+    const luxc_genesis_validator *me = &r->genesis->validators[r->self];
+    if (memcmp(r->keys.pk, me->ed25519_pk, LUXC_ED25519_PUBLICKEYBYTES) != 0 ||
+        memcmp(r->keys.pk + LUXC_ED25519_PUBLICKEYBYTES, me->mldsa65_pk,
+               LUXC_MLDSA_PUBLICKEYBYTES) != 0)
+        return fail(err, errlen, LUXC_EAUTH,
+                    "%s: key_dir holds other keys than validator %s's in the genesis",
+                    o->config_path, r->cfg.name);
+    return make_params(r, err, errlen);
+}
+
+static int start(rt *r, char *err, size_t errlen)
+{
+    const luxc_run_opts *o = r->opts;
+    int rc = load_files(r, err, errlen);
+    if (rc != LUXC_OK)
         return rc;
     uint8_t chain[32];
     if (luxc_chain_id_hash(chain, r->genesis->chain_id) != LUXC_OK)
@@ -534,6 +552,24 @@ static void stop(rt *r)
     free(r->buf);
     free(r->sessions);
     free(r->heard_us);
+}
+
+int luxc_node_check(const char *config_path, char *summary, size_t slen, char *err,
+                    size_t errlen)
+{
+    if (!config_path)
+        return fail(err, errlen, LUXC_EINVAL, "no configuration file given");
+    luxc_run_opts o = {.config_path = config_path};
+    rt r;
+    memset(&r, 0, sizeof r);
+    r.opts = &o;
+    int rc = load_files(&r, err, errlen);
+    if (rc == LUXC_OK && summary && slen)
+        snprintf(summary, slen, "validator %s of chain %s (%zu validators), listen %s, keys match",
+                 r.cfg.name, r.genesis->chain_id, r.genesis->n_validators, r.cfg.listen);
+    luxc_keypair_wipe(&r.keys); /* as stop() does: safe on keys never loaded */
+    luxc_genesis_free(r.genesis);
+    return rc;
 }
 
 int luxc_node_run(const luxc_run_opts *o, char *err, size_t errlen)

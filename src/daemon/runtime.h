@@ -40,6 +40,13 @@ typedef struct luxc_run_opts {
  * on the log). */
 int luxc_node_run(const luxc_run_opts *o, char *err, size_t errlen);
 
+/* `luxc node --check`: the start-up steps that read files (configuration,
+ * genesis, the name's place in it, keys that must be that validator's,
+ * consensus parameters), without binding a socket or opening the store.
+ * LUXC_OK with a one-line summary, or a luxc_err with the reason in err. */
+int luxc_node_check(const char *config_path, char *summary, size_t slen, char *err,
+                    size_t errlen);
+
 #ifdef __cplusplus
 }
 #endif

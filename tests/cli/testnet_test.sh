@@ -91,6 +91,18 @@ fi
 [[ $out == *"other keys"* ]] || fail "luxc node --check on swapped keys said: $out"
 ok "luxc node --check refuses a folder with another validator's keys"
 
+# Consensus parameters are part of the check (the node's own start-up step):
+# alpha_pref 1 with K > 2 breaks the rule K/2 < alpha_pref.
+cp -a "$T/node2" "$TMP/badparams"
+sed -E 's/("preset":[[:space:]]*"[a-z]*")/\1, "alpha_pref": 1/' "$T/node2/genesis.json" \
+  >"$TMP/badparams/genesis.json"
+grep -q '"alpha_pref": 1' "$TMP/badparams/genesis.json" || fail "could not write the bad genesis"
+if out=$("$LUXC" node --config "$TMP/badparams/config.json" --check 2>&1); then
+  fail "luxc node --check accepted a genesis with alpha_pref 1"
+fi
+[[ $out == *"consensus:"* ]] || fail "luxc node --check on bad parameters said: $out"
+ok "luxc node --check refuses invalid consensus parameters"
+
 # --- 2. systemd units -------------------------------------------------------
 for i in 0 1 2 3; do
   u=$T/node$i/luxc-node$i.service
