@@ -62,6 +62,27 @@ typedef enum luxc_err {
     LUXC_ELAST = LUXC_ENOQUORUM /* keep last: tests walk to it */
 } luxc_err;
 
+/* ---- Logging: one callback type for every layer ------------------------
+ * A layer that reports events (net, store, ai, node) takes a luxc_log_fn and
+ * its ctx in its configuration; NULL means silent. event is a short fixed
+ * phrase ("peer refused"); fields are logfmt "key=value ..." text or NULL.
+ * Both strings are valid only during the call, which runs on the thread
+ * that logs. luxc_logger (luxc/log.h) is one such sink: it writes lines.
+ *
+ * Error detail, one convention: a call whose failure has more to say than
+ * its code takes `char *err, size_t errlen` as its last two parameters (NULL
+ * and 0 allowed) and writes one line there; objects with a logger also log
+ * it. */
+typedef enum luxc_log_level {
+    LUXC_LOG_ERROR = 0,
+    LUXC_LOG_WARN = 1,
+    LUXC_LOG_INFO = 2,
+    LUXC_LOG_DEBUG = 3
+} luxc_log_level;
+
+typedef void (*luxc_log_fn)(void *ctx, luxc_log_level level, const char *event,
+                            const char *fields);
+
 /* Text for a luxc_err (or LUXC_OK). Never NULL; unknown codes give
  * "unknown error". The string is static and must not be freed. */
 LUXC_API

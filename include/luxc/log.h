@@ -14,7 +14,6 @@
 #include <stdarg.h>
 
 #include "luxc/common.h"
-#include "luxc/node_config.h" /* luxc_log_level */
 
 #ifdef __cplusplus
 extern "C" {

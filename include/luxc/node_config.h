@@ -102,13 +102,6 @@ long luxc_genesis_find(const luxc_genesis *g, const char *name);
 LUXC_API
 void luxc_genesis_free(luxc_genesis *g);
 
-typedef enum luxc_log_level {
-    LUXC_LOG_ERROR = 0,
-    LUXC_LOG_WARN = 1,
-    LUXC_LOG_INFO = 2,
-    LUXC_LOG_DEBUG = 3
-} luxc_log_level;
-
 typedef struct luxc_node_config {
     char genesis_path[LUXC_PATH_MAX + 1];
     char key_dir[LUXC_PATH_MAX + 1];
