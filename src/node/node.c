@@ -1,13 +1,15 @@
-/* node.c - the validator core's lifecycle and plumbing (luxc/node.h).
- * Owns: construction and recovery, the mempool, message dispatch with
- * drop counting, the timer entry point and status.
- * Not here: a height's race (node_height.c), votes and finality
- * (node_final.c). */
+/* node.c - the validator core's driver (luxc/node.h).
+ * Owns: construction and recovery, message dispatch with drop counting,
+ * the timer entry point, status, and the height loop: after every message
+ * and tick, drive() moves the height on - a decided race gets our vote, a
+ * certified block is committed, the next height starts and the messages
+ * that arrived early for it are replayed (through dispatch, not the public
+ * API, so they are counted once).
+ * Not here: the rules of each step (node_race.c, node_votes.c,
+ * node_sync.c, node_commit.c, node_upgrade.c; see node_int.h). */
 #include "node_int.h"
 
 #include <math.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,57 +22,28 @@ int luxc_behaviour_parse(const char *s)
     return -1;
 }
 
-void node_logf(const luxc_node *n, luxc_log_level lvl, const char *msg, const char *fmt, ...)
+static int build_members(luxc_node *n, uint32_t mempool_max)
 {
-    if (!n->log || lvl > n->log->level)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    luxc_logv(n->log, lvl, msg, fmt, ap);
-    va_end(ap);
-}
-
-void node_send(luxc_node *n, uint32_t peer, const uint8_t *msg, size_t len)
-{
-    if (peer == n->self || peer >= n->n || !n->io.send)
-        return;
-    n->st.msgs_out++;
-    n->st.bytes_out += len;
-    (void)n->io.send(n->io.ctx, peer, msg, len);
-}
-
-void node_broadcast(luxc_node *n, const uint8_t *msg, size_t len)
-{
-    for (uint32_t i = 0; i < n->n; i++)
-        node_send(n, i, msg, len);
-}
-
-uint32_t node_leader(const luxc_node *n, uint64_t height, uint32_t round)
-{
-    return (uint32_t)((height + round) % n->n);
-}
-
-static int build_members(luxc_node *n)
-{
-    n->stakes = calloc(n->n, sizeof *n->stakes);
-    n->members = calloc(n->n, sizeof *n->members);
-    n->txs = calloc(n->mempool_max, sizeof *n->txs);
+    node_setup *c = &n->cfg;
+    c->stakes = calloc(c->n, sizeof *c->stakes);
+    c->members = calloc(c->n, sizeof *c->members);
     n->buf = malloc(NODE_MSG_MAX);
-    n->poll.votes = calloc(LUXC_CONSENSUS_MAX_K, sizeof *n->poll.votes);
-    if (!n->stakes || !n->members || !n->txs || !n->buf || !n->poll.votes)
+    n->race.poll.votes = calloc(LUXC_CONSENSUS_MAX_K, sizeof *n->race.poll.votes);
+    if (!c->stakes || !c->members || !n->buf || !n->race.poll.votes ||
+        node_mempool_init(&n->pool, mempool_max) != LUXC_OK)
         return LUXC_ENOMEM;
-    for (uint32_t i = 0; i < n->n; i++) {
-        const luxc_genesis_validator *v = &n->genesis->validators[i];
-        n->stakes[i] = v->stake;
-        n->members[i].stake = v->stake;
-        n->members[i].pk = v->mldsa65_pk;
-        n->members[i].pklen = LUXC_MLDSA_PUBLICKEYBYTES;
+    for (uint32_t i = 0; i < c->n; i++) {
+        const luxc_genesis_validator *v = &c->genesis->validators[i];
+        c->stakes[i] = v->stake;
+        c->members[i].stake = v->stake;
+        c->members[i].pk = v->mldsa65_pk;
+        c->members[i].pklen = LUXC_MLDSA_PUBLICKEYBYTES;
     }
-    n->total_stake = n->genesis->total_stake;
-    int rc = luxc_voteset_new(&n->votes, n->n, n->stakes);
+    c->total_stake = c->genesis->total_stake;
+    int rc = luxc_voteset_new(&n->ballot.set, c->n, c->stakes);
     if (rc != LUXC_OK)
         return rc;
-    return luxc_photon_new(&n->photon, n->n, LUXC_PHOTON_STAKE, n->stakes, 0);
+    return luxc_photon_new(&n->photon, c->n, LUXC_PHOTON_STAKE, c->stakes, 0);
 }
 
 static int check_cfg(const luxc_node_cfg *cfg)
@@ -86,6 +59,67 @@ static int check_cfg(const luxc_node_cfg *cfg)
     return luxc_params_validate(&cfg->params, NULL, 0) == LUXC_OK ? LUXC_OK : LUXC_EPARAM;
 }
 
+static void copy_setup(node_setup *c, const luxc_node_cfg *cfg)
+{
+    c->genesis = cfg->genesis;
+    c->self = cfg->self;
+    c->n = (uint32_t)cfg->genesis->n_validators;
+    c->keys = *cfg->keys;
+    c->params = cfg->params;
+    c->store = cfg->store;
+    c->io = cfg->io;
+    c->model = cfg->model;
+    c->on_final = cfg->on_final;
+    c->on_final_ctx = cfg->on_final_ctx;
+    c->log = cfg->log;
+    c->behaviour = cfg->behaviour;
+    c->max_block_txs = cfg->max_block_txs ? cfg->max_block_txs : 1000;
+    uint32_t round_ms = cfg->round_timeout_ms ? cfg->round_timeout_ms
+                        : cfg->params.round_timeout_ms > 200 ? cfg->params.round_timeout_ms
+                                                              : 200;
+    uint32_t poll_ms = cfg->poll_timeout_ms ? cfg->poll_timeout_ms
+                       : cfg->params.round_timeout_ms > 20 ? cfg->params.round_timeout_ms
+                                                           : 20;
+    c->round_timeout_us = (uint64_t)round_ms * 1000u;
+    c->poll_timeout_us = (uint64_t)poll_ms * 1000u;
+    c->block_time_us = (uint64_t)cfg->params.block_time_ms * 1000u;
+}
+
+/* The last final block from the store (else genesis), and our vote at the
+ * height after it: re-adopted, with the block it was for restored. */
+static int recover(luxc_node *n, uint64_t genesis_us)
+{
+    int rc = luxc_chain_block_genesis(&n->tip.last_hdr, n->cfg.genesis->chain_id, genesis_us);
+    if (rc == LUXC_OK) {
+        memcpy(n->cfg.chain_id, n->tip.last_hdr.chain_id, 32);
+        size_t len; /* the genesis block's id: hash of its encoding */
+        rc = luxc_chain_block_encode(&n->tip.last_hdr, n->buf, NODE_MSG_MAX, &len,
+                                     n->tip.last_id);
+    }
+    uint8_t *rec = NULL;
+    size_t rec_len = 0;
+    if (rc == LUXC_OK)
+        rc = node_sync_recover(n, &n->tip, &rec, &rec_len);
+    n->tip.durable_height = n->tip.height;
+    if (rc == LUXC_OK)
+        rc = node_race_start(n, 0);
+    const uint8_t *block;
+    size_t block_len;
+    uint8_t voted_id[32];
+    if (rc == LUXC_OK && rec)
+        rc = node_votes_restore(n, rec, rec_len, voted_id, &block, &block_len);
+    if (rc == LUXC_OK && rec) {
+        node_race_decide(n, voted_id);
+        int prc = block_len ? node_race_on_propose(n, n->cfg.self, block, block_len, 0, 1)
+                            : LUXC_OK;
+        if (prc != LUXC_OK)
+            node_logf(n, LUXC_LOG_WARN, "voted block not restored", "error=\"%s\"",
+                      luxc_strerror(prc));
+    }
+    free(rec);
+    return rc;
+}
+
 int luxc_node_new(luxc_node **out, const luxc_node_cfg *cfg)
 {
     if (!out)
@@ -99,56 +133,19 @@ int luxc_node_new(luxc_node **out, const luxc_node_cfg *cfg)
     luxc_node *n = calloc(1, sizeof *n);
     if (!n)
         return LUXC_ENOMEM;
-    n->genesis = cfg->genesis;
-    n->self = cfg->self;
-    n->n = (uint32_t)cfg->genesis->n_validators;
-    n->keys = *cfg->keys;
-    n->params = cfg->params;
-    n->store = cfg->store;
-    n->io = cfg->io;
-    n->model = cfg->model;
-    n->on_final = cfg->on_final;
-    n->on_final_ctx = cfg->on_final_ctx;
-    n->log = cfg->log;
-    n->behaviour = cfg->behaviour;
-    n->max_block_txs = cfg->max_block_txs ? cfg->max_block_txs : 1000;
-    uint32_t round_ms = cfg->round_timeout_ms ? cfg->round_timeout_ms
-                        : cfg->params.round_timeout_ms > 200 ? cfg->params.round_timeout_ms
-                                                              : 200;
-    uint32_t poll_ms = cfg->poll_timeout_ms ? cfg->poll_timeout_ms
-                       : cfg->params.round_timeout_ms > 20 ? cfg->params.round_timeout_ms
-                                                           : 20;
-    n->round_timeout_us = (uint64_t)round_ms * 1000u;
-    n->poll_timeout_us = (uint64_t)poll_ms * 1000u;
-    n->block_time_us = (uint64_t)cfg->params.block_time_ms * 1000u;
-    n->mempool_max = cfg->mempool_max ? cfg->mempool_max : 100000;
-    n->proposed_round = UINT32_MAX;
-    luxc_xoshiro_seed(&n->xo, cfg->seed);
-    if (cfg->seed == 0) {
-        uint64_t s;
-        luxc_randombytes((uint8_t *)&s, sizeof s);
-        luxc_xoshiro_seed(&n->xo, s);
-    }
+    copy_setup(&n->cfg, cfg);
+    n->race.proposed_round = UINT32_MAX;
+    uint64_t seed = cfg->seed;
+    if (seed == 0)
+        luxc_randombytes((uint8_t *)&seed, sizeof seed);
+    luxc_xoshiro_seed(&n->xo, seed);
     n->rng = luxc_rng_xoshiro(&n->xo);
     uint64_t gen_us = cfg->genesis_time_us ? cfg->genesis_time_us
                                            : cfg->genesis->genesis_time * 1000000u;
-    rc = build_members(n);
+    rc = build_members(n, cfg->mempool_max ? cfg->mempool_max : 100000);
     if (rc == LUXC_OK)
-        rc = luxc_chain_block_genesis(&n->last_hdr, cfg->genesis->chain_id, gen_us);
-    if (rc == LUXC_OK) {
-        memcpy(n->chain_id, n->last_hdr.chain_id, 32);
-        /* the genesis block's id: hash of its encoding */
-        size_t len;
-        rc = luxc_chain_block_encode(&n->last_hdr, n->buf, NODE_MSG_MAX, &len, n->last_id);
-    }
-    if (rc == LUXC_OK)
-        rc = node_recover(n);
-    if (rc == LUXC_OK)
-        rc = node_height_start(n, 0);
-    if (rc == LUXC_OK)
-        rc = node_apply_recovered_vote(n);
-    n->durable_height = n->height;
-    if (rc == LUXC_OK && cfg->async && n->store)
+        rc = recover(n, gen_us);
+    if (rc == LUXC_OK && cfg->async && n->cfg.store)
         rc = node_worker_new(&n->worker, n);
     if (rc != LUXC_OK) {
         luxc_node_free(n);
@@ -163,20 +160,18 @@ void luxc_node_free(luxc_node *n)
     if (!n)
         return;
     node_worker_free(n->worker); /* drains: queued blocks become durable */
-    node_height_clear(n);
-    free(n->recovered_vote);
+    node_race_clear(n);
+    node_votes_clear(n);
     for (uint32_t i = 0; i < n->nfuture; i++)
         free(n->future[i].msg);
-    for (uint32_t i = 0; i < n->tx_count; i++)
-        free(n->txs[(n->tx_head + i) % n->mempool_max].data);
+    node_mempool_free(&n->pool);
     luxc_photon_free(n->photon);
-    free(n->stakes);
-    free(n->members);
-    luxc_voteset_free(n->votes);
-    free(n->txs);
+    free(n->cfg.stakes);
+    free(n->cfg.members);
+    luxc_voteset_free(n->ballot.set);
     free(n->buf);
-    free(n->poll.votes);
-    luxc_keypair_wipe(&n->keys);
+    free(n->race.poll.votes);
+    luxc_keypair_wipe(&n->cfg.keys);
     free(n);
 }
 
@@ -184,61 +179,125 @@ int luxc_node_submit_tx(luxc_node *n, const uint8_t *tx, size_t len)
 {
     if (!n)
         return LUXC_EINVAL;
-    if (!tx || len == 0 || len > LUXC_TX_MAX) {
+    int rc = node_mempool_push(&n->pool, tx, len);
+    if (rc != LUXC_OK)
         n->st.dropped_txs++;
-        return LUXC_EINVAL;
-    }
-    if (n->tx_count == n->mempool_max) {
-        n->st.dropped_txs++;
-        return LUXC_EFULL;
-    }
+    return rc;
+}
+
+/* A vote one height ahead of our race: kept for when we get there. */
+static int keep_for_next(luxc_node *n, uint32_t from, const uint8_t *raw, size_t len)
+{
     uint8_t *copy = malloc(len);
-    if (!copy) {
-        n->st.dropped_txs++;
+    if (!copy)
         return LUXC_ENOMEM;
-    }
-    memcpy(copy, tx, len);
-    node_tx *slot = &n->txs[(n->tx_head + n->tx_count) % n->mempool_max];
-    slot->len = (uint16_t)len;
-    slot->data = copy;
-    n->tx_count++;
+    memcpy(copy, raw, len);
+    n->future[n->nfuture++] = (node_future){from, copy, len};
     return LUXC_OK;
 }
 
+/* The handler of one decoded message. *final is filled (return 1 from
+ * the sync handler) when a certified next block arrived. */
 static int dispatch(luxc_node *n, uint32_t from, const luxc_wire_msg *m, const uint8_t *raw,
-                    size_t len, uint64_t now_us)
+                    size_t len, uint64_t now_us, node_final_block *final)
 {
     switch (m->type) {
     case LUXC_WIRE_PROPOSE:
-        return node_on_propose(n, from, m->block, m->block_len, now_us, 0);
+        return node_race_on_propose(n, from, m->block, m->block_len, now_us, 0);
     case LUXC_WIRE_QUERY:
-        return node_on_query(n, from, m);
+        return node_race_on_query(n, from, m);
     case LUXC_WIRE_CHITS:
-        return node_on_chits(n, from, m, now_us);
-    case LUXC_WIRE_VOTE:
-        if (m->vote.height == n->height + 2 && n->nfuture < NODE_FUTURE_MAX) {
-            /* one height ahead of our race: keep it for when we get there */
-            uint8_t *copy = malloc(len);
-            if (!copy)
-                return LUXC_ENOMEM;
-            memcpy(copy, raw, len);
-            n->future[n->nfuture++] = (node_future){from, copy, len};
-            node_note_height(n, from, m->vote.height - 1);
-            return LUXC_OK;
-        }
-        return node_on_vote(n, from, m, now_us);
-    case LUXC_WIRE_SYNC_REQ:
-        return node_on_sync_req(n, from, m);
-    case LUXC_WIRE_SYNC_BLOCK:
-        return node_on_sync_block(n, from, m, now_us);
+        return node_race_on_chits(n, from, m, now_us);
     case LUXC_WIRE_GET_BLOCK:
-        return node_on_get_block(n, from, m);
+        return node_race_on_get_block(n, from, m);
+    case LUXC_WIRE_VOTE:
+        if (m->vote.height == n->tip.height + 2 && n->nfuture < NODE_FUTURE_MAX) {
+            node_note_height(n, from, m->vote.height - 1);
+            return keep_for_next(n, from, raw, len);
+        }
+        return node_votes_on_vote(n, from, m);
+    case LUXC_WIRE_SYNC_REQ:
+        return node_sync_on_req(n, from, m);
+    case LUXC_WIRE_SYNC_BLOCK: {
+        int rc = node_sync_on_block(n, m, final);
+        return rc == 1 ? LUXC_OK : rc;
+    }
     case LUXC_WIRE_UPQUERY:
-        return node_on_upquery(n, from, m);
+        return node_upgrade_on_query(n, from, m);
     case LUXC_WIRE_UPCHITS:
-        return node_on_upchits(n, from, m, now_us);
+        return node_upgrade_on_chits(n, from, m, now_us);
     }
     return LUXC_ECORRUPT;
+}
+
+/* Decode and handle one message (received, or replayed from the buffer);
+ * a refused one is counted as dropped. */
+static int handle(luxc_node *n, uint32_t from, const uint8_t *msg, size_t len, uint64_t now_us,
+                  node_final_block *final)
+{
+    luxc_wire_msg m;
+    int rc = luxc_wire_decode(&m, msg, len);
+    if (rc == LUXC_OK)
+        rc = dispatch(n, from, &m, msg, len, now_us, final);
+    if (rc != LUXC_OK) {
+        n->st.dropped_msgs++;
+        node_logf(n, LUXC_LOG_DEBUG, "message dropped", "from=%u type=%u reason=\"%s\"", from,
+                  len ? msg[0] : 0, luxc_strerror(rc));
+    }
+    return rc;
+}
+
+/* A committed height is over: the race for the next starts, and what
+ * arrived early for it is handled now. A replayed message may certify the
+ * new height at once: *final then holds that block. */
+static int next_height(luxc_node *n, uint64_t now_us, node_final_block *final)
+{
+    node_votes_clear(n);
+    int rc = node_race_start(n, now_us);
+    if (rc != LUXC_OK)
+        return rc;
+    uint32_t count = n->nfuture;
+    node_future future[NODE_FUTURE_MAX];
+    memcpy(future, n->future, count * sizeof *future);
+    n->nfuture = 0;
+    for (uint32_t i = 0; i < count; i++) {
+        if (!final->block)
+            (void)handle(n, future[i].from, future[i].msg, future[i].len, now_us, final);
+        else if (n->nfuture < NODE_FUTURE_MAX) /* the height moves on: keep the rest */
+            n->future[n->nfuture++] = future[i], future[i].msg = NULL;
+        free(future[i].msg);
+    }
+    return LUXC_OK;
+}
+
+/* Move the height on as far as what we hold allows. `final` is a block
+ * certified by catch-up (or NULL). */
+static int drive(luxc_node *n, node_final_block *pending, uint64_t now_us)
+{
+    node_final_block f = {0};
+    if (pending) {
+        f = *pending;
+        *pending = (node_final_block){0};
+    }
+    int rc = LUXC_OK;
+    for (;;) {
+        if (!f.block && !n->ballot.voted) {
+            const node_proposal *p = node_race_decided(n);
+            if (p && (rc = node_votes_cast(n, p, now_us)) != LUXC_OK)
+                break; /* logged; tried again at the next event */
+        }
+        if (!f.block && !node_votes_final(n, &f))
+            break;
+        rc = node_commit(n, &f, now_us);
+        node_final_block_free(&f);
+        if (rc != LUXC_OK)
+            break; /* the store refused: nothing moved, tried again later */
+        rc = next_height(n, now_us, &f);
+        if (rc != LUXC_OK)
+            break;
+    }
+    node_final_block_free(&f);
+    return rc;
 }
 
 int luxc_node_receive(luxc_node *n, uint32_t from, const uint8_t *msg, size_t len,
@@ -248,22 +307,38 @@ int luxc_node_receive(luxc_node *n, uint32_t from, const uint8_t *msg, size_t le
         return LUXC_EINVAL;
     n->st.msgs_in++;
     n->st.bytes_in += len;
-    if (from >= n->n || from == n->self) {
+    if (from >= n->cfg.n || from == n->cfg.self) {
         n->st.dropped_msgs++;
         return LUXC_ENOTMEMBER;
     }
-    if (n->behaviour == LUXC_SILENT)
+    if (n->cfg.behaviour == LUXC_SILENT)
         return LUXC_OK;
-    luxc_wire_msg m;
-    int rc = luxc_wire_decode(&m, msg, len);
-    if (rc == LUXC_OK)
-        rc = dispatch(n, from, &m, msg, len, now_us);
-    if (rc != LUXC_OK) {
-        n->st.dropped_msgs++;
-        node_logf(n, LUXC_LOG_DEBUG, "message dropped", "from=%u type=%u reason=\"%s\"", from,
-                  len ? msg[0] : 0, luxc_strerror(rc));
+    node_final_block final = {0};
+    int rc = handle(n, from, msg, len, now_us, &final);
+    int drc = drive(n, &final, now_us);
+    return rc != LUXC_OK ? rc : drc;
+}
+
+static void worker_done(luxc_node *n, uint64_t now_us)
+{
+    node_job *j = node_worker_take_done(n->worker);
+    while (j) {
+        node_job *next = j->next;
+        if (j->rc != LUXC_OK) {
+            /* a store that cannot take a final block or our vote: stop
+             * rather than go on with a memory the disk does not back */
+            n->fatal = j->rc;
+            node_logf(n, LUXC_LOG_ERROR, "store write failed", "height=%llu job=%s error=\"%s\"",
+                      (unsigned long long)j->height, j->kind == NODE_JOB_VOTE ? "vote" : "block",
+                      luxc_strerror(j->rc));
+        } else if (j->kind == NODE_JOB_ACCEPT) {
+            node_commit_durable(n, j, now_us);
+        } else {
+            node_votes_signed(n, j, now_us);
+        }
+        node_job_free(j);
+        j = next;
     }
-    return rc;
 }
 
 int luxc_node_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us)
@@ -271,27 +346,25 @@ int luxc_node_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us)
     if (!n || !next_us)
         return LUXC_EINVAL;
     *next_us = now_us + 1000000u;
-    if (n->behaviour == LUXC_SILENT)
+    if (n->cfg.behaviour == LUXC_SILENT)
         return LUXC_OK;
-    if (n->round_start_us == 0)
-        n->round_start_us = now_us;
-    if (n->last_final_us == 0)
-        n->last_final_us = now_us;
-    if (n->worker) {
-        node_job *j = node_worker_take_done(n->worker);
-        while (j) {
-            node_job *next = j->next;
-            node_job_done(n, j, now_us);
-            j = next;
-        }
-    }
+    if (n->race.round_start_us == 0)
+        n->race.round_start_us = now_us;
+    if (n->tip.last_final_us == 0)
+        n->tip.last_final_us = now_us;
+    if (n->worker)
+        worker_done(n, now_us);
     if (n->fatal)
         return n->fatal;
-    uint64_t height = n->height;
-    node_final_tick(n, now_us, next_us);
-    node_height_tick(n, now_us, next_us);
+    uint64_t height = n->tip.height;
+    (void)drive(n, NULL, now_us); /* a vote the worker made durable may certify */
+    node_sync_tick(n, now_us, next_us);
+    node_want_tick(n, now_us, next_us);
+    node_votes_tick(n, now_us, next_us);
+    node_race_tick(n, n->ballot.voted, now_us, next_us);
     node_upgrade_tick(n, now_us, next_us);
-    if (n->height != height)
+    (void)drive(n, NULL, now_us);
+    if (n->tip.height != height)
         *next_us = now_us; /* finalized inside this tick: the new height's
                               timers (our turn to propose?) were not seen */
     return LUXC_OK;
@@ -310,10 +383,10 @@ void luxc_node_status_get(const luxc_node *n, luxc_node_status *out)
     if (!n || !out)
         return;
     *out = n->st;
-    out->height = n->durable_height;
-    memcpy(out->last_id, n->last_id, 32);
-    out->round = n->round;
-    out->mempool_len = n->tx_count;
+    out->height = n->tip.durable_height;
+    memcpy(out->last_id, n->tip.last_id, 32);
+    out->round = n->race.round;
+    out->mempool_len = n->pool.count;
     out->latency_p50_ms = out->latency_p99_ms = 0;
     if (n->nlat) {
         double sorted[NODE_LATENCY_RING];

@@ -1,8 +1,25 @@
-/* node_int.h - the inside of luxc_node (luxc/node.h), shared by its files:
- *   node.c        lifecycle, status, mempool, message dispatch, timers
- *   node_height.c one height's race: proposals, the snowman engine, polls
- *   node_final.c  votes, certificates, finalization, catch-up (sync)
- * One thread at a time (the runtime loop); no locks inside. */
+/* node_int.h - the inside of luxc_node (luxc/node.h). One sub-struct per
+ * file that writes it; the files and who calls whom (no circles):
+ *
+ *   node.c          the driver: lifecycle, dispatch, timers; drives each
+ *                   height (a decided race gets our vote, a certified block
+ *                   is committed, the next height starts and its buffered
+ *                   messages are replayed)
+ *     -> node_race.c    one height's race: proposals, snowman engine, polls
+ *     -> node_votes.c   our accept vote and peers' votes; the certificate
+ *     -> node_sync.c    catch-up from peers' certified blocks; recovery
+ *     -> node_commit.c  a final block: durable, reported, mempool, learning
+ *     -> node_upgrade.c the network's decision on upgrade proposals
+ *   node_worker.c   the durability thread (async mode) -> node_durable.c
+ *   node_durable.c  signing and store writes, callable from any thread
+ *   node_mempool.c  the transaction queue
+ *   node_base.c     the leaf all of them call: send, leader, log, the
+ *                   proposal table, block fetching, poll timing
+ *
+ * Handlers change only their own part and return; they never call a
+ * sibling or the public API, so a height ends in one place (node.c).
+ * One thread at a time (the runtime loop); no locks inside, except the
+ * worker's queue. */
 #ifndef LUXC_NODE_INT_H
 #define LUXC_NODE_INT_H
 
@@ -15,11 +32,43 @@
 
 #define NODE_MAX_PROPOSALS 16u
 #define NODE_LATENCY_RING 1024u
-#define NODE_FUTURE_MAX 64u       /* buffered messages for the next height */
+#define NODE_FUTURE_MAX 64u /* buffered messages for the next height */
+#define NODE_ASKED_RING 8u
 #define NODE_VOTE_CTX "luxc/vote/v1"
 #define NODE_MAX_UPGRADES 16u
 #define NODE_MSG_MAX (1u + LUXC_CHAIN_BLOCK_MAXBYTES + 4u + LUXC_WIRE_CERT_MAX)
 
+/* ---- set by luxc_node_new, read-only afterwards ----------------------- */
+typedef struct node_setup {
+    const luxc_genesis *genesis;
+    uint32_t self, n;
+    luxc_keypair keys;
+    luxc_params params;
+    luxc_store *store;
+    luxc_node_io io;
+    luxc_node_model model;
+    luxc_node_final_fn on_final;
+    void *on_final_ctx;
+    const luxc_logger *log;
+    luxc_behaviour behaviour;
+    uint32_t max_block_txs;
+    uint64_t round_timeout_us, poll_timeout_us, block_time_us;
+    uint8_t chain_id[32];
+    uint64_t *stakes;
+    luxc_cert_member *members; /* consensus view of the set (ML-DSA keys) */
+    uint64_t total_stake;
+} node_setup;
+
+/* ---- node_commit.c: the last final block ------------------------------ */
+typedef struct node_tip {
+    uint64_t height;
+    uint8_t last_id[32];
+    luxc_chain_block last_hdr; /* payload NULL */
+    uint64_t last_final_us;
+    uint64_t durable_height; /* what the store holds (async: lags height) */
+} node_tip;
+
+/* ---- node_base.c: blocks seen for height + 1, and fetching ------------ */
 typedef struct node_proposal {
     uint8_t id[32];
     uint8_t *bytes; /* the encoded block (owned) */
@@ -29,8 +78,68 @@ typedef struct node_proposal {
     int in_engine;
 } node_proposal;
 
+typedef struct node_table {
+    node_proposal items[NODE_MAX_PROPOSALS];
+    uint32_t count;
+    uint8_t asked[NODE_ASKED_RING][32]; /* blocks we asked peers for, a ring */
+    uint32_t asked_pos;
+    uint8_t want_id[32]; /* a block certified (or chit-named) we lack */
+    int want;
+    uint32_t want_peer;
+    uint64_t want_sent_us;
+    uint32_t next_req; /* request ids of block and upgrade polls */
+    uint64_t rtt_us;   /* smoothed time for a poll answer (EWMA 1/8) */
+} node_table;
 
-/* An upgrade proposal the network is deciding (node_upgrade.c). */
+/* ---- node_race.c: the race for height + 1 ----------------------------- */
+typedef struct node_poll {
+    int active;
+    uint32_t req;
+    uint64_t start_us;
+    uint32_t k;
+    uint32_t sampled[LUXC_CONSENSUS_MAX_K];
+    uint8_t answered[LUXC_CONSENSUS_MAX_K];
+    uint32_t nvotes;
+    uint8_t (*votes)[32]; /* k entries */
+    int settled;          /* the outcome cannot change any more: close now */
+} node_poll;
+
+typedef struct node_race {
+    uint32_t round;
+    uint64_t round_start_us;
+    uint32_t proposed_round; /* UINT32_MAX: not proposed at this height */
+    uint64_t proposal_sent_us;
+    luxc_snowman *engine;
+    int decided;
+    uint8_t decided_id[32];
+    node_poll poll;
+    uint32_t own_block_txs; /* txs our pending proposal took */
+} node_race;
+
+/* ---- node_votes.c: votes for height + 1 ------------------------------- */
+typedef struct node_ballot {
+    luxc_voteset *set; /* consensus/voteset.c */
+    int voted;
+    uint8_t *my_vote_wire; /* our signed vote message, resent until final */
+    size_t my_vote_wire_len;
+    uint64_t vote_sent_us;
+} node_ballot;
+
+/* ---- node_sync.c: catching up ----------------------------------------- */
+typedef struct node_catchup {
+    uint64_t peer_height_hint;
+    uint32_t peer;
+    uint64_t sent_us;
+} node_catchup;
+
+/* ---- node.c: messages for the next height, replayed when it starts ---- */
+typedef struct node_future {
+    uint32_t from;
+    uint8_t *msg;
+    size_t len;
+} node_future;
+
+/* ---- node_upgrade.c ---------------------------------------------------- */
 typedef struct node_upgrade {
     uint8_t id[32];
     luxc_upgrade_proposal u;
@@ -39,13 +148,31 @@ typedef struct node_upgrade {
     int reported; /* decision logged and counted */
 } node_upgrade;
 
-typedef struct node_future {
-    uint32_t from;
-    uint8_t *msg;
-    size_t len;
-} node_future;
+typedef struct node_upgrades {
+    node_upgrade items[NODE_MAX_UPGRADES];
+    uint32_t count, next;
+    struct {
+        int active;
+        uint32_t req, which, k, nvotes;
+        uint64_t start_us;
+        uint32_t sampled[LUXC_CONSENSUS_MAX_K];
+        uint8_t answered[LUXC_CONSENSUS_MAX_K];
+        uint32_t votes[LUXC_CONSENSUS_MAX_K];
+    } poll;
+} node_upgrades;
 
-/* Work for the durability worker (node_worker.c). */
+/* ---- node_mempool.c: FIFO ring ---------------------------------------- */
+typedef struct node_tx {
+    uint16_t len;
+    uint8_t *data;
+} node_tx;
+
+typedef struct node_mempool {
+    node_tx *txs;
+    uint32_t max, head, count;
+} node_mempool;
+
+/* ---- node_worker.c: work for the durability thread --------------------- */
 typedef enum node_job_kind { NODE_JOB_VOTE = 1, NODE_JOB_ACCEPT = 2 } node_job_kind;
 
 typedef struct node_job {
@@ -54,7 +181,7 @@ typedef struct node_job {
     uint8_t id[32], parent[32];
     uint8_t *block; /* owned: the voted-for / finalized block */
     size_t block_len;
-    uint8_t *cert;  /* ACCEPT: owned certificate */
+    uint8_t *cert; /* ACCEPT: owned certificate */
     size_t cert_len;
     int synced;     /* ACCEPT: came from catch-up */
     luxc_vote vote; /* VOTE: what to sign */
@@ -67,143 +194,50 @@ typedef struct node_job {
 
 typedef struct node_worker node_worker;
 
-typedef struct node_tx {
-    uint16_t len;
-    uint8_t *data;
-} node_tx;
+/* A block with its certificate, ready to be committed (owned). */
+typedef struct node_final_block {
+    uint8_t id[32];
+    uint8_t *block;
+    size_t len;
+    uint8_t *cert;
+    size_t cert_len;
+    int synced; /* from catch-up, not from this network's votes */
+} node_final_block;
 
 struct luxc_node {
-    /* configuration */
-    const luxc_genesis *genesis;
-    uint32_t self, n;
-    luxc_keypair keys;
-    luxc_params params;
-    luxc_store *store;
-    luxc_node_io io;
-    luxc_node_model model;
-    luxc_node_final_fn on_final;
-    void *on_final_ctx;
-    const luxc_logger *log;
-    luxc_behaviour behaviour;
-    uint32_t max_block_txs, mempool_max;
-    uint64_t round_timeout_us, poll_timeout_us, block_time_us;
-    uint8_t chain_id[32];
-    uint64_t *stakes;
-    luxc_cert_member *members; /* consensus view of the set (ML-DSA keys) */
-    uint64_t total_stake;
+    node_setup cfg;
+    node_tip tip;
+    node_table table;
+    node_race race;
+    node_ballot ballot;
+    node_catchup sync;
+    node_upgrades up;
+    node_mempool pool;
+    node_future future[NODE_FUTURE_MAX];
+    uint32_t nfuture;
 
-    /* randomness for sampling */
+    /* peer sampling, shared by block and upgrade polls */
     luxc_photon *photon;
     luxc_xoshiro xo;
     luxc_rng rng;
 
-    /* last finalized block */
-    uint64_t height;
-    uint8_t last_id[32];
-    luxc_chain_block last_hdr; /* payload NULL */
-    uint64_t last_final_us;
-
-    /* the race for height + 1 */
-    uint32_t round;
-    uint64_t round_start_us;
-    uint32_t proposed_round; /* UINT32_MAX: not proposed at this height */
-    uint64_t proposal_sent_us;
-    node_proposal proposals[NODE_MAX_PROPOSALS];
-    uint32_t nproposals;
-    luxc_snowman *engine;
-    int decided;
-    uint8_t decided_id[32];
-    struct {
-        int active;
-        uint32_t req;
-        uint64_t start_us;
-        uint32_t k;
-        uint32_t sampled[LUXC_CONSENSUS_MAX_K];
-        uint8_t answered[LUXC_CONSENSUS_MAX_K];
-        uint32_t nvotes;
-        uint8_t (*votes)[32]; /* k entries */
-        int settled; /* the outcome cannot change any more: close now */
-    } poll;
-    uint32_t next_req;
-    uint64_t rtt_us; /* smoothed time for a poll answer (EWMA 1/8) */
-    luxc_voteset *votes; /* the votes for height + 1 (consensus/voteset.c) */
-    int voted;
-    uint8_t my_vote_msg[LUXC_VOTE_BYTES];
-    uint8_t *my_vote_wire;
-    size_t my_vote_wire_len;
-    uint64_t vote_sent_us;
-    uint8_t *recovered_vote; /* our vote found in the store at start */
-    size_t recovered_vote_len;
-    uint8_t asked[8][32]; /* blocks we asked peers for (GET_BLOCK), a ring */
-    uint32_t asked_pos;
-    uint8_t want_id[32]; /* a block certified (or chit-named) we lack */
-    int want;
-    uint64_t want_sent_us;
-
-    /* messages for the next height, replayed when it starts */
-    node_future future[NODE_FUTURE_MAX];
-    uint32_t nfuture;
-
-    /* upgrade proposals and the poll over one of them */
-    node_upgrade upgrades[NODE_MAX_UPGRADES];
-    uint32_t nupgrades, up_next;
-    struct {
-        int active;
-        uint32_t req, which, k, nvotes;
-        uint64_t start_us;
-        uint32_t sampled[LUXC_CONSENSUS_MAX_K];
-        uint8_t answered[LUXC_CONSENSUS_MAX_K];
-        uint32_t votes[LUXC_CONSENSUS_MAX_K];
-    } upoll;
-
-    /* catch-up */
-    uint64_t peer_height_hint;
-    uint32_t sync_peer;
-    uint64_t sync_sent_us;
-
-    /* mempool: FIFO ring */
-    node_tx *txs;
-    uint32_t tx_head, tx_count;
-    uint32_t own_block_txs; /* txs our pending proposal took */
-
-    /* metrics */
     luxc_node_status st;
     double lat[NODE_LATENCY_RING];
     uint32_t nlat, lat_pos;
 
-    /* durability worker (async mode) and what it has made durable */
-    node_worker *worker;
-    uint64_t durable_height;
-    int fatal; /* a store write failed: LUXC_E* */
-
-    /* scratch */
-    uint8_t *buf; /* NODE_MSG_MAX */
+    node_worker *worker; /* async mode only */
+    int fatal;           /* a store write failed: LUXC_E* */
+    uint8_t *buf;        /* scratch, NODE_MSG_MAX */
 };
 
-/* A poll's answer from validator `from`: marks it answered. LUXC_OK,
- * LUXC_EDUPLICATE (it answered already) or LUXC_ENOTMEMBER (not asked). */
-static inline int node_poll_answer(const uint32_t *sampled, uint8_t *answered, uint32_t k,
-                                   uint32_t from)
-{
-    for (uint32_t i = 0; i < k; i++) {
-        if (sampled[i] != from)
-            continue;
-        if (answered[i])
-            return LUXC_EDUPLICATE;
-        answered[i] = 1;
-        return LUXC_OK;
-    }
-    return LUXC_ENOTMEMBER;
-}
-
-static inline int node_poll_complete(const uint8_t *answered, uint32_t k)
-{
-    for (uint32_t i = 0; i < k; i++)
-        if (!answered[i])
-            return 0;
-    return 1;
-}
-
+/* ---- node_base.c -------------------------------------------------------- */
+void node_logf(const luxc_node *n, luxc_log_level lvl, const char *msg, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void node_send(luxc_node *n, uint32_t peer, const uint8_t *msg, size_t len);
+void node_broadcast(luxc_node *n, const uint8_t *msg, size_t len);
+uint32_t node_leader(const luxc_node *n, uint64_t height, uint32_t round);
+/* A peer showed it is at `height` or beyond: catch-up may ask it. */
+void node_note_height(luxc_node *n, uint32_t from, uint64_t height);
 /* Lower a timer deadline to t if t comes sooner. */
 static inline void node_earliest(uint64_t *next, uint64_t t)
 {
@@ -211,61 +245,127 @@ static inline void node_earliest(uint64_t *next, uint64_t t)
         *next = t;
 }
 
-/* node_worker.c */
+node_proposal *node_proposal_find(luxc_node *n, const uint8_t id[32]);
+/* Copy a checked block of height + 1 into the table. LUXC_EFULL when full. */
+int node_proposal_add(luxc_node *n, const uint8_t id[32], const uint8_t *block, size_t len,
+                      node_proposal **out);
+void node_proposals_clear(luxc_node *n);
+void node_final_block_free(node_final_block *f);
+
+/* Fetching a block we lack: ask `peer` (self = everyone) and remember it,
+ * so the answer - a PROPOSE from someone not the proposer - is taken. */
+void node_ask_block(luxc_node *n, uint32_t peer, const uint8_t id[32]);
+int node_was_asked(const luxc_node *n, const uint8_t id[32]);
+/* We need block id (certified, or named by chits): fetch it from peer on
+ * the next tick, and keep asking. */
+void node_want(luxc_node *n, const uint8_t id[32], uint32_t peer);
+void node_want_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us);
+
+/* Poll bookkeeping shared by block and upgrade polls. */
+int node_poll_answer(const uint32_t *sampled, uint8_t *answered, uint32_t k, uint32_t from);
+int node_poll_complete(const uint8_t *answered, uint32_t k);
+/* How long a poll waits: the configured timeout, stretched to 3x the
+ * measured answer time on slow links (at most half a round). */
+uint64_t node_poll_wait(const luxc_node *n);
+void node_note_rtt(luxc_node *n, uint64_t start_us, uint64_t now_us);
+/* The size of a poll's sample. */
+uint32_t node_poll_k(const luxc_node *n);
+
+/* ---- node_mempool.c ----------------------------------------------------- */
+int node_mempool_init(node_mempool *p, uint32_t max);
+void node_mempool_free(node_mempool *p);
+int node_mempool_push(node_mempool *p, const uint8_t *tx, size_t len);
+/* Frame up to max txs from the front into out (u16 length | bytes each),
+ * without removing them: they leave only when their block is final. */
+size_t node_mempool_peek(const node_mempool *p, uint32_t max, uint8_t *out, size_t cap,
+                         uint32_t *count);
+void node_mempool_drop_front(node_mempool *p, uint32_t count);
+
+/* ---- node_durable.c (thread-safe: reads only keys, store, chain id) ---- */
+/* Sign v into a new vote message (*wire, owned by the caller). */
+int node_vote_build(const luxc_node *n, const luxc_vote *v, uint8_t **wire, size_t *wire_len);
+/* Persist our vote with the block it is for. */
+int node_vote_store(const luxc_node *n, const luxc_vote *v, const uint8_t *wire, size_t wire_len,
+                    const uint8_t *block, size_t block_len);
+/* Split a stored vote record into its vote message and block. */
+int node_vote_record_split(const uint8_t *rec, size_t len, const uint8_t **wire,
+                           size_t *wire_len, const uint8_t **block, size_t *block_len);
+/* Store a final block (and every 64 heights prune old votes: *pruned_failed
+ * set when that housekeeping failed). LUXC_EEXIST counts as done. */
+int node_block_store(const luxc_node *n, uint64_t height, const uint8_t id[32],
+                     const uint8_t parent[32], const uint8_t *block, size_t len,
+                     const uint8_t *cert, size_t cert_len, int *pruned_failed);
+int node_vote_verify(const uint8_t *sig, size_t siglen, const uint8_t *msg, size_t mlen,
+                     const uint8_t *pk, size_t pklen);
+
+/* ---- node_worker.c ------------------------------------------------------ */
 int node_worker_new(node_worker **out, luxc_node *n);
-void node_worker_free(node_worker *w);
+void node_worker_free(node_worker *w); /* drains: queued work becomes durable */
 void node_worker_push(node_worker *w, node_job *j);
 node_job *node_worker_take_done(node_worker *w);
 int node_worker_fd(const node_worker *w);
 void node_job_free(node_job *j);
 
-/* node.c */
-void node_send(luxc_node *n, uint32_t peer, const uint8_t *msg, size_t len);
-void node_broadcast(luxc_node *n, const uint8_t *msg, size_t len);
-uint32_t node_leader(const luxc_node *n, uint64_t height, uint32_t round);
-void node_logf(const luxc_node *n, luxc_log_level lvl, const char *msg, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+/* ---- node_race.c -------------------------------------------------------- */
+int node_race_start(luxc_node *n, uint64_t now_us);
+void node_race_clear(luxc_node *n);
+/* requested: a block we asked for, or our own voted block restored. */
+int node_race_on_propose(luxc_node *n, uint32_t from, const uint8_t *block, size_t len,
+                         uint64_t now_us, int requested);
+int node_race_on_query(luxc_node *n, uint32_t from, const luxc_wire_msg *m);
+int node_race_on_chits(luxc_node *n, uint32_t from, const luxc_wire_msg *m, uint64_t now_us);
+int node_race_on_get_block(luxc_node *n, uint32_t from, const luxc_wire_msg *m);
+/* voted: our vote at this height is cast (a stalled round then keeps the
+ * engine as it is). */
+void node_race_tick(luxc_node *n, int voted, uint64_t now_us, uint64_t *next_us);
+/* The decided block, when the race has decided and we hold it. */
+const node_proposal *node_race_decided(luxc_node *n);
+/* Our vote (restored at start) is for id: the race is over for us. */
+void node_race_decide(luxc_node *n, const uint8_t id[32]);
 
-/* node_height.c */
-void node_ask_block(luxc_node *n, uint32_t peer, const uint8_t id[32]);
-int node_height_start(luxc_node *n, uint64_t now_us);
-void node_height_clear(luxc_node *n);
-int node_on_propose(luxc_node *n, uint32_t from, const uint8_t *block, size_t len,
-                    uint64_t now_us, int requested);
-int node_on_query(luxc_node *n, uint32_t from, const luxc_wire_msg *m);
-int node_on_chits(luxc_node *n, uint32_t from, const luxc_wire_msg *m, uint64_t now_us);
-int node_on_get_block(luxc_node *n, uint32_t from, const luxc_wire_msg *m);
-void node_height_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us);
-node_proposal *node_find_proposal(luxc_node *n, const uint8_t id[32]);
-void node_preference(const luxc_node *n, uint8_t id[32]);
+/* ---- node_votes.c ------------------------------------------------------- */
+int node_votes_on_vote(luxc_node *n, uint32_t from, const luxc_wire_msg *m);
+/* Sign (and persist before sending) our vote for p; once per height. */
+int node_votes_cast(luxc_node *n, const node_proposal *p, uint64_t now_us);
+/* A vote the worker signed and made durable goes out. */
+void node_votes_signed(luxc_node *n, node_job *j, uint64_t now_us);
+/* Stake of the votes held for block id. */
+uint64_t node_votes_stake(const luxc_node *n, const uint8_t id[32]);
+/* 1 and *out filled when a certificate exists for a block we hold; a
+ * certified block we lack is fetched from a signer. */
+int node_votes_final(luxc_node *n, node_final_block *out);
+/* Re-adopt our vote found in the store at start; voted_id and
+ * *block, *block_len (inside rec) name the block it was for, to be restored
+ * into the race. */
+int node_votes_restore(luxc_node *n, const uint8_t *rec, size_t len, uint8_t voted_id[32],
+                       const uint8_t **block, size_t *block_len);
+void node_votes_clear(luxc_node *n);
+void node_votes_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us);
 
-/* node_upgrade.c */
+/* ---- node_sync.c -------------------------------------------------------- */
+int node_sync_on_req(luxc_node *n, uint32_t from, const luxc_wire_msg *m);
+/* A certified block from a peer: 1 and *out filled when it is our next. */
+int node_sync_on_block(luxc_node *n, const luxc_wire_msg *m, node_final_block *out);
+void node_sync_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us);
+/* After a restart: the last final block from the store into *tip (left
+ * as it is when the store is empty), and our vote record for the height
+ * after it (owned, NULL when none): we must not sign another. Uses n->buf. */
+int node_sync_recover(const luxc_node *n, node_tip *tip, uint8_t **vote_rec,
+                      size_t *vote_rec_len);
+
+/* ---- node_commit.c ------------------------------------------------------ */
+/* Make f (checked as the child of the last final block) final: durable
+ * (sync mode) or queued to the worker, then the tip moves. The caller
+ * starts the next height. */
+int node_commit(luxc_node *n, const node_final_block *f, uint64_t now_us);
+/* An ACCEPT job came back from the worker: the block is durable. */
+void node_commit_durable(luxc_node *n, const node_job *j, uint64_t now_us);
+
+/* ---- node_upgrade.c ----------------------------------------------------- */
 void node_upgrades_from_block(luxc_node *n, const luxc_chain_block *b);
-int node_on_upquery(luxc_node *n, uint32_t from, const luxc_wire_msg *m);
-int node_on_upchits(luxc_node *n, uint32_t from, const luxc_wire_msg *m, uint64_t now_us);
-/* How long a poll waits: the configured timeout, stretched to 3x the
- * measured answer time on slow links (at most half a round). */
-uint64_t node_poll_wait(const luxc_node *n);
-void node_note_rtt(luxc_node *n, uint64_t start_us, uint64_t now_us);
+int node_upgrade_on_query(luxc_node *n, uint32_t from, const luxc_wire_msg *m);
+int node_upgrade_on_chits(luxc_node *n, uint32_t from, const luxc_wire_msg *m,
+                          uint64_t now_us);
 void node_upgrade_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us);
-
-/* node_final.c */
-int node_on_vote(luxc_node *n, uint32_t from, const luxc_wire_msg *m, uint64_t now_us);
-int node_sign_vote(luxc_node *n, const node_proposal *p, uint64_t now_us);
-int node_try_finalize(luxc_node *n, uint64_t now_us);
-int node_on_sync_req(luxc_node *n, uint32_t from, const luxc_wire_msg *m);
-int node_on_sync_block(luxc_node *n, uint32_t from, const luxc_wire_msg *m, uint64_t now_us);
-void node_final_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us);
-int node_recover(luxc_node *n);
-int node_apply_recovered_vote(luxc_node *n);
-/* Sign v into a new vote message (*wire, owned by the caller). Thread-safe
- * (reads only the node's keys). */
-int node_vote_build(const luxc_node *n, const luxc_vote *v, uint8_t **wire, size_t *wire_len);
-/* Persist our vote with the block it is for. Thread-safe. */
-int node_vote_store(const luxc_node *n, const luxc_vote *v, const uint8_t *wire, size_t wire_len,
-                    const uint8_t *block, size_t block_len);
-/* Handle a finished worker job on the loop thread. */
-void node_job_done(luxc_node *n, node_job *j, uint64_t now_us);
-void node_note_height(luxc_node *n, uint32_t from, uint64_t height);
 
 #endif

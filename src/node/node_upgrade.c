@@ -3,7 +3,8 @@
  * in a final block, started from this node's model decision (its vote),
  * and polls of sampled validators about one proposal at a time - the same
  * wave/focus rules as blocks. A decided proposal is logged, counted and
- * kept in the store ("upgrade:<id>" blob: the outcome). */
+ * kept in the store ("upgrade:<id>" blob: the outcome).
+ * Owns: node_upgrades. Calls node_base.c only. */
 #include "node_int.h"
 
 #include <stdio.h>
@@ -13,9 +14,9 @@
 
 static node_upgrade *find(luxc_node *n, const uint8_t id[32])
 {
-    for (uint32_t i = 0; i < n->nupgrades; i++)
-        if (!memcmp(n->upgrades[i].id, id, 32))
-            return &n->upgrades[i];
+    for (uint32_t i = 0; i < n->up.count; i++)
+        if (!memcmp(n->up.items[i].id, id, 32))
+            return &n->up.items[i];
     return NULL;
 }
 
@@ -26,30 +27,30 @@ static void add(luxc_node *n, const uint8_t *tx, size_t len)
     if (luxc_upgrade_decode(&u, tx, len) != LUXC_OK || luxc_hash(id, tx, len) != LUXC_OK ||
         find(n, id))
         return;
-    if (n->nupgrades == NODE_MAX_UPGRADES) {
+    if (n->up.count == NODE_MAX_UPGRADES) {
         /* make room by forgetting the oldest decided one */
         uint32_t k = 0;
-        while (k < n->nupgrades && !luxc_snowball_finalized(&n->upgrades[k].sb))
+        while (k < n->up.count && !luxc_snowball_finalized(&n->up.items[k].sb))
             k++;
-        if (k == n->nupgrades) {
+        if (k == n->up.count) {
             node_logf(n, LUXC_LOG_WARN, "upgrade proposal ignored: too many undecided", NULL);
             return;
         }
-        memmove(&n->upgrades[k], &n->upgrades[k + 1],
-                (n->nupgrades - k - 1) * sizeof n->upgrades[0]);
-        n->nupgrades--;
-        for (uint32_t i = k; i < n->nupgrades; i++) /* strengths moved with them */
-            n->upgrades[i].sb.strengths = n->upgrades[i].strengths;
-        n->upoll.active = 0;
+        memmove(&n->up.items[k], &n->up.items[k + 1],
+                (n->up.count - k - 1) * sizeof n->up.items[0]);
+        n->up.count--;
+        for (uint32_t i = k; i < n->up.count; i++) /* strengths moved with them */
+            n->up.items[i].sb.strengths = n->up.items[i].strengths;
+        n->up.poll.active = 0;
     }
-    node_upgrade *g = &n->upgrades[n->nupgrades];
+    node_upgrade *g = &n->up.items[n->up.count];
     memset(g, 0, sizeof *g);
     memcpy(g->id, id, 32);
     g->u = u;
-    int approve = n->model.upgrade ? n->model.upgrade(n->model.ctx, &u) != 0 : 1;
-    if (luxc_snowball_init(&g->sb, &n->params, g->strengths, 2, approve ? 1u : 0u) != LUXC_OK)
+    int approve = n->cfg.model.upgrade ? n->cfg.model.upgrade(n->cfg.model.ctx, &u) != 0 : 1;
+    if (luxc_snowball_init(&g->sb, &n->cfg.params, g->strengths, 2, approve ? 1u : 0u) != LUXC_OK)
         return;
-    n->nupgrades++;
+    n->up.count++;
     node_logf(n, LUXC_LOG_INFO, "upgrade proposal", "version=%s risk=%s changes=%u tests=%u vote=%s",
               u.version, luxc_upgrade_risk_name(u.risk), u.change_count, u.test_count,
               approve ? "approve" : "reject");
@@ -69,11 +70,11 @@ void node_upgrades_from_block(luxc_node *n, const luxc_chain_block *b)
     }
 }
 
-int node_on_upquery(luxc_node *n, uint32_t from, const luxc_wire_msg *m)
+int node_upgrade_on_query(luxc_node *n, uint32_t from, const luxc_wire_msg *m)
 {
     node_upgrade *g = find(n, m->id);
     uint8_t choice = g ? (uint8_t)luxc_snowball_preference(&g->sb) : 2;
-    if (g && n->behaviour == LUXC_RANDOM) {
+    if (g && n->cfg.behaviour == LUXC_RANDOM) {
         uint8_t r;
         luxc_randombytes(&r, 1);
         choice = r & 1;
@@ -86,16 +87,16 @@ int node_on_upquery(luxc_node *n, uint32_t from, const luxc_wire_msg *m)
     return rc;
 }
 
-int node_on_upchits(luxc_node *n, uint32_t from, const luxc_wire_msg *m, uint64_t now_us)
+int node_upgrade_on_chits(luxc_node *n, uint32_t from, const luxc_wire_msg *m, uint64_t now_us)
 {
-    if (!n->upoll.active || m->req != n->upoll.req ||
-        memcmp(m->id, n->upgrades[n->upoll.which].id, 32))
+    if (!n->up.poll.active || m->req != n->up.poll.req ||
+        memcmp(m->id, n->up.items[n->up.poll.which].id, 32))
         return LUXC_OK; /* late answer to an old poll */
-    int rc = node_poll_answer(n->upoll.sampled, n->upoll.answered, n->upoll.k, from);
+    int rc = node_poll_answer(n->up.poll.sampled, n->up.poll.answered, n->up.poll.k, from);
     if (rc == LUXC_OK)
-        node_note_rtt(n, n->upoll.start_us, now_us);
+        node_note_rtt(n, n->up.poll.start_us, now_us);
     if (rc == LUXC_OK && m->choice < 2)
-        n->upoll.votes[n->upoll.nvotes++] = m->choice;
+        n->up.poll.votes[n->up.poll.nvotes++] = m->choice;
     return rc;
 }
 
@@ -109,12 +110,12 @@ static void report(luxc_node *n, node_upgrade *g)
         n->st.upgrades_rejected++;
     node_logf(n, LUXC_LOG_INFO, "upgrade decided", "version=%s outcome=%s", g->u.version,
               approved ? "approved" : "rejected");
-    if (n->store) {
+    if (n->cfg.store) {
         char name[64];
         snprintf(name, sizeof name, "upgrade:%02x%02x%02x%02x%02x%02x%02x%02x", g->id[0],
                  g->id[1], g->id[2], g->id[3], g->id[4], g->id[5], g->id[6], g->id[7]);
         uint8_t outcome = (uint8_t)approved;
-        if (luxc_store_weights_put(n->store, name, 1, &outcome, 1) != LUXC_OK)
+        if (luxc_store_weights_put(n->cfg.store, name, 1, &outcome, 1) != LUXC_OK)
             node_logf(n, LUXC_LOG_WARN, "upgrade outcome not stored", "version=%s",
                       g->u.version);
     }
@@ -122,14 +123,14 @@ static void report(luxc_node *n, node_upgrade *g)
 
 static void close_upoll(luxc_node *n)
 {
-    node_upgrade *g = &n->upgrades[n->upoll.which];
-    n->upoll.active = 0;
+    node_upgrade *g = &n->up.items[n->up.poll.which];
+    n->up.poll.active = 0;
     uint32_t counts[2] = {0, 0};
     luxc_wave_tally t;
-    if (luxc_wave_tally_votes(&t, n->upoll.votes, n->upoll.nvotes, counts, 2) != LUXC_OK)
+    if (luxc_wave_tally_votes(&t, n->up.poll.votes, n->up.poll.nvotes, counts, 2) != LUXC_OK)
         return;
     /* choice < 2 always (tallied over 2 choices), so recording cannot fail */
-    if (t.count < n->params.alpha_pref ||
+    if (t.count < n->cfg.params.alpha_pref ||
         luxc_snowball_record_poll(&g->sb, t.count, t.choice) != LUXC_OK)
         luxc_snowball_record_unsuccessful(&g->sb);
     if (luxc_snowball_finalized(&g->sb) && !g->reported)
@@ -138,28 +139,28 @@ static void close_upoll(luxc_node *n)
 
 static void start_upoll(luxc_node *n, uint32_t which, uint64_t now_us)
 {
-    node_upgrade *g = &n->upgrades[which];
-    uint32_t k = n->params.k < n->n ? n->params.k : n->n;
-    if (luxc_photon_sample(n->photon, &n->rng, n->upoll.sampled, k) != LUXC_OK)
+    node_upgrade *g = &n->up.items[which];
+    uint32_t k = node_poll_k(n);
+    if (luxc_photon_sample(n->photon, &n->rng, n->up.poll.sampled, k) != LUXC_OK)
         return;
-    n->upoll.active = 1;
-    n->upoll.which = which;
-    n->upoll.req = ++n->next_req;
-    n->upoll.start_us = now_us;
-    n->upoll.k = k;
-    n->upoll.nvotes = 0;
-    memset(n->upoll.answered, 0, k);
+    n->up.poll.active = 1;
+    n->up.poll.which = which;
+    n->up.poll.req = ++n->table.next_req;
+    n->up.poll.start_us = now_us;
+    n->up.poll.k = k;
+    n->up.poll.nvotes = 0;
+    memset(n->up.poll.answered, 0, k);
     uint8_t msg[38];
     size_t len;
-    if (luxc_wire_upgrade(msg, sizeof msg, &len, LUXC_WIRE_UPQUERY, n->upoll.req, g->id, 0) !=
+    if (luxc_wire_upgrade(msg, sizeof msg, &len, LUXC_WIRE_UPQUERY, n->up.poll.req, g->id, 0) !=
         LUXC_OK)
         return;
     for (uint32_t i = 0; i < k; i++) {
-        if (n->upoll.sampled[i] == n->self) {
-            n->upoll.answered[i] = 1;
-            n->upoll.votes[n->upoll.nvotes++] = luxc_snowball_preference(&g->sb);
+        if (n->up.poll.sampled[i] == n->cfg.self) {
+            n->up.poll.answered[i] = 1;
+            n->up.poll.votes[n->up.poll.nvotes++] = luxc_snowball_preference(&g->sb);
         } else {
-            node_send(n, n->upoll.sampled[i], msg, len);
+            node_send(n, n->up.poll.sampled[i], msg, len);
         }
     }
 }
@@ -167,24 +168,24 @@ static void start_upoll(luxc_node *n, uint32_t which, uint64_t now_us)
 void node_upgrade_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us)
 {
     uint64_t pending = 0;
-    for (uint32_t i = 0; i < n->nupgrades; i++)
-        pending += !luxc_snowball_finalized(&n->upgrades[i].sb);
+    for (uint32_t i = 0; i < n->up.count; i++)
+        pending += !luxc_snowball_finalized(&n->up.items[i].sb);
     n->st.upgrades_pending = pending;
-    if (n->upoll.active && (node_poll_complete(n->upoll.answered, n->upoll.k) ||
-                            now_us >= n->upoll.start_us + node_poll_wait(n)))
+    if (n->up.poll.active && (node_poll_complete(n->up.poll.answered, n->up.poll.k) ||
+                            now_us >= n->up.poll.start_us + node_poll_wait(n)))
         close_upoll(n);
-    if (!n->upoll.active && pending) {
-        for (uint32_t step = 0; step < n->nupgrades; step++) {
-            uint32_t i = (n->up_next + step) % n->nupgrades;
-            if (!luxc_snowball_finalized(&n->upgrades[i].sb)) {
-                n->up_next = i + 1;
+    if (!n->up.poll.active && pending) {
+        for (uint32_t step = 0; step < n->up.count; step++) {
+            uint32_t i = (n->up.next + step) % n->up.count;
+            if (!luxc_snowball_finalized(&n->up.items[i].sb)) {
+                n->up.next = i + 1;
                 start_upoll(n, i, now_us);
                 break;
             }
         }
     }
-    if (n->upoll.active) {
-        uint64_t due = n->upoll.start_us + node_poll_wait(n);
+    if (n->up.poll.active) {
+        uint64_t due = n->up.poll.start_us + node_poll_wait(n);
         if (due < *next_us)
             *next_us = due;
     }

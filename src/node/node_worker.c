@@ -5,7 +5,8 @@
  * come back through a queue and an eventfd the loop watches.
  * Order is the safety argument: a height's block commits before any vote
  * for the next height, and a vote is on disk before it is sent.
- * Lock order: worker mutex only (never held while calling the store). */
+ * Lock order: worker mutex only (never held while calling the store).
+ * Calls node_durable.c only. */
 #include "node_int.h"
 
 #include <stdlib.h>
@@ -39,18 +40,12 @@ static void run_job(node_worker *w, node_job *j)
     luxc_node *n = w->n;
     if (j->kind == NODE_JOB_VOTE) {
         j->rc = node_vote_build(n, &j->vote, &j->wire, &j->wire_len);
-        if (j->rc == LUXC_OK && n->store)
+        if (j->rc == LUXC_OK && n->cfg.store)
             j->rc = node_vote_store(n, &j->vote, j->wire, j->wire_len, j->block, j->block_len);
         return;
     }
-    j->rc = luxc_store_accept_block(n->store, j->height, j->id, j->parent, j->block,
-                                    j->block_len, j->cert, j->cert_len);
-    if (j->rc == LUXC_EEXIST)
-        j->rc = LUXC_OK; /* already there (e.g. synced twice) */
-    /* pruning old votes is housekeeping: a failure is retried 64 blocks on */
-    if (j->rc == LUXC_OK && j->height % 64 == 0 &&
-        luxc_store_votes_prune(n->store, j->height, NULL) != LUXC_OK)
-        j->pruned_failed = 1;
+    j->rc = node_block_store(n, j->height, j->id, j->parent, j->block, j->block_len, j->cert,
+                             j->cert_len, &j->pruned_failed);
 }
 
 static void *worker_main(void *arg)

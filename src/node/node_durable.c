@@ -1,0 +1,104 @@
+/* node_durable.c - signing our votes and writing the store (node_int.h).
+ * Owns: the vote's ML-DSA signature (context NODE_VOTE_CTX), the record
+ * our vote is kept in, and storing a final block. Every function reads only
+ * the node's keys, store and chain id, so the loop (sync mode) and the
+ * durability worker (async mode) call the same code.
+ * Not here: when to vote (node_votes.c), when a block is final
+ * (node_commit.c). */
+#include "node_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/be.h"
+
+static int mldsa_sign_cb(void *ctx, uint8_t *sig, size_t *siglen, size_t cap, const uint8_t *msg,
+                         size_t mlen)
+{
+    const luxc_node *n = ctx;
+    if (cap < LUXC_MLDSA_BYTES)
+        return LUXC_EFULL;
+    *siglen = LUXC_MLDSA_BYTES;
+    return luxc_mldsa_sign(sig, msg, mlen, (const uint8_t *)NODE_VOTE_CTX,
+                           sizeof NODE_VOTE_CTX - 1, n->cfg.keys.sk + LUXC_ED25519_SECRETKEYBYTES);
+}
+
+int node_vote_verify(const uint8_t *sig, size_t siglen, const uint8_t *msg, size_t mlen,
+                     const uint8_t *pk, size_t pklen)
+{
+    if (siglen != LUXC_MLDSA_BYTES || pklen != LUXC_MLDSA_PUBLICKEYBYTES)
+        return LUXC_EAUTH;
+    return luxc_mldsa_verify(sig, msg, mlen, (const uint8_t *)NODE_VOTE_CTX,
+                             sizeof NODE_VOTE_CTX - 1, pk);
+}
+
+int node_vote_build(const luxc_node *n, const luxc_vote *v, uint8_t **wire, size_t *wire_len)
+{
+    uint8_t msg[LUXC_VOTE_BYTES], sig[LUXC_MLDSA_BYTES];
+    size_t sig_len = 0;
+    luxc_signer signer = {mldsa_sign_cb, (void *)n};
+    *wire = NULL;
+    int rc = luxc_vote_encode(msg, v);
+    if (rc == LUXC_OK)
+        rc = luxc_vote_sign(v, &signer, sig, sizeof sig, &sig_len);
+    size_t len = 3 + LUXC_VOTE_BYTES + sig_len;
+    uint8_t *w = rc == LUXC_OK ? malloc(len) : NULL;
+    if (rc == LUXC_OK && !w)
+        rc = LUXC_ENOMEM;
+    if (rc == LUXC_OK)
+        rc = luxc_wire_vote(w, len, &len, msg, sig, sig_len);
+    if (rc != LUXC_OK) {
+        free(w);
+        return rc;
+    }
+    *wire = w;
+    *wire_len = len;
+    return LUXC_OK;
+}
+
+/* Our vote record in the store: wire_len u32 | vote wire | block bytes.
+ * The block is kept with the vote, or nobody might hold the bytes of a
+ * block everyone voted for after a crash. */
+int node_vote_store(const luxc_node *n, const luxc_vote *v, const uint8_t *wire, size_t wire_len,
+                    const uint8_t *block, size_t block_len)
+{
+    size_t len = 4 + wire_len + block_len;
+    uint8_t *rec = malloc(len);
+    if (!rec)
+        return LUXC_ENOMEM;
+    luxc_be32_store(rec, (uint32_t)wire_len);
+    memcpy(rec + 4, wire, wire_len);
+    memcpy(rec + 4 + wire_len, block, block_len);
+    int rc = luxc_store_vote_put(n->cfg.store, v->height, v->round, n->cfg.keys.pk, rec, len);
+    free(rec);
+    return rc;
+}
+
+int node_vote_record_split(const uint8_t *rec, size_t len, const uint8_t **wire,
+                           size_t *wire_len, const uint8_t **block, size_t *block_len)
+{
+    size_t wl = len >= 4 ? luxc_be32_load(rec) : 0;
+    if (wl == 0 || wl > len - 4)
+        return LUXC_ECORRUPT;
+    *wire = rec + 4;
+    *wire_len = wl;
+    *block = rec + 4 + wl;
+    *block_len = len - 4 - wl;
+    return LUXC_OK;
+}
+
+int node_block_store(const luxc_node *n, uint64_t height, const uint8_t id[32],
+                     const uint8_t parent[32], const uint8_t *block, size_t len,
+                     const uint8_t *cert, size_t cert_len, int *pruned_failed)
+{
+    *pruned_failed = 0;
+    int rc = luxc_store_accept_block(n->cfg.store, height, id, parent, block, len, cert,
+                                     cert_len);
+    if (rc == LUXC_EEXIST)
+        rc = LUXC_OK; /* already there (e.g. synced twice) */
+    /* pruning old votes is housekeeping: a failure is retried 64 blocks on */
+    if (rc == LUXC_OK && height % 64 == 0 &&
+        luxc_store_votes_prune(n->cfg.store, height, NULL) != LUXC_OK)
+        *pruned_failed = 1;
+    return rc;
+}

@@ -1,0 +1,437 @@
+/* node_race.c - one height's race (node_int.h): the leader's proposal,
+ * the model's score as initial preference, and snowman polls over sampled
+ * peers until the engine decides.
+ * Owns: node_race - the round and its timer, the per-height snowman
+ * engine, the poll in flight, our proposal.
+ * Not here: what happens once the race has decided (node.c casts our vote
+ * through node_votes.c); the proposal table itself (node_base.c). */
+#include "node_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const uint8_t zero_id[32];
+
+static void on_accepted(void *ctx, const luxc_block *b)
+{
+    luxc_node *n = ctx;
+    if (b->height == n->tip.height + 1 && !n->race.decided) {
+        n->race.decided = 1;
+        memcpy(n->race.decided_id, b->id, 32);
+    }
+}
+
+const node_proposal *node_race_decided(luxc_node *n)
+{
+    return n->race.decided ? node_proposal_find(n, n->race.decided_id) : NULL;
+}
+
+void node_race_decide(luxc_node *n, const uint8_t id[32])
+{
+    n->race.decided = 1;
+    memcpy(n->race.decided_id, id, 32);
+}
+
+void node_race_clear(luxc_node *n)
+{
+    luxc_snowman_free(n->race.engine);
+    n->race.engine = NULL;
+    node_proposals_clear(n);
+    n->race.decided = 0;
+    n->race.poll.active = 0;
+    n->race.proposed_round = UINT32_MAX;
+    n->race.own_block_txs = 0;
+}
+
+static int engine_new(luxc_node *n)
+{
+    luxc_snowman_cfg sc;
+    memset(&sc, 0, sizeof sc);
+    sc.params = n->cfg.params;
+    memcpy(sc.genesis.id, n->tip.last_id, 32);
+    memcpy(sc.genesis.parent, n->tip.last_hdr.parent, 32);
+    sc.genesis.height = n->tip.height;
+    memcpy(sc.genesis.digest, n->tip.last_hdr.payload_digest, 32);
+    sc.cb.accepted = on_accepted;
+    sc.cb.ctx = n;
+    sc.max_blocks = 4 * NODE_MAX_PROPOSALS;
+    sc.max_pending = 1;
+    return luxc_snowman_new(&n->race.engine, &sc);
+}
+
+/* The race for height + 1 on top of the last finalized block. */
+int node_race_start(luxc_node *n, uint64_t now_us)
+{
+    node_race_clear(n);
+    n->race.round = 0;
+    /* round 0 starts when its block is due, not when the last one became
+     * final: with a long block time the timer would otherwise fire first */
+    uint64_t due = n->tip.last_hdr.timestamp_us + n->cfg.block_time_us;
+    n->race.round_start_us = due > now_us ? due : now_us;
+    return engine_new(n);
+}
+
+/* Our preference at height + 1: the decided block, else the engine's tip
+ * if it is a block of this height, else none (zero). */
+static void preference(const luxc_node *n, uint8_t id[32])
+{
+    if (n->race.decided) {
+        memcpy(id, n->race.decided_id, 32);
+        return;
+    }
+    luxc_snowman_preference(n->race.engine, id);
+    if (!memcmp(id, n->tip.last_id, 32))
+        memset(id, 0, 32);
+}
+
+static int add_to_engine(luxc_node *n, node_proposal *p)
+{
+    if (p->in_engine)
+        return LUXC_OK;
+    luxc_block b;
+    memcpy(b.id, p->id, 32);
+    memcpy(b.parent, p->hdr.parent, 32);
+    b.height = p->hdr.height;
+    memcpy(b.digest, p->hdr.payload_digest, 32);
+    int rc = luxc_snowman_add(n->race.engine, &b);
+    if (rc == LUXC_OK)
+        p->in_engine = 1;
+    return rc;
+}
+
+int node_race_on_propose(luxc_node *n, uint32_t from, const uint8_t *block, size_t len,
+                         uint64_t now_us, int requested)
+{
+    luxc_chain_block hdr;
+    uint8_t id[32];
+    int rc = luxc_chain_block_decode(&hdr, id, block, len);
+    if (rc != LUXC_OK)
+        return rc;
+    if (hdr.height != n->tip.height + 1) {
+        if (hdr.height > n->tip.height + 1)
+            node_note_height(n, from, hdr.height - 1);
+        return LUXC_OK; /* stale or early: harmless */
+    }
+    if (node_proposal_find(n, id))
+        return LUXC_OK;
+    const char *why = NULL;
+    if (luxc_chain_block_check_child(&hdr, &n->tip.last_hdr, n->tip.last_id, &why) != LUXC_OK) {
+        node_logf(n, LUXC_LOG_WARN, "proposal refused", "from=%u height=%llu field=%s", from,
+                  (unsigned long long)hdr.height, why);
+        return LUXC_EINVAL;
+    }
+    /* Only the round's leader proposes; a block we asked for (named by
+     * chits or certified by votes) may come from anyone. */
+    int wanted = requested || (n->table.want && !memcmp(n->table.want_id, id, 32)) ||
+                 node_was_asked(n, id);
+    if (hdr.proposer >= n->cfg.n || hdr.proposer != node_leader(n, hdr.height, hdr.round) ||
+        (!wanted && from != hdr.proposer && from != n->cfg.self) ||
+        hdr.round > n->race.round + n->cfg.n)
+        return LUXC_EAUTH;
+    node_proposal *p;
+    rc = node_proposal_add(n, id, block, len, &p);
+    if (rc != LUXC_OK)
+        return rc;
+    const luxc_node_model *m = &n->cfg.model;
+    p->score = m->score ? m->score(m->ctx, block, len, now_us) : 0.5;
+    /* The model's score sets our initial preference: a block it rejects
+     * is polled for only when peers name it (then the network decides). */
+    if (p->score >= 0 || wanted)
+        rc = add_to_engine(n, p);
+    return rc;
+}
+
+int node_race_on_query(luxc_node *n, uint32_t from, const luxc_wire_msg *m)
+{
+    uint8_t pref[32];
+    if (m->height == n->tip.height + 1) {
+        preference(n, pref);
+        if (n->cfg.behaviour == LUXC_RANDOM)
+            luxc_randombytes(pref, 32);
+        if (memcmp(m->id, zero_id, 32) && !node_proposal_find(n, m->id) &&
+            !node_was_asked(n, m->id))
+            node_ask_block(n, from, m->id); /* the asker prefers a block we lack */
+    } else if (m->height <= n->tip.height && m->height > 0 && n->cfg.store) {
+        size_t blen; /* a size query: fills the id, copies no block bytes */
+        int rc = luxc_store_block_get(n->cfg.store, m->height, pref, NULL, NULL, 0, &blen);
+        if (rc != LUXC_OK && rc != LUXC_ETOOBIG)
+            memset(pref, 0, 32);
+    } else {
+        if (m->height > n->tip.height + 1)
+            node_note_height(n, from, m->height - 1);
+        memset(pref, 0, 32);
+    }
+    uint8_t msg[45];
+    size_t len;
+    int rc = luxc_wire_query(msg, sizeof msg, &len, LUXC_WIRE_CHITS, m->req, m->height, pref);
+    if (rc == LUXC_OK)
+        node_send(n, from, msg, len);
+    return rc;
+}
+
+/* Early termination, as avalanchego's polls: once one block holds
+ * alpha_conf votes, or no block can reach alpha_pref with the answers still
+ * missing, waiting longer cannot change the poll's outcome (a silent
+ * validator in the sample then costs nothing). */
+static int poll_settled(const luxc_node *n)
+{
+    const node_poll *q = &n->race.poll;
+    uint32_t best = 0, missing = 0;
+    for (uint32_t i = 0; i < q->k; i++)
+        missing += !q->answered[i];
+    for (uint32_t i = 0; i < q->nvotes; i++) {
+        uint32_t c = 0;
+        for (uint32_t j = 0; j < q->nvotes; j++)
+            c += !memcmp(q->votes[i], q->votes[j], 32);
+        best = c > best ? c : best;
+    }
+    return best >= n->cfg.params.alpha_conf || best + missing < n->cfg.params.alpha_pref;
+}
+
+int node_race_on_chits(luxc_node *n, uint32_t from, const luxc_wire_msg *m, uint64_t now_us)
+{
+    node_poll *q = &n->race.poll;
+    if (!q->active || m->req != q->req || m->height != n->tip.height + 1)
+        return LUXC_OK; /* a late answer to an old poll */
+    int rc = node_poll_answer(q->sampled, q->answered, q->k, from);
+    if (rc != LUXC_OK)
+        return rc;
+    node_note_rtt(n, q->start_us, now_us);
+    if (memcmp(m->id, zero_id, 32))
+        memcpy(q->votes[q->nvotes++], m->id, 32);
+    q->settled = poll_settled(n);
+    if (!memcmp(m->id, zero_id, 32))
+        return LUXC_OK;
+    node_proposal *p = node_proposal_find(n, m->id);
+    if (p && !p->in_engine)
+        add_to_engine(n, p);
+    else if (!p && !n->table.want)
+        node_want(n, m->id, from);
+    return LUXC_OK;
+}
+
+int node_race_on_get_block(luxc_node *n, uint32_t from, const luxc_wire_msg *m)
+{
+    node_proposal *p = node_proposal_find(n, m->id);
+    if (!p)
+        return LUXC_OK;
+    size_t len;
+    int rc = luxc_wire_propose(n->buf, NODE_MSG_MAX, &len, p->bytes, p->len);
+    if (rc == LUXC_OK)
+        node_send(n, from, n->buf, len);
+    return rc;
+}
+
+static int propose(luxc_node *n, uint64_t now_us, int variant)
+{
+    uint8_t *payload = malloc(LUXC_CHAIN_PAYLOAD_MAX);
+    if (!payload)
+        return LUXC_ENOMEM;
+    const luxc_chain_block *last = &n->tip.last_hdr;
+    luxc_chain_block b;
+    memset(&b, 0, sizeof b);
+    memcpy(b.chain_id, n->cfg.chain_id, 32);
+    b.height = n->tip.height + 1;
+    memcpy(b.parent, n->tip.last_id, 32);
+    b.timestamp_us = now_us > last->timestamp_us ? now_us : last->timestamp_us;
+    b.timestamp_us += (uint64_t)variant; /* an equivocating twin differs */
+    b.proposer = n->cfg.self;
+    b.round = n->race.round;
+    b.payload = payload;
+    b.payload_len = (uint32_t)node_mempool_peek(&n->pool, n->cfg.max_block_txs, payload,
+                                                LUXC_CHAIN_PAYLOAD_MAX, &b.tx_count);
+    size_t len;
+    uint8_t id[32];
+    int rc = luxc_chain_block_prepare(&b, last->state_root);
+    if (rc == LUXC_OK)
+        rc = luxc_chain_block_encode(&b, n->buf + 1, NODE_MSG_MAX - 1, &len, id);
+    free(payload);
+    if (rc != LUXC_OK)
+        return rc;
+    n->buf[0] = LUXC_WIRE_PROPOSE;
+    node_logf(n, LUXC_LOG_DEBUG, "proposing", "height=%llu round=%u txs=%u",
+              (unsigned long long)b.height, b.round, b.tx_count);
+    if (variant == 0)
+        n->race.own_block_txs = b.tx_count;
+    n->st.proposals_made++;
+    if (n->cfg.behaviour == LUXC_EQUIVOCATE) {
+        /* each half of the validators sees a different block */
+        for (uint32_t i = 0; i < n->cfg.n; i++)
+            if ((i % 2) == (uint32_t)variant)
+                node_send(n, i, n->buf, len + 1);
+    } else {
+        node_broadcast(n, n->buf, len + 1);
+    }
+    /* handle our own proposal like anyone's (copy: buf is reused) */
+    uint8_t *copy = malloc(len);
+    if (!copy)
+        return LUXC_ENOMEM;
+    memcpy(copy, n->buf + 1, len);
+    rc = node_race_on_propose(n, n->cfg.self, copy, len, now_us, 0);
+    free(copy);
+    return rc;
+}
+
+/* Re-send our proposal (peers that connected late never saw it). */
+static void resend_proposal(luxc_node *n)
+{
+    for (uint32_t i = 0; i < n->table.count; i++) {
+        node_proposal *p = &n->table.items[i];
+        if (p->hdr.proposer != n->cfg.self || p->hdr.round != n->race.round)
+            continue;
+        size_t len;
+        if (luxc_wire_propose(n->buf, NODE_MSG_MAX, &len, p->bytes, p->len) == LUXC_OK)
+            node_broadcast(n, n->buf, len);
+    }
+}
+
+static void close_poll(luxc_node *n)
+{
+    node_poll *q = &n->race.poll;
+    q->active = 0;
+    n->st.polls_run++;
+    node_logf(n, LUXC_LOG_DEBUG, "poll closed", "height=%llu req=%u votes=%u",
+              (unsigned long long)n->tip.height + 1, q->req, q->nvotes);
+    if (luxc_snowman_record_poll(n->race.engine, (const uint8_t(*)[32])q->votes, q->nvotes) !=
+        LUXC_OK)
+        node_logf(n, LUXC_LOG_WARN, "poll not recorded", NULL);
+}
+
+static void start_poll(luxc_node *n, uint64_t now_us)
+{
+    node_poll *q = &n->race.poll;
+    uint32_t k = node_poll_k(n);
+    if (luxc_photon_sample(n->photon, &n->rng, q->sampled, k) != LUXC_OK)
+        return;
+    q->active = 1;
+    q->req = ++n->table.next_req;
+    q->start_us = now_us;
+    q->k = k;
+    q->nvotes = 0;
+    q->settled = 0;
+    memset(q->answered, 0, k);
+    uint8_t pref[32], msg[45];
+    size_t len;
+    preference(n, pref);
+    if (luxc_wire_query(msg, sizeof msg, &len, LUXC_WIRE_QUERY, q->req, n->tip.height + 1,
+                        pref) != LUXC_OK)
+        return;
+    for (uint32_t i = 0; i < k; i++) {
+        if (q->sampled[i] == n->cfg.self) {
+            q->answered[i] = 1; /* our own answer, at once */
+            if (memcmp(pref, zero_id, 32))
+                memcpy(q->votes[q->nvotes++], pref, 32);
+        } else {
+            node_send(n, q->sampled[i], msg, len);
+        }
+    }
+    q->settled = poll_settled(n);
+}
+
+/* Order for re-polling after a stalled round: blocks others already voted
+ * for first (an honest voter is locked on its block), then a coin that
+ * changes every round, so honest nodes that start split cannot stay split
+ * by the same tie forever. */
+static int reset_before(const luxc_node *n, const node_proposal *a, const node_proposal *b)
+{
+    uint64_t sa = node_votes_stake(n, a->id), sb = node_votes_stake(n, b->id);
+    if (sa != sb)
+        return sa > sb;
+    uint8_t in[36], ha[32], hb[32];
+    memcpy(in, &n->race.round, 4);
+    memcpy(in + 4, a->id, 32);
+    if (luxc_hash(ha, in, sizeof in) != LUXC_OK)
+        return 0;
+    memcpy(in + 4, b->id, 32);
+    if (luxc_hash(hb, in, sizeof in) != LUXC_OK)
+        return 0;
+    return memcmp(ha, hb, 32) < 0;
+}
+
+/* A round passed without finality and we have not voted: snowman's state is
+ * only our local opinion, so start it again with a preference every honest
+ * node holding the same votes computes alike. (A leader that equivocates
+ * can split first-seen preferences so that no poll ever succeeds.) */
+static void engine_reset(luxc_node *n)
+{
+    luxc_snowman_free(n->race.engine);
+    n->race.engine = NULL;
+    n->race.poll.active = 0;
+    if (engine_new(n) != LUXC_OK)
+        return;
+    node_proposal *items = n->table.items;
+    uint32_t count = n->table.count;
+    uint8_t used[NODE_MAX_PROPOSALS] = {0};
+    for (uint32_t k = 0; k < count; k++) {
+        int best = -1;
+        for (uint32_t i = 0; i < count; i++) {
+            if (used[i] || !(items[i].in_engine || node_votes_stake(n, items[i].id) > 0))
+                continue;
+            if (best < 0 || reset_before(n, &items[i], &items[best]))
+                best = (int)i;
+        }
+        if (best < 0)
+            break;
+        used[best] = 1;
+        items[best].in_engine = 0;
+        add_to_engine(n, &items[best]);
+    }
+    for (uint32_t i = 0; i < count; i++)
+        if (!used[i])
+            items[i].in_engine = 0;
+}
+
+/* Propose when we lead this round and the block time has passed; re-send
+ * our proposal a few times a round. */
+static void proposer_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us)
+{
+    node_race *r = &n->race;
+    if (node_leader(n, n->tip.height + 1, r->round) == n->cfg.self &&
+        r->proposed_round != r->round) {
+        /* block time = least spacing of block timestamps, so a block that
+         * took longer than that to finalize is followed at once */
+        uint64_t due = n->tip.last_hdr.timestamp_us + n->cfg.block_time_us;
+        if (now_us >= due) {
+            r->proposed_round = r->round;
+            r->proposal_sent_us = now_us;
+            if (propose(n, now_us, 0) == LUXC_OK && n->cfg.behaviour == LUXC_EQUIVOCATE)
+                (void)propose(n, now_us, 1);
+        } else {
+            node_earliest(next_us, due);
+        }
+    } else if (r->proposed_round == r->round &&
+               now_us >= r->proposal_sent_us + n->cfg.round_timeout_us / 4 + 1) {
+        r->proposal_sent_us = now_us;
+        resend_proposal(n);
+    }
+}
+
+void node_race_tick(luxc_node *n, int voted, uint64_t now_us, uint64_t *next_us)
+{
+    node_race *r = &n->race;
+    /* round change: nothing final in time -> next leader */
+    if (now_us >= r->round_start_us + n->cfg.round_timeout_us) {
+        r->round++;
+        r->round_start_us = now_us;
+        /* only a split between proposals can keep polls from succeeding */
+        if (!voted && !r->decided && n->table.count > 1)
+            engine_reset(n);
+        node_logf(n, LUXC_LOG_DEBUG, "round timeout", "height=%llu round=%u",
+                  (unsigned long long)n->tip.height + 1, r->round);
+    }
+    node_earliest(next_us, r->round_start_us + n->cfg.round_timeout_us);
+    proposer_tick(n, now_us, next_us);
+    /* polls until decided */
+    if (r->decided)
+        return;
+    node_poll *q = &r->poll;
+    if (q->active && (q->settled || node_poll_complete(q->answered, q->k) ||
+                      now_us >= q->start_us + node_poll_wait(n)))
+        close_poll(n);
+    if (r->decided)
+        return;
+    if (!q->active && luxc_snowman_num_processing(r->engine) > 0)
+        start_poll(n, now_us);
+    if (q->active)
+        node_earliest(next_us, q->start_us + node_poll_wait(n));
+}

@@ -1,0 +1,178 @@
+/* node_sync.c - catching up (node_int.h): asking a peer that is ahead for
+ * certified blocks, serving ours from the store, checking a received
+ * block's certificate against the validator set; and, at start, recovering
+ * the last final block and our vote from the store.
+ * Owns: node_catchup.
+ * Not here: committing the checked block (node_commit.c, called by
+ * node.c). */
+#include "node_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct serve_ctx {
+    luxc_node *n;
+    uint32_t to;
+} serve_ctx;
+
+static int serve_block(void *ctx, const luxc_store_block_view *b)
+{
+    serve_ctx *s = ctx;
+    size_t len;
+    if (luxc_wire_sync_block(s->n->buf, NODE_MSG_MAX, &len, b->block, b->block_len, b->cert,
+                             b->cert_len) == LUXC_OK)
+        node_send(s->n, s->to, s->n->buf, len);
+    return 0;
+}
+
+int node_sync_on_req(luxc_node *n, uint32_t from, const luxc_wire_msg *m)
+{
+    uint64_t top = n->tip.height;
+    if (!n->cfg.store || m->height == 0 || m->height > top)
+        return LUXC_OK;
+    uint32_t max = m->max ? m->max : 1;
+    uint64_t to = m->height + max - 1;
+    if (to > top || to < m->height)
+        to = top;
+    serve_ctx s = {n, from};
+    return luxc_store_blocks_foreach(n->cfg.store, m->height, to, serve_block, &s);
+}
+
+static int verify_cb(void *ctx, const uint8_t *sig, size_t siglen, const uint8_t *msg,
+                     size_t mlen, const uint8_t *pk, size_t pklen)
+{
+    (void)ctx;
+    return node_vote_verify(sig, siglen, msg, mlen, pk, pklen);
+}
+
+/* The certificate names this block, as the child of our last final one,
+ * and carries signatures of more than 2/3 of the stake. */
+static int check_cert(luxc_node *n, const luxc_wire_msg *m, const luxc_chain_block *hdr,
+                      const uint8_t id[32])
+{
+    luxc_cert *c;
+    int rc = luxc_cert_decode(&c, m->cert, m->cert_len, n->cfg.members, n->cfg.n);
+    if (rc != LUXC_OK)
+        return rc;
+    const luxc_vote *v = luxc_cert_vote(c);
+    luxc_verifier vf = {verify_cb, NULL};
+    if (memcmp(v->block, id, 32) || v->height != hdr->height ||
+        memcmp(v->chain_id, n->cfg.chain_id, 32) || memcmp(v->state_root, hdr->state_root, 32) ||
+        memcmp(v->parent, n->tip.last_id, 32))
+        rc = LUXC_EINVAL;
+    else
+        rc = luxc_cert_verify(c, n->cfg.members, n->cfg.n, &vf);
+    luxc_cert_free(c);
+    return rc;
+}
+
+int node_sync_on_block(luxc_node *n, const luxc_wire_msg *m, node_final_block *out)
+{
+    memset(out, 0, sizeof *out);
+    luxc_chain_block hdr;
+    uint8_t id[32];
+    int rc = luxc_chain_block_decode(&hdr, id, m->block, m->block_len);
+    if (rc != LUXC_OK)
+        return rc;
+    if (hdr.height != n->tip.height + 1)
+        return LUXC_OK; /* not the next one: ignore, we ask again */
+    const char *why;
+    if (luxc_chain_block_check_child(&hdr, &n->tip.last_hdr, n->tip.last_id, &why) != LUXC_OK)
+        return LUXC_EINVAL;
+    rc = check_cert(n, m, &hdr, id);
+    if (rc != LUXC_OK) {
+        node_logf(n, LUXC_LOG_WARN, "synced block refused", "height=%llu error=\"%s\"",
+                  (unsigned long long)hdr.height, luxc_strerror(rc));
+        return rc;
+    }
+    out->block = malloc(m->block_len);
+    out->cert = malloc(m->cert_len);
+    if (!out->block || !out->cert) {
+        node_final_block_free(out);
+        return LUXC_ENOMEM;
+    }
+    memcpy(out->id, id, 32);
+    memcpy(out->block, m->block, m->block_len);
+    out->len = m->block_len;
+    memcpy(out->cert, m->cert, m->cert_len);
+    out->cert_len = m->cert_len;
+    out->synced = 1;
+    return 1;
+}
+
+void node_sync_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us)
+{
+    node_catchup *s = &n->sync;
+    if (s->peer_height_hint <= n->tip.height)
+        return;
+    /* behind the network: ask for certified blocks */
+    uint64_t resend = n->cfg.poll_timeout_us * 2u;
+    if (now_us >= s->sent_us + resend) {
+        size_t len;
+        uint8_t msg[13];
+        if (luxc_wire_sync_req(msg, sizeof msg, &len, n->tip.height + 1, 64) == LUXC_OK)
+            node_send(n, s->peer, msg, len);
+        s->sent_us = now_us;
+    }
+    node_earliest(next_us, s->sent_us + resend);
+}
+
+typedef struct own_vote_ctx {
+    const luxc_node *n;
+    uint8_t *rec;
+    size_t len;
+} own_vote_ctx;
+
+static int find_own_vote(void *ctx, uint64_t height, uint32_t round, const uint8_t *voter,
+                         const uint8_t *vote, size_t vote_len)
+{
+    (void)height;
+    (void)round;
+    own_vote_ctx *o = ctx;
+    if (memcmp(voter, o->n->cfg.keys.pk, LUXC_STORE_VOTERBYTES) != 0 || o->rec)
+        return 0;
+    o->rec = malloc(vote_len);
+    if (!o->rec)
+        return LUXC_ENOMEM;
+    memcpy(o->rec, vote, vote_len);
+    o->len = vote_len;
+    return 0;
+}
+
+int node_sync_recover(const luxc_node *n, node_tip *tip, uint8_t **vote_rec, size_t *vote_rec_len)
+{
+    *vote_rec = NULL;
+    *vote_rec_len = 0;
+    if (!n->cfg.store)
+        return LUXC_OK;
+    uint64_t h;
+    uint8_t id[32];
+    int rc = luxc_store_last(n->cfg.store, &h, id);
+    if (rc == LUXC_ENOTFOUND)
+        return LUXC_OK;
+    if (rc != LUXC_OK)
+        return rc;
+    size_t len;
+    rc = luxc_store_block_get(n->cfg.store, h, NULL, NULL, n->buf, NODE_MSG_MAX, &len);
+    luxc_chain_block hdr;
+    uint8_t check[32];
+    if (rc == LUXC_OK)
+        rc = luxc_chain_block_decode(&hdr, check, n->buf, len);
+    if (rc == LUXC_OK && (memcmp(check, id, 32) || memcmp(hdr.chain_id, n->cfg.chain_id, 32)))
+        rc = LUXC_ECORRUPT;
+    if (rc != LUXC_OK)
+        return LUXC_ECORRUPT;
+    tip->height = h;
+    memcpy(tip->last_id, id, 32);
+    tip->last_hdr = hdr;
+    tip->last_hdr.payload = NULL;
+    own_vote_ctx o = {n, NULL, 0};
+    rc = luxc_store_votes_foreach(n->cfg.store, h + 1, find_own_vote, &o);
+    if (rc < 0) {
+        free(o.rec);
+        return rc;
+    }
+    *vote_rec = o.rec;
+    *vote_rec_len = o.len;
+    return LUXC_OK;
+}
