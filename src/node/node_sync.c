@@ -148,24 +148,27 @@ int node_sync_recover(const luxc_node *n, node_tip *tip, uint8_t **vote_rec, siz
     uint64_t h;
     uint8_t id[32];
     int rc = luxc_store_last(n->cfg.store, &h, id);
-    if (rc == LUXC_ENOTFOUND)
-        return LUXC_OK;
-    if (rc != LUXC_OK)
+    if (rc == LUXC_ENOTFOUND) {
+        h = 0; /* nothing final yet: the tip stays genesis, a vote may exist */
+    } else if (rc != LUXC_OK) {
         return rc;
-    size_t len;
-    rc = luxc_store_block_get(n->cfg.store, h, NULL, NULL, n->buf, NODE_MSG_MAX, &len);
-    luxc_chain_block hdr;
-    uint8_t check[32];
-    if (rc == LUXC_OK)
-        rc = luxc_chain_block_decode(&hdr, check, n->buf, len);
-    if (rc == LUXC_OK && (memcmp(check, id, 32) || memcmp(hdr.chain_id, n->cfg.chain_id, 32)))
-        rc = LUXC_ECORRUPT;
-    if (rc != LUXC_OK)
-        return LUXC_ECORRUPT;
-    tip->height = h;
-    memcpy(tip->last_id, id, 32);
-    tip->last_hdr = hdr;
-    tip->last_hdr.payload = NULL;
+    } else {
+        size_t len;
+        rc = luxc_store_block_get(n->cfg.store, h, NULL, NULL, n->buf, NODE_MSG_MAX, &len);
+        luxc_chain_block hdr;
+        uint8_t check[32];
+        if (rc == LUXC_OK)
+            rc = luxc_chain_block_decode(&hdr, check, n->buf, len);
+        if (rc == LUXC_OK &&
+            (memcmp(check, id, 32) || memcmp(hdr.chain_id, n->cfg.chain_id, 32)))
+            rc = LUXC_ECORRUPT;
+        if (rc != LUXC_OK)
+            return LUXC_ECORRUPT;
+        tip->height = h;
+        memcpy(tip->last_id, id, 32);
+        tip->last_hdr = hdr;
+        tip->last_hdr.payload = NULL;
+    }
     own_vote_ctx o = {n, NULL, 0};
     rc = luxc_store_votes_foreach(n->cfg.store, h + 1, find_own_vote, &o);
     if (rc < 0) {

@@ -1,0 +1,87 @@
+/* node_fixture.h - one real node core (validator 0) among scripted peers,
+ * for the tests of one node file at a time. The test builds the exact
+ * blocks, signed votes and certificates the peers would send, delivers
+ * them, and reads what the node sent (its outbox) and its status.
+ * Deterministic: fixed keys, a simulated clock, a seeded sampler. */
+#ifndef LUXC_TEST_NODE_FIXTURE_H
+#define LUXC_TEST_NODE_FIXTURE_H
+
+#include <stdint.h>
+
+#include "node/node_int.h"
+
+#define FX_MAX_NODES 8
+#define FX_OUTBOX_MAX 4096
+
+typedef struct fx_msg {
+    uint32_t to;
+    uint8_t *data;
+    size_t len;
+} fx_msg;
+
+typedef struct fx_block {
+    uint8_t id[32];
+    uint8_t bytes[LUXC_CHAIN_BLOCK_MAXBYTES];
+    size_t len;
+    luxc_chain_block hdr; /* payload points into bytes */
+} fx_block;
+
+typedef struct fx {
+    uint32_t n;
+    uint64_t now; /* microseconds */
+    luxc_params params;
+    luxc_genesis genesis;
+    luxc_genesis_validator vals[FX_MAX_NODES];
+    luxc_keypair keys[FX_MAX_NODES];
+    char dir[64];
+    luxc_store *store;
+    luxc_node *node;
+    luxc_node_cfg cfg;
+    fx_block tip; /* the fixture's last final block (genesis at first) */
+    fx_msg outbox[FX_OUTBOX_MAX];
+    uint32_t nout;
+    uint64_t finals; /* on_final calls */
+    uint64_t last_final_height;
+    uint64_t delivered; /* messages given to luxc_node_receive */
+} fx;
+
+/* n validators of stake 100 under preset; node 0 on a fresh store
+ * (store = 0: none), async worker when async. Asserts on failure. */
+void fx_init(fx *f, uint32_t n, const char *preset, int store, int async);
+/* Node stopped as in a crash (its store stays) and started again. */
+void fx_restart(fx *f);
+void fx_free(fx *f);
+
+/* A block of height tip + 1 by the leader of `round`, with txs framed
+ * payload (may be NULL/0), timestamp tip + 1 ms + salt. */
+void fx_make_block(const fx *f, fx_block *b, uint32_t round, const uint8_t *payload,
+                   size_t payload_len, uint32_t tx_count, uint64_t salt);
+/* The fixture's chain moves to b (as if it became final elsewhere). */
+void fx_advance(fx *f, const fx_block *b);
+
+/* Wire messages (out has room for NODE_MSG_MAX bytes; return the length). */
+size_t fx_propose_msg(const fx_block *b, uint8_t *out);
+size_t fx_vote_msg(const fx *f, uint32_t voter, const fx_block *b, uint8_t *out);
+/* A certificate by voters[0..count) for b, encoded into out. */
+size_t fx_cert(const fx *f, const fx_block *b, const uint32_t *voters, uint32_t count,
+               uint8_t *out, size_t cap);
+size_t fx_sync_block_msg(const fx_block *b, const uint8_t *cert, size_t cert_len, uint8_t *out);
+
+/* luxc_node_receive from `from`; returns its result. */
+int fx_deliver(fx *f, uint32_t from, const uint8_t *msg, size_t len);
+/* Advance the clock by ms and tick the node (several times when its
+ * timers ask for it), returning the last tick's result. */
+int fx_run_ms(fx *f, uint64_t ms);
+
+/* Messages of wire type `type` the node sent (to = UINT32_MAX: to anyone)
+ * since the outbox was last cleared; *last gets the newest (may be NULL). */
+uint32_t fx_sent(const fx *f, uint8_t type, uint32_t to, const fx_msg **last);
+void fx_clear_outbox(fx *f);
+
+luxc_node_status fx_status(const fx *f);
+/* Validator leading `round` at the fixture's next height. */
+uint32_t fx_leader(const fx *f, uint32_t round);
+/* The round validator `who` leads at the next height. */
+uint32_t fx_round_of(const fx *f, uint32_t who);
+
+#endif
