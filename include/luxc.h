@@ -8,8 +8,8 @@
  *   luxc/rng.h          seeded deterministic RNG
  *   luxc/crypto.h       ML-KEM-768, ML-DSA-65, X25519/Ed25519 hybrids, AEAD
  *   luxc/ai.h           features, sigmoid, logistic model, registry, pipeline
- *   luxc/consensus.h    photon, wave, focus, snowball/snowman, prism,
- *                       finality certificates
+ *   luxc/consensus.h    photon, wave, focus, snowball/snowman, prism
+ *   luxc/horizon.h      votes, finality certificates, vote sets
  *   luxc/consensus_sim.h  in-process network simulation
  *   luxc/store.h        the LMDB-backed block and vote store
  *   luxc/net.h          authenticated, encrypted links over ZeroMQ
@@ -28,6 +28,7 @@
 #include "luxc/crypto.h"
 #include "luxc/ai.h"
 #include "luxc/consensus.h"
+#include "luxc/horizon.h"
 #include "luxc/consensus_sim.h"
 #include "luxc/store.h"
 #include "luxc/net.h"
