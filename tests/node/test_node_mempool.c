@@ -1,7 +1,8 @@
 /* test_node_mempool.c - node_mempool.c: the transaction FIFO ring - push
  * limits, order, the framing a proposal peeks (u16 big-endian length |
- * bytes) under a count and a byte cap, dropping the front, wrap-around -
- * and luxc_node_submit_tx counting what it refuses. */
+ * bytes) under a count and a byte cap, dropping the front, wrap-around,
+ * dropping what a final block of ours holds - and luxc_node_submit_tx
+ * counting what it refuses. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -184,6 +185,49 @@ static void test_wrap_around(void **state)
     node_mempool_free(&p);
 }
 
+/* A final block of ours takes the transactions it holds off the front. */
+static void test_drop_included(void **state)
+{
+    (void)state;
+    node_mempool p;
+    assert_int_equal(node_mempool_init(&p, 4), LUXC_OK);
+    static const char *const txs[] = {"a", "bc", "def", "x"};
+    uint8_t block[64];
+    size_t blen = frame(block, txs, 2);
+    assert_int_equal(node_mempool_drop_included(&p, block, blen), 0); /* empty queue */
+    push(&p, "a");
+    push(&p, "bc");
+    push(&p, "def");
+    /* the block holds the first two */
+    assert_int_equal(node_mempool_drop_included(&p, block, blen), 2);
+    expect_peek(&p, 10, sizeof out, txs + 2, 1);
+    /* a block holding something else, or a longer or shorter tx, drops nothing */
+    assert_int_equal(node_mempool_drop_included(&p, block, blen), 0);
+    static const char *const de[] = {"de"}, *const defg[] = {"defg"};
+    blen = frame(block, de, 1);
+    assert_int_equal(node_mempool_drop_included(&p, block, blen), 0);
+    blen = frame(block, defg, 1);
+    assert_int_equal(node_mempool_drop_included(&p, block, blen), 0);
+    /* a frame cut short is not the tx */
+    blen = frame(block, txs + 2, 1);
+    assert_int_equal(node_mempool_drop_included(&p, block, blen - 1), 0);
+    assert_int_equal(node_mempool_drop_included(&p, block, 1), 0);
+    assert_int_equal(node_mempool_drop_included(&p, block, 0), 0);
+    assert_int_equal(p.count, 1);
+    /* a block with more than the queue: all of it goes, then it stops */
+    push(&p, "x");
+    blen = frame(block, txs, 4);
+    assert_int_equal(node_mempool_drop_included(&p, block + 3 + 4, blen - 7), 2);
+    assert_int_equal(p.count, 0);
+    /* the first tx differs: none leave, though a later one matches */
+    push(&p, "bc");
+    push(&p, "a");
+    blen = frame(block, txs, 2);
+    assert_int_equal(node_mempool_drop_included(&p, block, blen), 0);
+    assert_int_equal(p.count, 2);
+    node_mempool_free(&p);
+}
+
 static void test_submit_counts_drops(void **state)
 {
     (void)state;
@@ -228,6 +272,7 @@ int main(void)
         cmocka_unit_test(test_push_limits),
         cmocka_unit_test(test_fifo_and_peek),
         cmocka_unit_test(test_wrap_around),
+        cmocka_unit_test(test_drop_included),
         cmocka_unit_test(test_submit_counts_drops),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
