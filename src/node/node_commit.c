@@ -32,6 +32,7 @@ static void report_final(luxc_node *n, uint64_t height, const uint8_t id[32], co
     if (!synced) /* a caught-up block's age is not this network's finality time */
         note_latency(n, latency);
     n->tip.durable_height = height;
+    memcpy(n->tip.durable_id, id, 32);
     n->st.blocks_finalized++;
     n->st.txs_finalized += hdr.tx_count;
     if (synced)

@@ -66,6 +66,7 @@ typedef struct node_tip {
     luxc_chain_block last_hdr; /* payload NULL */
     uint64_t last_final_us;
     uint64_t durable_height; /* what the store holds (async: lags height) */
+    uint8_t durable_id[32];  /* the block at durable_height */
 } node_tip;
 
 /* ---- node_base.c: blocks seen for height + 1, and fetching ------------ */

@@ -239,15 +239,17 @@ static void test_durable_height_lags(void **state)
     f.cfg.on_final = on_final;
     f.cfg.on_final_ctx = &r;
     fx_start(&f);
-    fx_block b;
+    fx_block b, genesis = f.tip;
     const uint8_t payload[] = {0, 2, 'o', 'k'};
     fx_make_block(&f, &b, 0, payload, sizeof payload, 1, 0);
     propose(&f, &b);
     certify(&f, &b);
-    /* final for consensus (the next height's race runs), not yet durable */
+    /* final for consensus (the next height's race runs), not yet durable:
+     * the status names the durable block, height and id alike */
     assert_int_equal(f.node->tip.height, 1);
     luxc_node_status st = fx_status(&f);
     assert_int_equal(st.height, 0);
+    assert_memory_equal(st.last_id, genesis.id, 32);
     assert_int_equal(st.blocks_finalized, 0);
     assert_int_equal(st.txs_finalized, 0);
     assert_int_equal(r.count, 0);
@@ -259,6 +261,7 @@ static void test_durable_height_lags(void **state)
     assert_int_equal(tick(&f), LUXC_OK);
     st = fx_status(&f);
     assert_int_equal(st.height, 1);
+    assert_memory_equal(st.last_id, b.id, 32);
     assert_int_equal(st.blocks_finalized, 1);
     assert_int_equal(st.txs_finalized, 1);
     assert_int_equal(r.count, 1);
