@@ -653,6 +653,38 @@ static void test_round_timeouts(void **state)
     fx_free(&f);
 }
 
+/* A round without finality, two proposals, no vote of ours: the engine
+ * starts again with the block others voted for preferred. */
+static void test_stalled_round_prefers_voted_block(void **state)
+{
+    (void)state;
+    fx f;
+    init(&f, 4, 0, 0);
+    luxc_node *n = f.node;
+    fx_block a, b;
+    fx_make_block(&f, &a, 0, NULL, 0, 0, 0); /* by 1 */
+    fx_make_block(&f, &b, 1, NULL, 0, 0, 0); /* by 2 */
+    propose(&f, &a);
+    propose(&f, &b);
+    luxc_wire_msg m;
+    fx_clear_outbox(&f);
+    assert_int_equal(send_query(&f, 1, LUXC_WIRE_QUERY, 1, 1, zero), LUXC_OK);
+    last_chits(&f, 1, &m);
+    assert_memory_equal(m.id, a.id, 32); /* the first seen */
+    assert_int_equal(vote(&f, 3, &b), LUXC_OK);
+    assert_int_equal(send_query(&f, 1, LUXC_WIRE_QUERY, 2, 1, zero), LUXC_OK);
+    last_chits(&f, 1, &m);
+    assert_memory_equal(m.id, a.id, 32); /* a vote alone changes nothing */
+    assert_int_equal(tick(&f), LUXC_OK);  /* round 0 long over: a new round */
+    assert_int_equal(n->race.round, 1);
+    assert_int_equal(node_proposal_find(n, a.id)->in_engine, 1);
+    assert_int_equal(node_proposal_find(n, b.id)->in_engine, 1);
+    assert_int_equal(send_query(&f, 1, LUXC_WIRE_QUERY, 3, 1, zero), LUXC_OK);
+    last_chits(&f, 1, &m);
+    assert_memory_equal(m.id, b.id, 32);
+    fx_free(&f);
+}
+
 /* A model that scores 2's blocks negative. */
 static double score(void *ctx, const uint8_t *block, size_t len, uint64_t now_us)
 {
@@ -752,6 +784,7 @@ int main(void)
         cmocka_unit_test(test_propose_when_leading),
         cmocka_unit_test(test_max_block_txs),
         cmocka_unit_test(test_round_timeouts),
+        cmocka_unit_test(test_stalled_round_prefers_voted_block),
         cmocka_unit_test(test_negative_score_waits_for_peers),
         cmocka_unit_test(test_negative_score_asked_for),
     };
