@@ -17,6 +17,7 @@
 
 #include "common/be.h"
 #include "node_fixture.h"
+#include "testutil.h"
 
 static uint8_t msg[NODE_MSG_MAX];
 static uint8_t cert[LUXC_WIRE_CERT_MAX];
@@ -522,6 +523,32 @@ static void test_failed_vote_write_stops(void **state)
     fx_free(&f);
 }
 
+/* Out of memory: no worker; no job, and the height stays. */
+static void test_out_of_memory(void **state)
+{
+    (void)state;
+    fx f;
+    fx_init(&f, 4, "local", 1, 1);
+    node_worker *w = (node_worker *)1;
+    luxc_test_alloc_fail_after(0);
+    assert_int_equal(node_worker_new(&w, f.node), LUXC_ENOMEM);
+    luxc_test_alloc_fail_after(-1);
+    assert_null(w);
+    fx_block b;
+    fx_make_block(&f, &b, 0, NULL, 0, 0, 0);
+    static const uint8_t c[] = {1};
+    node_final_block fb = {.block = b.bytes, .len = b.len, .cert = (uint8_t *)c, .cert_len = 1};
+    memcpy(fb.id, b.id, 32);
+    luxc_test_alloc_fail_after(0);
+    assert_int_equal(node_commit(f.node, &fb, f.now), LUXC_ENOMEM);
+    luxc_test_alloc_fail_after(-1);
+    assert_int_equal(f.node->tip.height, 0);
+    fx_restart(&f); /* drains the queue: nothing was in it */
+    assert_int_equal(luxc_store_last(f.store, &(uint64_t){0}, NULL), LUXC_ENOTFOUND);
+    assert_int_equal(fx_status(&f).height, 0);
+    fx_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -535,6 +562,7 @@ int main(void)
         cmocka_unit_test(test_node_free_drains),
         cmocka_unit_test(test_failed_block_write_stops),
         cmocka_unit_test(test_failed_vote_write_stops),
+        cmocka_unit_test(test_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
