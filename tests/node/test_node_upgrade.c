@@ -335,6 +335,7 @@ static void test_upgrade_poll_and_outcome(void **state)
     luxc_node_status st = fx_status(&f);
     assert_int_equal(st.upgrades_approved, 1);
     assert_int_equal(st.upgrades_rejected, 0);
+    assert_int_equal(st.upgrades_pending, 0); /* decided is not pending */
     assert_int_equal(n->up.poll.active, 0);
     assert_int_equal(fx_sent(&f, LUXC_WIRE_UPQUERY, UINT32_MAX, NULL), 0);
     assert_int_equal(tick(&f), LUXC_OK);
