@@ -101,6 +101,7 @@ static int recover(luxc_node *n, uint64_t genesis_us)
     if (rc == LUXC_OK)
         rc = node_sync_recover(n, &n->tip, &rec, &rec_len);
     n->tip.durable_height = n->tip.height;
+    memcpy(n->tip.durable_id, n->tip.last_id, 32);
     if (rc == LUXC_OK)
         rc = node_race_start(n, 0);
     const uint8_t *block;
@@ -384,7 +385,7 @@ void luxc_node_status_get(const luxc_node *n, luxc_node_status *out)
         return;
     *out = n->st;
     out->height = n->tip.durable_height;
-    memcpy(out->last_id, n->tip.last_id, 32);
+    memcpy(out->last_id, n->tip.durable_id, 32); /* with height: the durable block */
     out->round = n->race.round;
     out->mempool_len = n->pool.count;
     out->latency_p50_ms = out->latency_p99_ms = 0;

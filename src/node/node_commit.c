@@ -32,6 +32,7 @@ static void report_final(luxc_node *n, uint64_t height, const uint8_t id[32], co
     if (!synced) /* a caught-up block's age is not this network's finality time */
         note_latency(n, latency);
     n->tip.durable_height = height;
+    memcpy(n->tip.durable_id, id, 32);
     n->st.blocks_finalized++;
     n->st.txs_finalized += hdr.tx_count;
     if (synced)
@@ -97,8 +98,8 @@ int node_commit(luxc_node *n, const node_final_block *f, uint64_t now_us)
         const node_proposal *p = &n->table.items[i];
         m->learn(m->ctx, p->bytes, p->len, memcmp(p->id, f->id, 32) ? -1.0 : 1.0);
     }
-    if (hdr.proposer == n->cfg.self && !f->synced) /* our block made it */
-        node_mempool_drop_front(&n->pool, n->race.own_block_txs);
+    if (hdr.proposer == n->cfg.self) /* our block made it (by votes or catch-up) */
+        (void)node_mempool_drop_included(&n->pool, hdr.payload, hdr.payload_len);
     node_upgrades_from_block(n, &hdr);
     n->tip.height = hdr.height;
     memcpy(n->tip.last_id, f->id, 32);

@@ -66,6 +66,7 @@ typedef struct node_tip {
     luxc_chain_block last_hdr; /* payload NULL */
     uint64_t last_final_us;
     uint64_t durable_height; /* what the store holds (async: lags height) */
+    uint8_t durable_id[32];  /* the block at durable_height */
 } node_tip;
 
 /* ---- node_base.c: blocks seen for height + 1, and fetching ------------ */
@@ -113,7 +114,6 @@ typedef struct node_race {
     int decided;
     uint8_t decided_id[32];
     node_poll poll;
-    uint32_t own_block_txs; /* txs our pending proposal took */
 } node_race;
 
 /* ---- node_votes.c: votes for height + 1 ------------------------------- */
@@ -280,6 +280,9 @@ int node_mempool_push(node_mempool *p, const uint8_t *tx, size_t len);
 size_t node_mempool_peek(const node_mempool *p, uint32_t max, uint8_t *out, size_t cap,
                          uint32_t *count);
 void node_mempool_drop_front(node_mempool *p, uint32_t count);
+/* A final block of ours: drop the front txs it holds (its payload, in
+ * order); returns how many. A tx it does not hold stops the drop. */
+uint32_t node_mempool_drop_included(node_mempool *p, const uint8_t *payload, size_t len);
 
 /* ---- node_durable.c (thread-safe: reads only keys, store, chain id) ---- */
 /* Sign v into a new vote message (*wire, owned by the caller). */

@@ -60,6 +60,25 @@ size_t node_mempool_peek(const node_mempool *p, uint32_t max, uint8_t *out, size
     return off;
 }
 
+/* Our proposals frame a prefix of the queue; which one became final is
+ * known only by its payload (we may have proposed in several rounds, or
+ * before a restart with a queue since lost). */
+uint32_t node_mempool_drop_included(node_mempool *p, const uint8_t *payload, size_t len)
+{
+    size_t off = 0;
+    uint32_t dropped = 0;
+    while (p->count && off + 2 <= len) {
+        const node_tx *t = &p->txs[p->head];
+        size_t tl = luxc_be16_load(payload + off);
+        if (tl != t->len || tl > len - off - 2 || memcmp(payload + off + 2, t->data, tl))
+            break;
+        node_mempool_drop_front(p, 1);
+        off += 2 + tl;
+        dropped++;
+    }
+    return dropped;
+}
+
 void node_mempool_drop_front(node_mempool *p, uint32_t count)
 {
     for (uint32_t i = 0; i < count && p->count; i++) {

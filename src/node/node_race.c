@@ -40,7 +40,6 @@ void node_race_clear(luxc_node *n)
     n->race.decided = 0;
     n->race.poll.active = 0;
     n->race.proposed_round = UINT32_MAX;
-    n->race.own_block_txs = 0;
 }
 
 static int engine_new(luxc_node *n)
@@ -251,8 +250,6 @@ static int propose(luxc_node *n, uint64_t now_us, int variant)
     n->buf[0] = LUXC_WIRE_PROPOSE;
     node_logf(n, LUXC_LOG_DEBUG, "proposing", "height=%llu round=%u txs=%u",
               (unsigned long long)b.height, b.round, b.tx_count);
-    if (variant == 0)
-        n->race.own_block_txs = b.tx_count;
     n->st.proposals_made++;
     if (n->cfg.behaviour == LUXC_EQUIVOCATE) {
         /* each half of the validators sees a different block */

@@ -167,13 +167,13 @@ static void start_upoll(luxc_node *n, uint32_t which, uint64_t now_us)
 
 void node_upgrade_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us)
 {
-    uint64_t pending = 0;
-    for (uint32_t i = 0; i < n->up.count; i++)
-        pending += !luxc_snowball_finalized(&n->up.items[i].sb);
-    n->st.upgrades_pending = pending;
     if (n->up.poll.active && (node_poll_complete(n->up.poll.answered, n->up.poll.k) ||
                             now_us >= n->up.poll.start_us + node_poll_wait(n)))
         close_upoll(n);
+    uint64_t pending = 0; /* counted after the poll that may have decided one */
+    for (uint32_t i = 0; i < n->up.count; i++)
+        pending += !luxc_snowball_finalized(&n->up.items[i].sb);
+    n->st.upgrades_pending = pending;
     if (!n->up.poll.active && pending) {
         for (uint32_t step = 0; step < n->up.count; step++) {
             uint32_t i = (n->up.next + step) % n->up.count;

@@ -46,14 +46,14 @@ static void start_node(fx *f)
         assert_int_equal(luxc_chain_id_hash(chain, f->genesis.chain_id), LUXC_OK);
         luxc_store_cfg sc = {.path = f->dir, .chain_id = chain,
                              .flags = LUXC_STORE_CREATE | LUXC_STORE_NOSYNC,
-                             .map_size = (size_t)64 << 20};
+                             .map_size = f->map_size ? f->map_size : (size_t)64 << 20};
         assert_int_equal(luxc_store_new(&f->store, &sc), LUXC_OK);
     }
     f->cfg.store = f->store;
     assert_int_equal(luxc_node_new(&f->node, &f->cfg), LUXC_OK);
 }
 
-void fx_init(fx *f, uint32_t n, const char *preset, int store, int async)
+void fx_setup(fx *f, uint32_t n, const char *preset, int store, int async)
 {
     memset(f, 0, sizeof *f);
     assert_true(n <= FX_MAX_NODES);
@@ -102,6 +102,13 @@ void fx_init(fx *f, uint32_t n, const char *preset, int store, int async)
                      LUXC_OK);
     assert_int_equal(luxc_chain_block_decode(&f->tip.hdr, NULL, f->tip.bytes, f->tip.len),
                      LUXC_OK);
+}
+
+void fx_start(fx *f) { start_node(f); }
+
+void fx_init(fx *f, uint32_t n, const char *preset, int store, int async)
+{
+    fx_setup(f, n, preset, store, async);
     start_node(f);
 }
 
@@ -260,6 +267,27 @@ int fx_run_ms(fx *f, uint64_t ms)
     }
     f->now = end;
     return rc;
+}
+
+uint32_t fx_answer_queries(fx *f, const uint8_t id[32])
+{
+    uint32_t count = f->nout, answered = 0;
+    for (uint32_t i = 0; i < count; i++) {
+        fx_msg *q = &f->outbox[i];
+        luxc_wire_msg m;
+        if (q->len == 0 || q->data[0] != LUXC_WIRE_QUERY ||
+            luxc_wire_decode(&m, q->data, q->len) != LUXC_OK)
+            continue;
+        uint8_t out[45];
+        size_t len;
+        assert_int_equal(luxc_wire_query(out, sizeof out, &len, LUXC_WIRE_CHITS, m.req, m.height,
+                                         id),
+                         LUXC_OK);
+        (void)fx_deliver(f, q->to, out, len);
+        q->data[0] = 0; /* answered */
+        answered++;
+    }
+    return answered;
 }
 
 uint32_t fx_sent(const fx *f, uint8_t type, uint32_t to, const fx_msg **last)

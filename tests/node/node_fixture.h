@@ -43,11 +43,16 @@ typedef struct fx {
     uint64_t finals; /* on_final calls */
     uint64_t last_final_height;
     uint64_t delivered; /* messages given to luxc_node_receive */
+    size_t map_size;    /* of the node's store; 0 = 64 MiB */
 } fx;
 
 /* n validators of stake 100 under preset; node 0 on a fresh store
  * (store = 0: none), async worker when async. Asserts on failure. */
 void fx_init(fx *f, uint32_t n, const char *preset, int store, int async);
+/* fx_init in two steps: everything but the node, so a test can change
+ * f->cfg (model, mempool_max, ...) or f->map_size first; then the node. */
+void fx_setup(fx *f, uint32_t n, const char *preset, int store, int async);
+void fx_start(fx *f);
 /* Node stopped as in a crash (its store stays) and started again. */
 void fx_restart(fx *f);
 void fx_free(fx *f);
@@ -72,6 +77,10 @@ int fx_deliver(fx *f, uint32_t from, const uint8_t *msg, size_t len);
 /* Advance the clock by ms and tick the node (several times when its
  * timers ask for it), returning the last tick's result. */
 int fx_run_ms(fx *f, uint64_t ms);
+
+/* Answer every QUERY in the outbox not answered yet with CHITS naming id
+ * (marks them answered); returns how many. */
+uint32_t fx_answer_queries(fx *f, const uint8_t id[32]);
 
 /* Messages of wire type `type` the node sent (to = UINT32_MAX: to anyone)
  * since the outbox was last cleared; *last gets the newest (may be NULL). */

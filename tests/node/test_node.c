@@ -1,6 +1,7 @@
 /* test_node.c - the validator core over a simulated network: agreement,
  * certificates, Byzantine validators below 1/3, message loss, restart with
- * catch-up from certified blocks, and garbage on the wire. */
+ * catch-up from certified blocks, and garbage on the wire. (Upgrade
+ * decisions over the simulated network: test_node_upgrade.c.) */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -189,99 +190,6 @@ static void test_garbage_is_dropped(void **state)
     sim_net_free(&net);
 }
 
-static int approve_all(void *ctx, const luxc_upgrade_proposal *u)
-{
-    (void)ctx;
-    (void)u;
-    return 1;
-}
-
-static int reject_all(void *ctx, const luxc_upgrade_proposal *u)
-{
-    (void)ctx;
-    (void)u;
-    return 0;
-}
-
-/* One proposal, submitted to one validator: it travels in a block, every
- * validator votes with its own model, and the network converges on the
- * majority's answer - the same everywhere. */
-static void run_upgrade(int rejecters, int want_approved)
-{
-    luxc_node_model m[4];
-    memset(m, 0, sizeof m);
-    for (int i = 0; i < 4; i++)
-        m[i].upgrade = i < rejecters ? reject_all : approve_all;
-    sim_net net;
-    assert_int_equal(sim_net_init_models(&net, 4, "localbft", NULL, m, seed), 0);
-    luxc_upgrade_proposal u = {.version = "v2.1.0", .change_count = 12, .risk = 1,
-                               .test_count = 40, .timestamp_us = net.now};
-    uint8_t tx[LUXC_UPGRADE_MAXBYTES];
-    size_t len;
-    assert_int_equal(luxc_upgrade_encode(tx, sizeof tx, &len, &u), LUXC_OK);
-    assert_int_equal(luxc_node_submit_tx(net.nodes[2].node, tx, len), LUXC_OK);
-    int decided = 0;
-    for (int step = 0; step < 200 && !decided; step++) {
-        sim_net_run(&net, 5 + (uint64_t)step * 5, 60000);
-        decided = 1;
-        for (int i = 0; i < 4; i++) {
-            luxc_node_status st;
-            luxc_node_status_get(net.nodes[i].node, &st);
-            decided &= st.upgrades_approved + st.upgrades_rejected == 1;
-        }
-    }
-    if (!decided)
-        LUXC_TEST_FAIL_SEED(seed, "upgrade proposal never decided everywhere");
-    for (int i = 0; i < 4; i++) {
-        luxc_node_status st;
-        luxc_node_status_get(net.nodes[i].node, &st);
-        if (st.upgrades_approved != (uint64_t)want_approved)
-            LUXC_TEST_FAIL_SEED(seed, "node %d decided %s, majority said %s", i,
-                                st.upgrades_approved ? "approve" : "reject",
-                                want_approved ? "approve" : "reject");
-        assert_int_equal(st.upgrades_pending, 0);
-    }
-    sim_net_free(&net);
-}
-
-static void test_upgrade_majority_approves(void **state)
-{
-    (void)state;
-    run_upgrade(1, 1);
-}
-
-static void test_upgrade_majority_rejects(void **state)
-{
-    (void)state;
-    run_upgrade(3, 0);
-}
-
-static void test_upgrade_encoding(void **state)
-{
-    (void)state;
-    luxc_upgrade_proposal u = {.version = "v9", .change_count = 7, .risk = 3, .test_count = 0},
-                          v;
-    uint8_t tx[LUXC_UPGRADE_MAXBYTES];
-    size_t len;
-    assert_int_equal(luxc_upgrade_encode(tx, sizeof tx, &len, &u), LUXC_OK);
-    assert_int_equal(luxc_upgrade_decode(&v, tx, len), LUXC_OK);
-    assert_memory_equal(&u, &v, sizeof u);
-    assert_int_equal(luxc_upgrade_decode(&v, tx, len - 1), LUXC_ETRUNC);
-    tx[len] = 0;
-    assert_int_equal(luxc_upgrade_decode(&v, tx, len + 1), LUXC_ETRAILING);
-    tx[8 + 1 + 2 + 4] = 4; /* risk byte */
-    assert_int_equal(luxc_upgrade_decode(&v, tx, len), LUXC_ERANGE);
-    tx[0] = 'X';
-    assert_int_equal(luxc_upgrade_decode(&v, tx, len), LUXC_EINVAL);
-    u.risk = 4;
-    assert_int_equal(luxc_upgrade_encode(tx, sizeof tx, &len, &u), LUXC_EINVAL);
-    u.risk = 0;
-    u.version[0] = '\0';
-    assert_int_equal(luxc_upgrade_encode(tx, sizeof tx, &len, &u), LUXC_EINVAL);
-    assert_int_equal(luxc_upgrade_risk_parse("critical"), 3);
-    assert_int_equal(luxc_upgrade_risk_parse("extreme"), -1);
-}
-
 /* A query about a height that is already final is answered with the block
  * final there (a peer that lags behind learns what to catch up to). */
 static void test_query_for_final_height(void **state)
@@ -346,9 +254,6 @@ int main(void)
         cmocka_unit_test(test_garbage_is_dropped),
         cmocka_unit_test(test_bad_config),
         cmocka_unit_test(test_query_for_final_height),
-        cmocka_unit_test(test_upgrade_encoding),
-        cmocka_unit_test(test_upgrade_majority_approves),
-        cmocka_unit_test(test_upgrade_majority_rejects),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
