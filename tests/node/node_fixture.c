@@ -290,6 +290,25 @@ uint32_t fx_answer_queries(fx *f, const uint8_t id[32])
     return answered;
 }
 
+void fx_propose(fx *f, const fx_block *b)
+{
+    uint8_t *msg = malloc(NODE_MSG_MAX);
+    assert_non_null(msg);
+    size_t len = fx_propose_msg(b, msg);
+    assert_int_equal(fx_deliver(f, b->hdr.proposer, msg, len), LUXC_OK);
+    free(msg);
+}
+
+int fx_vote(fx *f, uint32_t voter, const fx_block *b)
+{
+    uint8_t *msg = malloc(NODE_MSG_MAX);
+    assert_non_null(msg);
+    size_t len = fx_vote_msg(f, voter, b, msg);
+    int rc = fx_deliver(f, voter, msg, len);
+    free(msg);
+    return rc;
+}
+
 uint32_t fx_sent(const fx *f, uint8_t type, uint32_t to, const fx_msg **last)
 {
     uint32_t c = 0;

@@ -74,6 +74,10 @@ size_t fx_sync_block_msg(const fx_block *b, const uint8_t *cert, size_t cert_len
 
 /* luxc_node_receive from `from`; returns its result. */
 int fx_deliver(fx *f, uint32_t from, const uint8_t *msg, size_t len);
+/* b's PROPOSE from its proposer, which the node must take (asserted). */
+void fx_propose(fx *f, const fx_block *b);
+/* voter's signed vote for b, delivered from voter; returns the result. */
+int fx_vote(fx *f, uint32_t voter, const fx_block *b);
 /* Advance the clock by ms and tick the node (several times when its
  * timers ask for it), returning the last tick's result. */
 int fx_run_ms(fx *f, uint64_t ms);

@@ -58,23 +58,11 @@ static void learn(void *ctx, const uint8_t *block, size_t len, double feedback)
     l->feedback[l->count++] = feedback;
 }
 
-static void propose(fx *f, const fx_block *b)
-{
-    size_t len = fx_propose_msg(b, msg);
-    assert_int_equal(fx_deliver(f, b->hdr.proposer, msg, len), LUXC_OK);
-}
-
-static int vote(fx *f, uint32_t voter, const fx_block *b)
-{
-    size_t len = fx_vote_msg(f, voter, b, msg);
-    return fx_deliver(f, voter, msg, len);
-}
-
 /* Peers 1..3 certify b (the node has b); the fixture's chain moves on. */
 static void certify(fx *f, const fx_block *b)
 {
     for (uint32_t v = 1; v <= 3; v++)
-        assert_int_equal(vote(f, v, b), LUXC_OK);
+        assert_int_equal(fx_vote(f, v, b), LUXC_OK);
     fx_advance(f, b);
 }
 
@@ -105,12 +93,12 @@ static void test_certified_block_commits(void **state)
     size_t plen = payload_of(payload, 2, 'a');
     fx_block b;
     fx_make_block(&f, &b, 0, payload, plen, 2, 0);
-    propose(&f, &b);
-    assert_int_equal(vote(&f, 1, &b), LUXC_OK);
-    assert_int_equal(vote(&f, 2, &b), LUXC_OK);
+    fx_propose(&f, &b);
+    assert_int_equal(fx_vote(&f, 1, &b), LUXC_OK);
+    assert_int_equal(fx_vote(&f, 2, &b), LUXC_OK);
     assert_int_equal(r.count, 0);
     assert_int_equal(luxc_store_last(f.store, &(uint64_t){0}, NULL), LUXC_ENOTFOUND);
-    assert_int_equal(vote(&f, 3, &b), LUXC_OK);
+    assert_int_equal(fx_vote(&f, 3, &b), LUXC_OK);
     fx_advance(&f, &b);
     /* reported once, with the block and its latency (ts is 999 ms ago) */
     assert_int_equal(r.count, 1);
@@ -150,14 +138,14 @@ static void test_certified_block_commits(void **state)
     assert_int_equal(luxc_cert_vote(c)->height, 1);
     luxc_cert_free(c);
     /* later votes and ticks report nothing again */
-    assert_int_equal(vote(&f, 3, &b), LUXC_OK);
+    assert_int_equal(fx_vote(&f, 3, &b), LUXC_OK);
     assert_int_equal(fx_run_ms(&f, 5), LUXC_OK);
     assert_int_equal(r.count, 1);
     /* the next height adds to the counters */
     fx_block b2;
     plen = payload_of(payload, 3, 'b');
     fx_make_block(&f, &b2, 0, payload, plen, 3, 0);
-    propose(&f, &b2);
+    fx_propose(&f, &b2);
     certify(&f, &b2);
     assert_int_equal(r.count, 2);
     assert_int_equal(r.height[1], 2);
@@ -181,14 +169,14 @@ static void test_learn_from_every_proposal(void **state)
     fx_make_block(&f, &a, 0, NULL, 0, 0, 0); /* by 1 */
     fx_make_block(&f, &b, 1, NULL, 0, 0, 0); /* by 2 */
     fx_make_block(&f, &c, 2, NULL, 0, 0, 0); /* by 3 */
-    propose(&f, &a);
-    propose(&f, &b);
-    propose(&f, &c);
+    fx_propose(&f, &a);
+    fx_propose(&f, &b);
+    fx_propose(&f, &c);
     assert_int_equal(f.node->table.count, 3);
-    assert_int_equal(vote(&f, 1, &b), LUXC_OK);
-    assert_int_equal(vote(&f, 2, &b), LUXC_OK);
+    assert_int_equal(fx_vote(&f, 1, &b), LUXC_OK);
+    assert_int_equal(fx_vote(&f, 2, &b), LUXC_OK);
     assert_int_equal(l.count, 0); /* nothing before it is final */
-    assert_int_equal(vote(&f, 3, &b), LUXC_OK);
+    assert_int_equal(fx_vote(&f, 3, &b), LUXC_OK);
     fx_advance(&f, &b);
     assert_int_equal(fx_status(&f).height, 1);
     assert_int_equal(l.count, 3);
@@ -201,7 +189,7 @@ static void test_learn_from_every_proposal(void **state)
     /* the next height: its one proposal, once */
     fx_block d;
     fx_make_block(&f, &d, 0, NULL, 0, 0, 0);
-    propose(&f, &d);
+    fx_propose(&f, &d);
     certify(&f, &d);
     assert_int_equal(l.count, 4);
     assert_memory_equal(l.id[3], d.id, 32);
@@ -240,10 +228,10 @@ static void test_own_txs_leave_when_final(void **state)
     assert_int_equal(own.hdr.tx_count, 2);
     /* proposed is not final: the transactions stay */
     assert_int_equal(fx_status(&f).mempool_len, 2);
-    assert_int_equal(vote(&f, 1, &own), LUXC_OK);
-    assert_int_equal(vote(&f, 2, &own), LUXC_OK);
+    assert_int_equal(fx_vote(&f, 1, &own), LUXC_OK);
+    assert_int_equal(fx_vote(&f, 2, &own), LUXC_OK);
     assert_int_equal(fx_status(&f).mempool_len, 2);
-    assert_int_equal(vote(&f, 3, &own), LUXC_OK);
+    assert_int_equal(fx_vote(&f, 3, &own), LUXC_OK);
     luxc_node_status st = fx_status(&f);
     assert_int_equal(st.height, 1);
     assert_int_equal(st.mempool_len, 0);
@@ -258,7 +246,7 @@ static void test_others_block_final_keeps_our_txs(void **state)
     fx_init(&f, 4, "local", 0, 0);
     fx_block a;
     fx_make_block(&f, &a, 0, NULL, 0, 0, 0);
-    propose(&f, &a);
+    fx_propose(&f, &a);
     assert_int_equal(luxc_node_submit_tx(f.node, (const uint8_t *)"tx-1", 4), LUXC_OK);
     fx_block own;
     run_until_proposed(&f, &own);
@@ -400,7 +388,7 @@ static void test_synced_block_no_latency_sample(void **state)
     /* a block final by votes: one sample (ts 998 ms ago) */
     fx_block b2;
     fx_make_block(&f, &b2, 0, NULL, 0, 0, 0);
-    propose(&f, &b2);
+    fx_propose(&f, &b2);
     certify(&f, &b2);
     st = fx_status(&f);
     assert_int_equal(st.height, 2);
@@ -435,10 +423,10 @@ static void test_store_refuses_block(void **state)
     }
     fx_block b;
     fx_make_block(&f, &b, 0, payload, plen, 60, 0);
-    propose(&f, &b);
-    assert_int_equal(vote(&f, 1, &b), LUXC_OK);
-    assert_int_equal(vote(&f, 2, &b), LUXC_OK);
-    assert_int_equal(vote(&f, 3, &b), LUXC_EFULL);
+    fx_propose(&f, &b);
+    assert_int_equal(fx_vote(&f, 1, &b), LUXC_OK);
+    assert_int_equal(fx_vote(&f, 2, &b), LUXC_OK);
+    assert_int_equal(fx_vote(&f, 3, &b), LUXC_EFULL);
     luxc_node_status st = fx_status(&f);
     assert_int_equal(st.height, 0);
     assert_int_equal(st.blocks_finalized, 0);
@@ -450,7 +438,7 @@ static void test_store_refuses_block(void **state)
     assert_int_equal(luxc_store_last(f.store, &(uint64_t){0}, NULL), LUXC_ENOTFOUND);
     /* tried again at the next event, refused again */
     assert_int_equal(fx_run_ms(&f, 1), LUXC_OK);
-    assert_int_equal(vote(&f, 2, &b), LUXC_EFULL);
+    assert_int_equal(fx_vote(&f, 2, &b), LUXC_EFULL);
     assert_int_equal(fx_status(&f).height, 0);
     assert_int_equal(f.node->tip.height, 0);
     /* node_commit itself returns the store's error, and a decode error */

@@ -47,21 +47,10 @@ static int deliver_block(fx *f, uint32_t from, const fx_block *b)
     return fx_deliver(f, from, msg, len);
 }
 
-static void propose(fx *f, const fx_block *b)
-{
-    assert_int_equal(deliver_block(f, b->hdr.proposer, b), LUXC_OK);
-}
-
-static int vote(fx *f, uint32_t voter, const fx_block *b)
-{
-    size_t len = fx_vote_msg(f, voter, b, msg);
-    return fx_deliver(f, voter, msg, len);
-}
-
 static void certify(fx *f, const fx_block *b, uint32_t nvoters)
 {
     for (uint32_t v = 1; v <= nvoters; v++)
-        assert_int_equal(vote(f, v, b), LUXC_OK);
+        assert_int_equal(fx_vote(f, v, b), LUXC_OK);
     fx_advance(f, b);
     assert_int_equal(f->node->tip.height, b->hdr.height);
 }
@@ -211,7 +200,7 @@ static void test_other_heights_ignored(void **state)
     assert_int_equal(m.height, 1);
     assert_int_equal(m.max, 64);
     /* stale: once 1 is final, blocks of height 1 are ignored */
-    propose(&f, &b1);
+    fx_propose(&f, &b1);
     certify(&f, &b1, 3);
     fx_block late;
     fx_advance(&f, &genesis);
@@ -285,7 +274,7 @@ static void test_query_answered_with_preference(void **state)
     /* a proposal: our preference, to whoever asks */
     fx_block b;
     fx_make_block(&f, &b, 0, NULL, 0, 0, 0);
-    propose(&f, &b);
+    fx_propose(&f, &b);
     fx_clear_outbox(&f);
     assert_int_equal(send_query(&f, 3, LUXC_WIRE_QUERY, 6, 1, b.id), LUXC_OK);
     assert_int_equal(f.nout, 1); /* we hold b: no GET_BLOCK */
@@ -318,7 +307,7 @@ static void test_query_answered_with_preference(void **state)
     /* without a store a final height is not known */
     init(&f, 4, 0, 0);
     fx_make_block(&f, &b, 0, NULL, 0, 0, 0);
-    propose(&f, &b);
+    fx_propose(&f, &b);
     certify(&f, &b, 3);
     fx_clear_outbox(&f);
     assert_int_equal(send_query(&f, 1, LUXC_WIRE_QUERY, 13, 1, zero), LUXC_OK);
@@ -356,7 +345,7 @@ static void test_polls(void **state)
     luxc_node *n = f.node;
     fx_block b;
     fx_make_block(&f, &b, 0, NULL, 0, 0, 0);
-    propose(&f, &b);
+    fx_propose(&f, &b);
     fx_clear_outbox(&f);
     assert_int_equal(tick(&f), LUXC_OK);
     node_poll *q = &n->race.poll;
@@ -453,7 +442,7 @@ static void test_chits_for_unknown_block_fetch_it(void **state)
     fx_block a, x;
     fx_make_block(&f, &a, 0, NULL, 0, 0, 0); /* by 1 */
     fx_make_block(&f, &x, 1, NULL, 0, 0, 0); /* by 2, unseen */
-    propose(&f, &a);
+    fx_propose(&f, &a);
     assert_int_equal(tick(&f), LUXC_OK);
     node_poll *q = &n->race.poll;
     assert_int_equal(q->active, 1);
@@ -509,7 +498,7 @@ static void test_propose_when_leading(void **state)
         fx_block b;
         uint64_t salt = h == 3 ? f.now + 100000 - f.tip.hdr.timestamp_us - 1000 : 0;
         fx_make_block(&f, &b, 0, NULL, 0, 0, salt);
-        propose(&f, &b);
+        fx_propose(&f, &b);
         certify(&f, &b, 3);
     }
     assert_int_equal(fx_leader(&f, 0), 0);
@@ -647,7 +636,7 @@ static void test_round_timeouts(void **state)
     /* a new height starts at round 0 */
     fx_block b;
     fx_make_block(&f, &b, 4, NULL, 0, 0, 0);
-    propose(&f, &b);
+    fx_propose(&f, &b);
     certify(&f, &b, 3);
     assert_int_equal(fx_status(&f).round, 0);
     fx_free(&f);
@@ -664,14 +653,14 @@ static void test_stalled_round_prefers_voted_block(void **state)
     fx_block a, b;
     fx_make_block(&f, &a, 0, NULL, 0, 0, 0); /* by 1 */
     fx_make_block(&f, &b, 1, NULL, 0, 0, 0); /* by 2 */
-    propose(&f, &a);
-    propose(&f, &b);
+    fx_propose(&f, &a);
+    fx_propose(&f, &b);
     luxc_wire_msg m;
     fx_clear_outbox(&f);
     assert_int_equal(send_query(&f, 1, LUXC_WIRE_QUERY, 1, 1, zero), LUXC_OK);
     last_chits(&f, 1, &m);
     assert_memory_equal(m.id, a.id, 32); /* the first seen */
-    assert_int_equal(vote(&f, 3, &b), LUXC_OK);
+    assert_int_equal(fx_vote(&f, 3, &b), LUXC_OK);
     assert_int_equal(send_query(&f, 1, LUXC_WIRE_QUERY, 2, 1, zero), LUXC_OK);
     last_chits(&f, 1, &m);
     assert_memory_equal(m.id, a.id, 32); /* a vote alone changes nothing */
@@ -711,7 +700,7 @@ static void test_negative_score_waits_for_peers(void **state)
     fx_block a, bad;
     fx_make_block(&f, &a, 0, NULL, 0, 0, 0);   /* by 1 */
     fx_make_block(&f, &bad, 1, NULL, 0, 0, 0); /* by 2: scored -1 */
-    propose(&f, &bad);
+    fx_propose(&f, &bad);
     assert_int_equal(calls, 1);
     node_proposal *pb = node_proposal_find(n, bad.id);
     assert_non_null(pb);
@@ -727,7 +716,7 @@ static void test_negative_score_waits_for_peers(void **state)
     last_chits(&f, 1, &m);
     assert_memory_equal(m.id, zero, 32);
     /* a block it scores 0 (approve) goes in and is polled for */
-    propose(&f, &a);
+    fx_propose(&f, &a);
     assert_int_equal(node_proposal_find(n, a.id)->in_engine, 1);
     fx_clear_outbox(&f);
     assert_int_equal(tick(&f), LUXC_OK);

@@ -39,18 +39,6 @@ static void poll_until_voted(fx *f, const uint8_t id[32])
     }
 }
 
-static void propose(fx *f, const fx_block *b)
-{
-    size_t len = fx_propose_msg(b, msg);
-    assert_int_equal(fx_deliver(f, b->hdr.proposer, msg, len), LUXC_OK);
-}
-
-static int vote(fx *f, uint32_t voter, const fx_block *b)
-{
-    size_t len = fx_vote_msg(f, voter, b, msg);
-    return fx_deliver(f, voter, msg, len);
-}
-
 static void test_certificate_needs_more_than_two_thirds(void **state)
 {
     (void)state;
@@ -58,11 +46,11 @@ static void test_certificate_needs_more_than_two_thirds(void **state)
     fx_init(&f, 4, "local", 1, 0);
     fx_block b;
     fx_make_block(&f, &b, 0, NULL, 0, 0, 0);
-    propose(&f, &b);
-    assert_int_equal(vote(&f, 1, &b), LUXC_OK);
-    assert_int_equal(vote(&f, 2, &b), LUXC_OK);
+    fx_propose(&f, &b);
+    assert_int_equal(fx_vote(&f, 1, &b), LUXC_OK);
+    assert_int_equal(fx_vote(&f, 2, &b), LUXC_OK);
     assert_int_equal(fx_status(&f).height, 0); /* 200 of 400: not > 2/3 */
-    assert_int_equal(vote(&f, 3, &b), LUXC_OK);
+    assert_int_equal(fx_vote(&f, 3, &b), LUXC_OK);
     luxc_node_status st = fx_status(&f);
     assert_int_equal(st.height, 1);
     assert_memory_equal(st.last_id, b.id, 32);
@@ -83,7 +71,7 @@ static void test_forged_and_foreign_votes_are_dropped(void **state)
     fx_init(&f, 4, "local", 0, 0);
     fx_block b;
     fx_make_block(&f, &b, 0, NULL, 0, 0, 0);
-    propose(&f, &b);
+    fx_propose(&f, &b);
     /* a flipped signature byte */
     size_t len = fx_vote_msg(&f, 1, &b, msg);
     msg[len - 5] ^= 1;
@@ -94,15 +82,15 @@ static void test_forged_and_foreign_votes_are_dropped(void **state)
     /* a vote on another parent */
     fx_block other = b;
     other.hdr.parent[0] ^= 1;
-    assert_int_equal(vote(&f, 2, &other), LUXC_EINVAL);
+    assert_int_equal(fx_vote(&f, 2, &other), LUXC_EINVAL);
     luxc_node_status st = fx_status(&f);
     assert_int_equal(st.dropped_msgs, 3);
     assert_int_equal(st.msgs_in, f.delivered);
     /* none of them counted: two good votes do not make a certificate */
-    assert_int_equal(vote(&f, 1, &b), LUXC_OK);
-    assert_int_equal(vote(&f, 2, &b), LUXC_OK);
+    assert_int_equal(fx_vote(&f, 1, &b), LUXC_OK);
+    assert_int_equal(fx_vote(&f, 2, &b), LUXC_OK);
     assert_int_equal(fx_status(&f).height, 0);
-    assert_int_equal(vote(&f, 3, &b), LUXC_OK);
+    assert_int_equal(fx_vote(&f, 3, &b), LUXC_OK);
     assert_int_equal(fx_status(&f).height, 1);
     fx_free(&f);
 }
@@ -115,16 +103,16 @@ static void test_resend_is_harmless_and_equivocation_counted(void **state)
     fx_block b, twin;
     fx_make_block(&f, &b, 0, NULL, 0, 0, 0);
     fx_make_block(&f, &twin, 0, NULL, 0, 0, 7); /* the leader's second block */
-    propose(&f, &b);
-    propose(&f, &twin);
-    assert_int_equal(vote(&f, 1, &b), LUXC_OK);
-    assert_int_equal(vote(&f, 1, &b), LUXC_OK); /* resent */
+    fx_propose(&f, &b);
+    fx_propose(&f, &twin);
+    assert_int_equal(fx_vote(&f, 1, &b), LUXC_OK);
+    assert_int_equal(fx_vote(&f, 1, &b), LUXC_OK); /* resent */
     assert_int_equal(fx_status(&f).equivocations_seen, 0);
-    assert_int_equal(vote(&f, 2, &twin), LUXC_OK);
-    assert_int_equal(vote(&f, 2, &b), LUXC_OK); /* 2 signs both */
+    assert_int_equal(fx_vote(&f, 2, &twin), LUXC_OK);
+    assert_int_equal(fx_vote(&f, 2, &b), LUXC_OK); /* 2 signs both */
     assert_int_equal(fx_status(&f).equivocations_seen, 1);
     /* 2's first vote stands: 1 and 3 for b are 200 + 2's twin vote -> none */
-    assert_int_equal(vote(&f, 3, &b), LUXC_OK);
+    assert_int_equal(fx_vote(&f, 3, &b), LUXC_OK);
     assert_int_equal(fx_status(&f).height, 0);
     fx_free(&f);
 }
@@ -137,7 +125,7 @@ static void test_certified_block_we_lack_is_fetched(void **state)
     fx_block b;
     fx_make_block(&f, &b, 0, NULL, 0, 0, 0);
     for (uint32_t v = 1; v <= 3; v++)
-        assert_int_equal(vote(&f, v, &b), LUXC_OK);
+        assert_int_equal(fx_vote(&f, v, &b), LUXC_OK);
     assert_int_equal(fx_status(&f).height, 0);
     fx_clear_outbox(&f);
     assert_int_equal(fx_run_ms(&f, 1), LUXC_OK);
@@ -166,15 +154,15 @@ static void test_next_height_votes_replayed_once(void **state)
     fx_make_block(&f, &b2, 0, NULL, 0, 0, 0);
     fx_advance(&f, &genesis);
     /* 3 is a height ahead of us: its vote for 2 arrives first */
-    assert_int_equal(vote(&f, 3, &b2), LUXC_OK);
-    propose(&f, &b1);
+    assert_int_equal(fx_vote(&f, 3, &b2), LUXC_OK);
+    fx_propose(&f, &b1);
     for (uint32_t v = 1; v <= 3; v++)
-        assert_int_equal(vote(&f, v, &b1), LUXC_OK);
+        assert_int_equal(fx_vote(&f, v, &b1), LUXC_OK);
     assert_int_equal(fx_status(&f).height, 1);
-    propose(&f, &b2);
-    assert_int_equal(vote(&f, 1, &b2), LUXC_OK);
+    fx_propose(&f, &b2);
+    assert_int_equal(fx_vote(&f, 1, &b2), LUXC_OK);
     assert_int_equal(fx_status(&f).height, 1);
-    assert_int_equal(vote(&f, 2, &b2), LUXC_OK); /* with 3's kept vote: 300 */
+    assert_int_equal(fx_vote(&f, 2, &b2), LUXC_OK); /* with 3's kept vote: 300 */
     luxc_node_status st = fx_status(&f);
     assert_int_equal(st.height, 2);
     assert_int_equal(st.msgs_in, f.delivered); /* the replay is not a second receipt */
@@ -189,7 +177,7 @@ static void test_own_vote_durable_and_resent_after_restart(void **state)
     fx_init(&f, 4, "local", 1, 0);
     fx_block b;
     fx_make_block(&f, &b, 0, NULL, 0, 0, 0);
-    propose(&f, &b);
+    fx_propose(&f, &b);
     poll_until_voted(&f, b.id);
     assert_true(fx_status(&f).polls_run >= 2); /* beta = 2 */
     const fx_msg *v;
@@ -220,8 +208,8 @@ static void test_own_vote_durable_and_resent_after_restart(void **state)
     assert_int_equal(luxc_wire_decode(&m, chits->data, chits->len), LUXC_OK);
     assert_memory_equal(m.id, b.id, 32);
     /* two peers' votes with ours (restored) certify it */
-    assert_int_equal(vote(&f, 1, &b), LUXC_OK);
-    assert_int_equal(vote(&f, 2, &b), LUXC_OK);
+    assert_int_equal(fx_vote(&f, 1, &b), LUXC_OK);
+    assert_int_equal(fx_vote(&f, 2, &b), LUXC_OK);
     assert_int_equal(fx_status(&f).height, 1);
     fx_free(&f);
 }

@@ -40,18 +40,6 @@ static int tick(fx *f)
     return luxc_node_tick(f->node, f->now, &next);
 }
 
-static void propose(fx *f, const fx_block *b)
-{
-    size_t len = fx_propose_msg(b, msg);
-    assert_int_equal(fx_deliver(f, b->hdr.proposer, msg, len), LUXC_OK);
-}
-
-static int vote(fx *f, uint32_t voter, const fx_block *b)
-{
-    size_t len = fx_vote_msg(f, voter, b, msg);
-    return fx_deliver(f, voter, msg, len);
-}
-
 /* A block of the next height by a peer (round 0, or 1 when we lead 0). */
 static void peer_block(const fx *f, fx_block *b)
 {
@@ -61,7 +49,7 @@ static void peer_block(const fx *f, fx_block *b)
 static void certify(fx *f, const fx_block *b)
 {
     for (uint32_t v = 1; v <= 3; v++)
-        assert_int_equal(vote(f, v, b), LUXC_OK);
+        assert_int_equal(fx_vote(f, v, b), LUXC_OK);
     fx_advance(f, b);
 }
 
@@ -141,7 +129,7 @@ static void test_event_fd(void **state)
     assert_false(readable(fd, 0)); /* no job yet */
     fx_block b;
     fx_make_block(&f, &b, 0, NULL, 0, 0, 0);
-    propose(&f, &b);
+    fx_propose(&f, &b);
     certify(&f, &b); /* an ACCEPT job */
     wait_event(&f);
     assert_int_equal(tick(&f), LUXC_OK); /* takes it: the fd is drained */
@@ -158,7 +146,7 @@ static void test_vote_durable_before_sent(void **state)
     fx_init(&f, 4, "local", 1, 1);
     fx_block b;
     fx_make_block(&f, &b, 0, NULL, 0, 0, 0);
-    propose(&f, &b);
+    fx_propose(&f, &b);
     fx_clear_outbox(&f);
     tick_until_decided(&f, b.id);
     /* queued, not signed here: nothing sent, nothing kept */
@@ -198,8 +186,8 @@ static void test_vote_durable_before_sent(void **state)
     assert_int_equal(fx_status(&f).votes_sent, 1);
     assert_non_null(f.node->ballot.my_vote_wire);
     /* and it counts: two more votes certify the block */
-    assert_int_equal(vote(&f, 1, &b), LUXC_OK);
-    assert_int_equal(vote(&f, 2, &b), LUXC_OK);
+    assert_int_equal(fx_vote(&f, 1, &b), LUXC_OK);
+    assert_int_equal(fx_vote(&f, 2, &b), LUXC_OK);
     assert_int_equal(f.node->tip.height, 1);
     fx_free(&f);
 }
@@ -213,7 +201,7 @@ static void test_stale_vote_not_sent(void **state)
     fx_init(&f, 4, "local", 1, 1);
     fx_block b;
     fx_make_block(&f, &b, 0, NULL, 0, 0, 0);
-    propose(&f, &b);
+    fx_propose(&f, &b);
     tick_until_decided(&f, b.id);
     size_t cert_len = fx_cert(&f, &b, peers, 3, cert, sizeof cert);
     size_t len = fx_sync_block_msg(&b, cert, cert_len, msg);
@@ -243,7 +231,7 @@ static void test_durable_height_lags(void **state)
     fx_block b, genesis = f.tip;
     const uint8_t payload[] = {0, 2, 'o', 'k'};
     fx_make_block(&f, &b, 0, payload, sizeof payload, 1, 0);
-    propose(&f, &b);
+    fx_propose(&f, &b);
     certify(&f, &b);
     /* final for consensus (the next height's race runs), not yet durable:
      * the status names the durable block, height and id alike */
@@ -282,7 +270,7 @@ static void test_jobs_in_order(void **state)
     for (int i = 0; i < 4; i++) {
         fx_block b;
         peer_block(&f, &b);
-        propose(&f, &b);
+        fx_propose(&f, &b);
         certify(&f, &b);
     }
     assert_int_equal(f.node->tip.height, 4);
@@ -443,7 +431,7 @@ static void test_node_free_drains(void **state)
     for (int i = 0; i < 5; i++) {
         fx_block b;
         peer_block(&f, &b);
-        propose(&f, &b);
+        fx_propose(&f, &b);
         certify(&f, &b);
     }
     assert_int_equal(f.node->tip.height, 5);
@@ -480,7 +468,7 @@ static void test_failed_block_write_stops(void **state)
     }
     static fx_block b;
     fx_make_block(&f, &b, 0, payload, plen, 60, 0);
-    propose(&f, &b);
+    fx_propose(&f, &b);
     certify(&f, &b); /* queued: the loop does not wait for the store */
     wait_event(&f);
     assert_int_equal(tick(&f), LUXC_EFULL);
@@ -512,7 +500,7 @@ static void test_failed_vote_write_stops(void **state)
     }
     static fx_block b;
     fx_make_block(&f, &b, 0, payload, plen, 60, 0);
-    propose(&f, &b);
+    fx_propose(&f, &b);
     fx_clear_outbox(&f);
     tick_until_decided(&f, b.id);
     wait_event(&f);
