@@ -271,7 +271,7 @@ static int next_height(luxc_node *n, uint64_t now_us, node_final_block *final)
     return LUXC_OK;
 }
 
-/* Move the height on as far as what we hold allows. `final` is a block
+/* Move the height on as far as what we hold allows. `pending` is a block
  * certified by catch-up (or NULL). */
 static int drive(luxc_node *n, node_final_block *pending, uint64_t now_us)
 {
