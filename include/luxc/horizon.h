@@ -224,6 +224,102 @@ LUXC_API
 uint64_t luxc_voteset_equivocations(const luxc_voteset *vs);
 LUXC_API
 uint64_t luxc_voteset_total(const luxc_voteset *vs);
+/* Stake of the validators with a counted vote, whatever they voted for
+ * (Tendermint's "2f+1 votes of any kind" compares this with the total). */
+LUXC_API
+uint64_t luxc_voteset_voted_stake(const luxc_voteset *vs);
+
+/* ---- one height's votes by round and phase ------------------------------
+ * The votes of the round-based finality rule (docs/CONSENSUS.md, after
+ * Tendermint's Algorithm 1 and CometBFT's HeightVoteSet): for each round a
+ * vote set of PREVOTEs and one of PRECOMMITs, and the stake of the distinct
+ * validators heard from in that round (either phase). A vote for nil is a
+ * vote for the all-zero block id. Equivocation is per (round, phase): a
+ * validator may vote in many rounds, once per phase in each.
+ *
+ * At most max_rounds rounds are held. When a vote arrives for a new round
+ * and every slot is in use, the slot given up is the one heard from least
+ * (ties: the highest round), never the current round
+ * (luxc_heightvotes_set_round) nor a round in which a phase has a majority
+ * (a polka or a certificate: what the lock rule and the decision need), so
+ * votes for far-off rounds from a minority cannot push out the rounds that
+ * matter. Thread safety: one thread at a time. */
+typedef enum luxc_vote_phase {
+    LUXC_PREVOTE = 0,
+    LUXC_PRECOMMIT = 1,
+} luxc_vote_phase;
+
+typedef struct luxc_heightvotes luxc_heightvotes;
+
+/* n validators (1..LUXC_CERT_MAX_SIGNERS) with these stakes (copied), at
+ * most max_rounds rounds (2..LUXC_HEIGHTVOTES_MAX_ROUNDS) held at once.
+ * Errors: LUXC_EINVAL, LUXC_EOVERFLOW (stake sum), LUXC_ENOMEM. */
+#define LUXC_HEIGHTVOTES_MAX_ROUNDS 256u
+LUXC_API
+LUXC_MUST_CHECK int luxc_heightvotes_new(luxc_heightvotes **out, uint32_t n,
+                                         const uint64_t *stakes, uint32_t max_rounds);
+LUXC_API
+void luxc_heightvotes_free(luxc_heightvotes *hv);
+/* Forget every vote (the next height) and set the current round to 0;
+ * keeps the memory. */
+LUXC_API
+void luxc_heightvotes_clear(luxc_heightvotes *hv);
+/* The round the caller is in: its slot is never given up. */
+LUXC_API
+void luxc_heightvotes_set_round(luxc_heightvotes *hv, uint32_t round);
+
+/* Add validator i's verified vote of `phase` in `round`; msg is the
+ * encoded vote it signed (its block field says for what; zero = nil).
+ * LUXC_OK (counted), LUXC_EEXIST (the same vote again: nothing changes),
+ * LUXC_EDUPLICATE (i already voted otherwise in this round and phase:
+ * counted in luxc_heightvotes_equivocations, the first vote stands),
+ * LUXC_EFULL (no slot may be given up for this round: dropped),
+ * LUXC_ENOTMEMBER, LUXC_EINVAL, LUXC_ENOMEM (the vote is not counted). */
+LUXC_API
+LUXC_MUST_CHECK int luxc_heightvotes_add(luxc_heightvotes *hv, uint32_t i, luxc_vote_phase phase,
+                                         uint32_t round, const uint8_t msg[LUXC_VOTE_BYTES],
+                                         const uint8_t *sig, size_t sig_len);
+
+/* 1 when more than 2/3 of the stake cast the same `phase` vote in round,
+ * with its block id in block (zero: a majority for nil) and, in signer (may
+ * be NULL), one validator that signed it; 0 otherwise. */
+LUXC_API
+int luxc_heightvotes_majority(const luxc_heightvotes *hv, luxc_vote_phase phase, uint32_t round,
+                              uint8_t block[32], uint32_t *signer);
+/* Stake that cast a `phase` vote of any kind in round. */
+LUXC_API
+uint64_t luxc_heightvotes_phase_stake(const luxc_heightvotes *hv, luxc_vote_phase phase,
+                                      uint32_t round);
+/* Stake of the distinct validators heard from in round (either phase). */
+LUXC_API
+uint64_t luxc_heightvotes_round_stake(const luxc_heightvotes *hv, uint32_t round);
+/* 1 when more than 2/3 of the stake cast a `phase` vote of any kind in
+ * round (Algorithm 1's "2f+1 <PREVOTE, h, r, *>"). */
+LUXC_API
+int luxc_heightvotes_any_quorum(const luxc_heightvotes *hv, luxc_vote_phase phase,
+                                uint32_t round);
+/* The highest round above `after` from which validators with more than
+ * 1/3 of the stake were heard (Algorithm 1's rule "f+1 messages of a
+ * higher round": start that round). 1 and *round, or 0. */
+LUXC_API
+int luxc_heightvotes_skip_round(const luxc_heightvotes *hv, uint32_t after, uint32_t *round);
+/* A certificate: the lowest round in which more than 2/3 of the stake
+ * precommitted one block (not nil). 1 with *round and block, else 0. */
+LUXC_API
+int luxc_heightvotes_decided(const luxc_heightvotes *hv, uint32_t *round, uint8_t block[32]);
+/* The vote set of (phase, round), or NULL when the round is not held. */
+LUXC_API
+const luxc_voteset *luxc_heightvotes_set(const luxc_heightvotes *hv, luxc_vote_phase phase,
+                                         uint32_t round);
+/* Equivocations seen since the last _clear (every round and phase);
+ * votes dropped for want of a slot. */
+LUXC_API
+uint64_t luxc_heightvotes_equivocations(const luxc_heightvotes *hv);
+LUXC_API
+uint64_t luxc_heightvotes_dropped(const luxc_heightvotes *hv);
+/* "More than 1/3 of total": 3s > t, without overflow. */
+LUXC_API
+int luxc_horizon_is_third(uint64_t signed_stake, uint64_t total_stake);
 
 #ifdef __cplusplus
 }

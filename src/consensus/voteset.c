@@ -21,6 +21,7 @@ struct luxc_voteset {
     uint32_t voters;
     uint32_t ndistinct;
     uint64_t total;
+    uint64_t voted;         /* stake of the validators with a counted vote */
     uint64_t equivocations;
     int32_t final;          /* distinct index, or NONE */
     uint32_t final_signer;
@@ -64,6 +65,7 @@ void luxc_voteset_clear(luxc_voteset *vs)
     for (uint32_t s = 0; s <= vs->table_mask; s++)
         vs->table[s] = NONE;
     vs->voters = vs->ndistinct = 0;
+    vs->voted = 0;
     vs->equivocations = 0;
     vs->final = NONE;
     vs->final_signer = 0;
@@ -162,6 +164,7 @@ int luxc_voteset_add(luxc_voteset *vs, uint32_t i, const uint8_t msg[LUXC_VOTE_B
     }
     vs->vote_of[i] = d;
     vs->voters++;
+    vs->voted += vs->stakes[i];
     vs->msg_stake[d] += vs->stakes[i];
     if (vs->final == NONE && luxc_horizon_is_final(vs->msg_stake[d], vs->total)) {
         vs->final = d;
@@ -238,3 +241,5 @@ uint32_t luxc_voteset_voters(const luxc_voteset *vs) { return vs ? vs->voters : 
 uint64_t luxc_voteset_equivocations(const luxc_voteset *vs) { return vs ? vs->equivocations : 0; }
 
 uint64_t luxc_voteset_total(const luxc_voteset *vs) { return vs ? vs->total : 0; }
+
+uint64_t luxc_voteset_voted_stake(const luxc_voteset *vs) { return vs ? vs->voted : 0; }
