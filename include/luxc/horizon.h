@@ -26,8 +26,14 @@ extern "C" {
 /* Signed vote message (SPEC section 4), big-endian, fixed layout:
  *   tag "LUX/chain/vote/v2\0" (18) | version u16 (= 2) | chain_id (32) |
  *   height u64 | round u32 | block id (32) | parent id (32) |
- *   state root (32) | accept u8 (0 or 1)                 = 161 bytes. */
+ *   state root (32) | accept u8 (0 or 1)                 = 161 bytes.
+ * The round-based rule (docs/CONSENSUS.md) has two phases. A PRECOMMIT is
+ * SPEC's accept vote itself (the tag above: certificates are made of
+ * them); a PREVOTE has the same layout under its own tag
+ * "LUX/chain/prev/v2\0", so no prevote's signature can ever be taken for
+ * a precommit's. A vote for nil names the all-zero block. */
 #define LUXC_VOTE_TAG "LUX/chain/vote/v2"
+#define LUXC_PREVOTE_TAG "LUX/chain/prev/v2"
 #define LUXC_VOTE_TAGBYTES 18u
 #define LUXC_VOTE_VERSION 2u
 #define LUXC_VOTE_BYTES 161u
@@ -42,13 +48,22 @@ typedef struct luxc_vote {
     uint8_t parent[32];
     uint8_t state_root[32];
     uint8_t accept;           /* 1 accept, 0 reject */
+    uint8_t phase;            /* luxc_vote_phase (0: a precommit) */
 } luxc_vote;
 
-/* Errors: LUXC_EINVAL (NULL, accept not 0/1). */
+/* The phase a vote belongs to. A zeroed luxc_vote is a PRECOMMIT, SPEC's
+ * accept vote, as every vote was before rounds had phases. */
+typedef enum luxc_vote_phase {
+    LUXC_PRECOMMIT = 0,
+    LUXC_PREVOTE = 1,
+} luxc_vote_phase;
+
+/* Errors: LUXC_EINVAL (NULL, accept not 0/1, phase not a luxc_vote_phase). */
 LUXC_API
 LUXC_MUST_CHECK int luxc_vote_encode(uint8_t out[LUXC_VOTE_BYTES], const luxc_vote *v);
 /* Errors (distinct): LUXC_EINVAL (NULL), LUXC_ETRUNC (len < 161),
- * LUXC_ETRAILING (len > 161), LUXC_ECORRUPT (wrong domain tag),
+ * LUXC_ETRAILING (len > 161), LUXC_ECORRUPT (neither tag; the tag sets
+ * out->phase),
  * LUXC_EVERSION (version != 2), LUXC_ERANGE (accept byte not 0/1).
  * *out zeroed on failure. */
 LUXC_API
@@ -244,11 +259,6 @@ uint64_t luxc_voteset_voted_stake(const luxc_voteset *vs);
  * (a polka or a certificate: what the lock rule and the decision need), so
  * votes for far-off rounds from a minority cannot push out the rounds that
  * matter. Thread safety: one thread at a time. */
-typedef enum luxc_vote_phase {
-    LUXC_PREVOTE = 0,
-    LUXC_PRECOMMIT = 1,
-} luxc_vote_phase;
-
 typedef struct luxc_heightvotes luxc_heightvotes;
 
 /* n validators (1..LUXC_CERT_MAX_SIGNERS) with these stakes (copied), at
@@ -268,17 +278,18 @@ void luxc_heightvotes_clear(luxc_heightvotes *hv);
 LUXC_API
 void luxc_heightvotes_set_round(luxc_heightvotes *hv, uint32_t round);
 
-/* Add validator i's verified vote of `phase` in `round`; msg is the
- * encoded vote it signed (its block field says for what; zero = nil).
+/* Add validator i's verified vote: msg is the encoded vote it signed (its
+ * phase, round and block - zero for nil - are read from it).
  * LUXC_OK (counted), LUXC_EEXIST (the same vote again: nothing changes),
  * LUXC_EDUPLICATE (i already voted otherwise in this round and phase:
  * counted in luxc_heightvotes_equivocations, the first vote stands),
- * LUXC_EFULL (no slot may be given up for this round: dropped),
- * LUXC_ENOTMEMBER, LUXC_EINVAL, LUXC_ENOMEM (the vote is not counted). */
+ * LUXC_EFULL (no slot may be given up for this round: dropped, counted),
+ * LUXC_ENOTMEMBER, LUXC_EINVAL, luxc_vote_decode's errors,
+ * LUXC_ENOMEM (the vote is not counted). */
 LUXC_API
-LUXC_MUST_CHECK int luxc_heightvotes_add(luxc_heightvotes *hv, uint32_t i, luxc_vote_phase phase,
-                                         uint32_t round, const uint8_t msg[LUXC_VOTE_BYTES],
-                                         const uint8_t *sig, size_t sig_len);
+LUXC_MUST_CHECK int luxc_heightvotes_add(luxc_heightvotes *hv, uint32_t i,
+                                         const uint8_t msg[LUXC_VOTE_BYTES], const uint8_t *sig,
+                                         size_t sig_len);
 
 /* 1 when more than 2/3 of the stake cast the same `phase` vote in round,
  * with its block id in block (zero: a majority for nil) and, in signer (may

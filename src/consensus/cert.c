@@ -39,8 +39,8 @@ int luxc_cert_new(luxc_cert **out, const luxc_vote *v)
     if (!out)
         return LUXC_EINVAL;
     *out = NULL;
-    if (!v || v->accept != 1)
-        return LUXC_EINVAL;
+    if (!v || v->accept != 1 || v->phase != LUXC_PRECOMMIT)
+        return LUXC_EINVAL; /* certificates are made of precommits only */
     luxc_cert *c = calloc(1, sizeof *c);
     if (!c)
         return LUXC_ENOMEM;

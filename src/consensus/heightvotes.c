@@ -160,20 +160,25 @@ static round_slot *take(luxc_heightvotes *hv, uint32_t round, uint64_t stake)
     return victim;
 }
 
-int luxc_heightvotes_add(luxc_heightvotes *hv, uint32_t i, luxc_vote_phase phase, uint32_t round,
-                         const uint8_t msg[LUXC_VOTE_BYTES], const uint8_t *sig, size_t sig_len)
+int luxc_heightvotes_add(luxc_heightvotes *hv, uint32_t i, const uint8_t msg[LUXC_VOTE_BYTES],
+                         const uint8_t *sig, size_t sig_len)
 {
-    if (!hv || !msg || (phase != LUXC_PREVOTE && phase != LUXC_PRECOMMIT) || (!sig && sig_len) ||
-        sig_len > LUXC_CERT_MAX_SIGBYTES)
+    if (!hv || !msg || (!sig && sig_len) || sig_len > LUXC_CERT_MAX_SIGBYTES)
         return LUXC_EINVAL;
     if (i >= hv->n)
         return LUXC_ENOTMEMBER;
+    luxc_vote v;
+    int rc = luxc_vote_decode(&v, msg, LUXC_VOTE_BYTES);
+    if (rc != LUXC_OK)
+        return rc;
+    uint32_t round = v.round;
+    luxc_vote_phase phase = (luxc_vote_phase)v.phase;
     round_slot *s = find(hv, round);
     if (!s && !(s = take(hv, round, hv->stakes[i]))) {
         hv->dropped++;
         return LUXC_EFULL;
     }
-    int rc = luxc_voteset_add(s->set[phase], i, msg, sig, sig_len);
+    rc = luxc_voteset_add(s->set[phase], i, msg, sig, sig_len);
     if (rc == LUXC_EDUPLICATE)
         hv->equivocations++;
     if (rc == LUXC_OK && !(s->heard[i / 8] & (1u << (i % 8)))) {

@@ -1,6 +1,7 @@
 /* vote.c - the signed vote message of SPEC section 4 and the finality rule.
  * Owns: the one canonical 161-byte encoding (big-endian, fixed layout,
- * domain tag "LUX/chain/vote/v2\0"), its strict decoder, signing through
+ * domain tag "LUX/chain/vote/v2\0" for a precommit, SPEC's accept vote;
+ * "LUX/chain/prev/v2\0" for a prevote), its strict decoder, signing through
  * the luxc_signer interface, and "strictly more than 2/3 of stake". */
 #include "luxc/consensus.h"
 
@@ -24,12 +25,14 @@ enum {
 };
 _Static_assert(OFF_ACCEPT + 1 == LUXC_VOTE_BYTES, "vote layout");
 _Static_assert(sizeof LUXC_VOTE_TAG == LUXC_VOTE_TAGBYTES, "tag includes its NUL");
+_Static_assert(sizeof LUXC_PREVOTE_TAG == LUXC_VOTE_TAGBYTES, "both tags are one size");
 
 int luxc_vote_encode(uint8_t out[LUXC_VOTE_BYTES], const luxc_vote *v)
 {
-    if (!out || !v || v->accept > 1)
+    if (!out || !v || v->accept > 1 || (v->phase != LUXC_PRECOMMIT && v->phase != LUXC_PREVOTE))
         return LUXC_EINVAL;
-    memcpy(out + OFF_TAG, LUXC_VOTE_TAG, LUXC_VOTE_TAGBYTES);
+    memcpy(out + OFF_TAG, v->phase == LUXC_PREVOTE ? LUXC_PREVOTE_TAG : LUXC_VOTE_TAG,
+           LUXC_VOTE_TAGBYTES);
     luxc_be16_store(out + OFF_VER, LUXC_VOTE_VERSION);
     memcpy(out + OFF_CHAIN, v->chain_id, 32);
     luxc_be64_store(out + OFF_HEIGHT, v->height);
@@ -52,7 +55,10 @@ int luxc_vote_decode(luxc_vote *out, const uint8_t *buf, size_t len)
         return LUXC_ETRUNC;
     if (len > LUXC_VOTE_BYTES)
         return LUXC_ETRAILING;
-    if (memcmp(buf + OFF_TAG, LUXC_VOTE_TAG, LUXC_VOTE_TAGBYTES))
+    uint8_t phase = LUXC_PRECOMMIT;
+    if (!memcmp(buf + OFF_TAG, LUXC_PREVOTE_TAG, LUXC_VOTE_TAGBYTES))
+        phase = LUXC_PREVOTE;
+    else if (memcmp(buf + OFF_TAG, LUXC_VOTE_TAG, LUXC_VOTE_TAGBYTES))
         return LUXC_ECORRUPT;
     if (luxc_be16_load(buf + OFF_VER) != LUXC_VOTE_VERSION)
         return LUXC_EVERSION;
@@ -65,6 +71,7 @@ int luxc_vote_decode(luxc_vote *out, const uint8_t *buf, size_t len)
     memcpy(out->parent, buf + OFF_PARENT, 32);
     memcpy(out->state_root, buf + OFF_ROOT, 32);
     out->accept = buf[OFF_ACCEPT];
+    out->phase = phase;
     return LUXC_OK;
 }
 

@@ -20,23 +20,24 @@
 static const uint8_t SIG[4] = {1, 2, 3, 4};
 static const uint8_t NIL[32];
 
-/* The vote message for (round, block byte b); b = 0 is nil. */
-static void msg_for(uint8_t out[LUXC_VOTE_BYTES], uint32_t round, uint8_t b)
+/* The vote message for (phase, round, block byte b); b = 0 is nil. */
+static void msg_for(uint8_t out[LUXC_VOTE_BYTES], luxc_vote_phase ph, uint32_t round, uint8_t b)
 {
     luxc_vote v;
     memset(&v, 0, sizeof v);
     v.height = 7;
     v.round = round;
     memset(v.block, b, 32);
-    v.accept = 1;
+    v.accept = b != 0;
+    v.phase = (uint8_t)ph;
     assert_int_equal(luxc_vote_encode(out, &v), LUXC_OK);
 }
 
 static int add(luxc_heightvotes *hv, uint32_t i, luxc_vote_phase ph, uint32_t round, uint8_t b)
 {
     uint8_t m[LUXC_VOTE_BYTES];
-    msg_for(m, round, b);
-    return luxc_heightvotes_add(hv, i, ph, round, m, SIG, sizeof SIG);
+    msg_for(m, ph, round, b);
+    return luxc_heightvotes_add(hv, i, m, SIG, sizeof SIG);
 }
 
 static luxc_heightvotes *four(uint32_t max_rounds)
@@ -88,11 +89,12 @@ static void test_new_errors(void **state)
     luxc_heightvotes_free(NULL);
     hv = four(4);
     uint8_t m[LUXC_VOTE_BYTES];
-    msg_for(m, 0, 1);
-    assert_int_equal(luxc_heightvotes_add(hv, 4, LUXC_PREVOTE, 0, m, SIG, 4), LUXC_ENOTMEMBER);
-    assert_int_equal(luxc_heightvotes_add(hv, 0, (luxc_vote_phase)2, 0, m, SIG, 4), LUXC_EINVAL);
-    assert_int_equal(luxc_heightvotes_add(hv, 0, LUXC_PREVOTE, 0, NULL, SIG, 4), LUXC_EINVAL);
-    assert_int_equal(luxc_heightvotes_add(hv, 0, LUXC_PREVOTE, 0, m, NULL, 4), LUXC_EINVAL);
+    msg_for(m, LUXC_PREVOTE, 0, 1);
+    assert_int_equal(luxc_heightvotes_add(hv, 4, m, SIG, 4), LUXC_ENOTMEMBER);
+    assert_int_equal(luxc_heightvotes_add(hv, 0, NULL, SIG, 4), LUXC_EINVAL);
+    assert_int_equal(luxc_heightvotes_add(hv, 0, m, NULL, 4), LUXC_EINVAL);
+    m[3] ^= 1; /* neither tag */
+    assert_int_equal(luxc_heightvotes_add(hv, 0, m, SIG, 4), LUXC_ECORRUPT);
     assert_int_equal(luxc_heightvotes_round_stake(hv, 0), 0);
     assert_null(luxc_heightvotes_set(hv, LUXC_PREVOTE, 0));
     luxc_heightvotes_free(hv);

@@ -1,5 +1,6 @@
 /* test_vote.c - the signed vote message: exact SPEC layout, round trip,
- * every decode error, signing through the interface, the finality rule
+ * the two phases (a precommit is SPEC's vote, a prevote differs only in its
+ * tag, and never makes a certificate), every decode error, signing through the interface, the finality rule
  * (exactly 2/3 is not final) and stake sums. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -69,6 +70,35 @@ static void expect_decode(const uint8_t *buf, size_t len, int want)
     luxc_vote zero;
     memset(&zero, 0, sizeof zero);
     assert_memory_equal(&w, &zero, sizeof w);
+}
+
+static void test_phases(void **state)
+{
+    (void)state;
+    luxc_vote v = sample_vote(), back;
+    uint8_t pre[LUXC_VOTE_BYTES], com[LUXC_VOTE_BYTES];
+    assert_int_equal(v.phase, LUXC_PRECOMMIT); /* zeroed = SPEC's accept vote */
+    assert_int_equal(luxc_vote_encode(com, &v), LUXC_OK);
+    v.phase = LUXC_PREVOTE;
+    assert_int_equal(luxc_vote_encode(pre, &v), LUXC_OK);
+    assert_memory_equal(pre, "LUX/chain/prev/v2\0", 18);
+    assert_memory_equal(com, "LUX/chain/vote/v2\0", 18);
+    assert_memory_equal(pre + 18, com + 18, LUXC_VOTE_BYTES - 18); /* only the tag differs */
+    assert_int_equal(luxc_vote_decode(&back, pre, sizeof pre), LUXC_OK);
+    assert_int_equal(back.phase, LUXC_PREVOTE);
+    assert_memory_equal(&back, &v, sizeof v);
+    assert_int_equal(luxc_vote_decode(&back, com, sizeof com), LUXC_OK);
+    assert_int_equal(back.phase, LUXC_PRECOMMIT);
+    v.phase = 2;
+    assert_int_equal(luxc_vote_encode(pre, &v), LUXC_EINVAL);
+    /* a certificate is made of precommits only */
+    luxc_cert *c = (luxc_cert *)1;
+    v.phase = LUXC_PREVOTE;
+    assert_int_equal(luxc_cert_new(&c, &v), LUXC_EINVAL);
+    assert_null(c);
+    v.phase = LUXC_PRECOMMIT;
+    assert_int_equal(luxc_cert_new(&c, &v), LUXC_OK);
+    luxc_cert_free(c);
 }
 
 static void test_decode_errors(void **state)
@@ -189,6 +219,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_layout),
+        cmocka_unit_test(test_phases),
         cmocka_unit_test(test_decode_errors),
         cmocka_unit_test(test_sign_through_interface),
         cmocka_unit_test(test_finality_rule),
