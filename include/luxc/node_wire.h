@@ -16,6 +16,11 @@
  *   8 UPQUERY     req u32 | upgrade proposal id (32): "approve or reject?"
  *   9 UPCHITS     req u32 | upgrade proposal id (32) | choice u8 (0 reject,
  *                 1 approve, 2 not seen yet)
+ *  10 PROPOSAL    round u32 | valid round u32 (LUXC_WIRE_NO_ROUND: none) |
+ *                 block (rest): the round leader's proposal of the
+ *                 round-based rule (docs/CONSENSUS.md); the valid round is
+ *                 the round in which the block had a polka, if any. PROPOSE
+ *                 stays the plain block transfer (answers to GET_BLOCK).
  *
  * Decoding checks every length against what remains and rejects trailing
  * bytes; pointers in a decoded message point into the input buffer.
@@ -43,7 +48,10 @@ enum {
     LUXC_WIRE_GET_BLOCK = 7,
     LUXC_WIRE_UPQUERY = 8,
     LUXC_WIRE_UPCHITS = 9,
+    LUXC_WIRE_PROPOSAL = 10,
 };
+
+#define LUXC_WIRE_NO_ROUND UINT32_MAX
 
 #define LUXC_WIRE_SIG_MAX 4096u
 #define LUXC_WIRE_CERT_MAX (1u << 22) /* 4 MiB: ~1200 ML-DSA-65 signers */
@@ -54,9 +62,11 @@ typedef struct luxc_wire_msg {
     uint32_t req;
     uint64_t height;          /* QUERY, CHITS; SYNC_REQ: from */
     uint32_t max;             /* SYNC_REQ */
+    uint32_t round;           /* PROPOSAL */
+    uint32_t valid_round;     /* PROPOSAL: LUXC_WIRE_NO_ROUND or < round */
     uint8_t id[32];           /* QUERY, CHITS, GET_BLOCK, UPQUERY, UPCHITS */
     uint8_t choice;           /* UPCHITS: 0, 1 or 2 */
-    const uint8_t *block;     /* PROPOSE, SYNC_BLOCK */
+    const uint8_t *block;     /* PROPOSE, PROPOSAL, SYNC_BLOCK */
     size_t block_len;
     const uint8_t *cert;      /* SYNC_BLOCK */
     size_t cert_len;
@@ -67,8 +77,9 @@ typedef struct luxc_wire_msg {
 } luxc_wire_msg;
 
 /* Errors (distinct): LUXC_EINVAL (NULL), LUXC_ETRUNC (also: an empty
- * PROPOSE block or VOTE signature), LUXC_ETRAILING,
- * LUXC_ECORRUPT (unknown type), LUXC_ETOOBIG (signature, certificate or
+ * PROPOSE or PROPOSAL block or VOTE signature), LUXC_ETRAILING,
+ * LUXC_ECORRUPT (unknown type; a PROPOSAL whose valid round is not below
+ * its round), LUXC_ETOOBIG (signature, certificate or
  * sync count over its maximum, empty SYNC_BLOCK block), and luxc_vote_decode's codes
  * for a bad vote. *m zeroed on failure. */
 LUXC_API
@@ -79,6 +90,12 @@ LUXC_MUST_CHECK int luxc_wire_decode(luxc_wire_msg *m, const uint8_t *buf, size_
 LUXC_API
 LUXC_MUST_CHECK int luxc_wire_propose(uint8_t *out, size_t cap, size_t *len,
                                       const uint8_t *block, size_t block_len);
+/* PROPOSAL: valid_round is LUXC_WIRE_NO_ROUND or below round (else
+ * LUXC_EINVAL). */
+LUXC_API
+LUXC_MUST_CHECK int luxc_wire_proposal(uint8_t *out, size_t cap, size_t *len, uint32_t round,
+                                       uint32_t valid_round, const uint8_t *block,
+                                       size_t block_len);
 LUXC_API
 LUXC_MUST_CHECK int luxc_wire_query(uint8_t *out, size_t cap, size_t *len, uint8_t type,
                                     uint32_t req, uint64_t height, const uint8_t id[32]);

@@ -23,6 +23,16 @@ static int decode_body(luxc_wire_msg *m, const uint8_t *p, size_t len)
         m->block = p;
         m->block_len = len;
         return LUXC_OK;
+    case LUXC_WIRE_PROPOSAL:
+        if (len <= 8)
+            return LUXC_ETRUNC;
+        m->round = luxc_be32_load(p);
+        m->valid_round = luxc_be32_load(p + 4);
+        if (m->valid_round != LUXC_WIRE_NO_ROUND && m->valid_round >= m->round)
+            return LUXC_ECORRUPT;
+        m->block = p + 8;
+        m->block_len = len - 8;
+        return LUXC_OK;
     case LUXC_WIRE_QUERY:
     case LUXC_WIRE_CHITS:
         if ((rc = fixed(len, 4 + 8 + 32)) != LUXC_OK)
@@ -131,6 +141,22 @@ int luxc_wire_propose(uint8_t *out, size_t cap, size_t *len, const uint8_t *bloc
     out[0] = LUXC_WIRE_PROPOSE;
     memcpy(out + 1, block, block_len);
     *len = 1 + block_len;
+    return LUXC_OK;
+}
+
+int luxc_wire_proposal(uint8_t *out, size_t cap, size_t *len, uint32_t round,
+                       uint32_t valid_round, const uint8_t *block, size_t block_len)
+{
+    if (!block || block_len == 0 || (valid_round != LUXC_WIRE_NO_ROUND && valid_round >= round))
+        return LUXC_EINVAL;
+    int rc = room(out, cap, len, 9 + block_len);
+    if (rc)
+        return rc;
+    out[0] = LUXC_WIRE_PROPOSAL;
+    luxc_be32_store(out + 1, round);
+    luxc_be32_store(out + 5, valid_round);
+    memcpy(out + 9, block, block_len);
+    *len = 9 + block_len;
     return LUXC_OK;
 }
 

@@ -74,6 +74,28 @@ static void test_propose_and_sync(void **state)
     assert_memory_equal(m.block, block, sizeof block);
     assert_int_equal(luxc_wire_decode(&m, buf, 1), LUXC_ETRUNC); /* empty block */
 
+    /* PROPOSAL: round, valid round, block */
+    assert_int_equal(luxc_wire_proposal(buf, sizeof buf, &len, 7, LUXC_WIRE_NO_ROUND, block,
+                                        sizeof block),
+                     LUXC_OK);
+    assert_int_equal(luxc_wire_decode(&m, buf, len), LUXC_OK);
+    assert_int_equal(m.type, LUXC_WIRE_PROPOSAL);
+    assert_int_equal(m.round, 7);
+    assert_int_equal(m.valid_round, LUXC_WIRE_NO_ROUND);
+    assert_int_equal(m.block_len, sizeof block);
+    assert_memory_equal(m.block, block, sizeof block);
+    assert_int_equal(luxc_wire_proposal(buf, sizeof buf, &len, 7, 6, block, sizeof block),
+                     LUXC_OK);
+    assert_int_equal(luxc_wire_decode(&m, buf, len), LUXC_OK);
+    assert_int_equal(m.valid_round, 6);
+    assert_int_equal(luxc_wire_decode(&m, buf, 9), LUXC_ETRUNC); /* no block */
+    buf[8] = 7; /* valid round 7 = round: not a round before it */
+    assert_int_equal(luxc_wire_decode(&m, buf, len), LUXC_ECORRUPT);
+    assert_int_equal(luxc_wire_proposal(buf, sizeof buf, &len, 7, 7, block, sizeof block),
+                     LUXC_EINVAL);
+    assert_int_equal(luxc_wire_proposal(buf, 9, &len, 7, 1, block, sizeof block), LUXC_EFULL);
+    assert_int_equal(luxc_wire_proposal(buf, sizeof buf, &len, 7, 1, block, 0), LUXC_EINVAL);
+
     assert_int_equal(luxc_wire_sync_block(buf, sizeof buf, &len, block, sizeof block, cert,
                                           sizeof cert),
                      LUXC_OK);
