@@ -110,14 +110,11 @@ static int make_params(rt *r, char *err, size_t errlen)
     return LUXC_OK;
 }
 
-static void net_log(void *ctx, int level, const char *msg)
+/* The net layer's events, tagged so that a line says which layer spoke. */
+static void net_log(void *ctx, luxc_log_level level, const char *event, const char *fields)
 {
     rt *r = ctx;
-    luxc_log_level l = level >= LUXC_NET_LOG_ERROR  ? LUXC_LOG_ERROR
-                       : level >= LUXC_NET_LOG_WARN ? LUXC_LOG_WARN
-                       : level >= LUXC_NET_LOG_INFO ? LUXC_LOG_INFO
-                                                    : LUXC_LOG_DEBUG;
-    luxc_log(&r->log, l, msg, "component=net");
+    luxc_log(&r->log, level, event, "component=net%s%s", fields ? " " : "", fields ? fields : "");
 }
 
 static void store_log(void *ctx, int err, const char *msg)
