@@ -265,7 +265,7 @@ static uint64_t safety_violations(const devnet *d, uint64_t *checked)
         char path[600];
         snprintf(path, sizeof path, "%s/data", d->nodes[i].dir);
         luxc_store_cfg sc = {.path = path, .flags = LUXC_STORE_RDONLY | LUXC_STORE_NOVERIFY};
-        if (d->nodes[i].byzantine || luxc_store_new(&s[i], &sc) != LUXC_OK)
+        if (d->nodes[i].byzantine || luxc_store_new(&s[i], &sc, NULL, 0) != LUXC_OK)
             s[i] = NULL;
     }
     store_cmp_result r;

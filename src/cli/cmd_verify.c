@@ -51,10 +51,8 @@ typedef struct vstore {
 
 static void open_one(vstore *v)
 {
-    luxc_store_cfg sc = {.path = v->path, .flags = LUXC_STORE_RDONLY,
-                         .errbuf = v->err, .errbuf_len = sizeof v->err};
-    v->err[0] = '\0';
-    int rc = luxc_store_new(&v->s, &sc);
+    luxc_store_cfg sc = {.path = v->path, .flags = LUXC_STORE_RDONLY};
+    int rc = luxc_store_new(&v->s, &sc, v->err, sizeof v->err);
     if (rc != LUXC_OK) {
         if (!v->err[0])
             snprintf(v->err, sizeof v->err, "%s", luxc_strerror(rc));

@@ -117,10 +117,11 @@ static void net_log(void *ctx, luxc_log_level level, const char *event, const ch
     luxc_log(&r->log, level, event, "component=net%s%s", fields ? " " : "", fields ? fields : "");
 }
 
-static void store_log(void *ctx, int err, const char *msg)
+static void store_log(void *ctx, luxc_log_level level, const char *event, const char *fields)
 {
     rt *r = ctx;
-    luxc_log(&r->log, LUXC_LOG_ERROR, msg, "component=store error=\"%s\"", luxc_strerror(err));
+    luxc_log(&r->log, level, event, "component=store%s%s", fields ? " " : "",
+             fields ? fields : "");
 }
 
 static int io_send(void *ctx, uint32_t peer, const uint8_t *msg, size_t len)
@@ -483,15 +484,11 @@ static int start(rt *r, char *err, size_t errlen)
     uint8_t chain[32];
     if (luxc_chain_id_hash(chain, r->genesis->chain_id) != LUXC_OK)
         return fail(err, errlen, LUXC_ECRYPTO, "cannot hash the chain id");
-    char serr[256] = "";
     luxc_store_cfg sc = {.path = r->cfg.data_dir, .chain_id = chain,
                          .flags = LUXC_STORE_CREATE | (o->store_nosync ? LUXC_STORE_NOSYNC : 0),
-                         .errbuf = serr, .errbuf_len = sizeof serr, .log = store_log,
-                         .log_ctx = r};
-    if ((rc = luxc_store_new(&r->store, &sc)) != LUXC_OK)
-        return serr[0] ? fail(err, errlen, rc, "%s", serr)
-                       : fail(err, errlen, rc, "store %s: %s", r->cfg.data_dir,
-                              luxc_strerror(rc));
+                         .log = store_log, .log_ctx = r};
+    if ((rc = luxc_store_new(&r->store, &sc, err, errlen)) != LUXC_OK)
+        return rc;
     if ((rc = luxc_node_ai_new(&r->ai, r->cfg.name, r->genesis, r->store)) != LUXC_OK)
         return fail(err, errlen, rc, "model: %s", luxc_strerror(rc));
     luxc_node_ai_set_logger(r->ai, &r->log);

@@ -66,13 +66,22 @@ int store_mdb_err(store_msg *m, int mdb_rc, const char *what)
                      mdb_rc);
 }
 
+void store_log_event(luxc_log_fn log, void *ctx, const char *event, const char *path, int rc,
+                     const char *detail)
+{
+    if (!log)
+        return;
+    char p[STORE_MSGBYTES], e[64], d[STORE_MSGBYTES + 8];
+    luxc_log_emitf(log, ctx, LUXC_LOG_ERROR, event, "path=%s error=%s detail=%s",
+                   luxc_logfmt_value(p, sizeof p, path),
+                   luxc_logfmt_value(e, sizeof e, luxc_strerror(rc)),
+                   luxc_logfmt_value(d, sizeof d, detail));
+}
+
 int store_report(const luxc_store *s, int rc, const store_msg *m)
 {
-    if (rc < 0 && s && s->log && m->text[0] != '\0') {
-        char line[STORE_MSGBYTES + 256];
-        snprintf(line, sizeof line, "store %s: %s", s->path, m->text);
-        s->log(s->log_ctx, rc, line);
-    }
+    if (rc < 0 && s && m->text[0] != '\0')
+        store_log_event(s->log, s->log_ctx, "store call failed", s->path, rc, m->text);
     return rc;
 }
 

@@ -289,24 +289,27 @@ fail:
     return rc;
 }
 
-int luxc_store_new(luxc_store **out, const luxc_store_cfg *cfg)
+int luxc_store_new(luxc_store **out, const luxc_store_cfg *cfg, char *err, size_t errlen)
 {
     store_msg m = {{0}};
-    if (!out)
+    if (err && errlen)
+        err[0] = '\0';
+    if (!out || !cfg) {
+        if (err && errlen)
+            snprintf(err, errlen, "store: %s", !out ? "out is NULL" : "cfg is NULL");
+        if (out)
+            *out = NULL;
         return LUXC_EINVAL;
+    }
     *out = NULL;
-    if (!cfg)
-        return LUXC_EINVAL;
     int rc = open_store(&m, out, cfg);
     if (rc == LUXC_OK)
         return rc;
-    char line[PATHMAX + STORE_MSGBYTES + 32];
-    snprintf(line, sizeof line, "store %.4000s: %s", cfg->path ? cfg->path : "(null)",
-             m.text[0] ? m.text : luxc_strerror(rc));
-    if (cfg->errbuf && cfg->errbuf_len > 0)
-        snprintf(cfg->errbuf, cfg->errbuf_len, "%s", line);
-    if (cfg->log)
-        cfg->log(cfg->log_ctx, rc, line);
+    const char *path = cfg->path ? cfg->path : "(null)";
+    const char *why = m.text[0] ? m.text : luxc_strerror(rc);
+    if (err && errlen)
+        snprintf(err, errlen, "store %.4000s: %s", path, why);
+    store_log_event(cfg->log, cfg->log_ctx, "store open failed", path, rc, why);
     return rc;
 }
 
