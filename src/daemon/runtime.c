@@ -491,7 +491,7 @@ static int start(rt *r, char *err, size_t errlen)
         return rc;
     if ((rc = luxc_node_ai_new(&r->ai, r->cfg.name, r->genesis, r->store)) != LUXC_OK)
         return fail(err, errlen, rc, "model: %s", luxc_strerror(rc));
-    luxc_node_ai_set_logger(r->ai, &r->log);
+    luxc_node_ai_set_log(r->ai, luxc_logger_sink, &r->log);
     r->buf = malloc(RECV_MAX);
     r->sessions = calloc(r->genesis->n_validators, sizeof *r->sessions);
     r->heard_us = calloc(r->genesis->n_validators, sizeof *r->heard_us);
@@ -510,7 +510,9 @@ static int start(rt *r, char *err, size_t errlen)
     nc.model = luxc_node_ai_hook(r->ai);
     nc.on_final = on_final;
     nc.on_final_ctx = r;
-    nc.log = &r->log;
+    nc.log = luxc_logger_sink;
+    nc.log_ctx = &r->log;
+    nc.log_level = r->log.level;
     nc.behaviour = o->behaviour;
     nc.async = 1;
     if ((rc = luxc_node_new(&r->node, &nc)) != LUXC_OK)
