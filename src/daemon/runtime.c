@@ -1,7 +1,8 @@
 /* runtime.c - `luxc node`: one validator process (daemon/runtime.h).
  * Owns: start-up from files (each failure named), the event loop that
  * feeds the consensus core from the network, the submission socket and the
- * load generator, status publication for the HTTP thread, and clean stop
+ * load generator, taking the status snapshot the HTTP thread serves
+ * (rendered in runtime_status.c), and clean stop
  * on SIGTERM/SIGINT (read from a signalfd: no global state).
  * Threads: the loop (everything that touches the core), one connector per
  * peer (runtime_links.c), libmicrohttpd's server thread (reads the
@@ -27,15 +28,9 @@
 #include "chain/json_util.h"
 #include "node_model.h"
 #include "runtime_links.h"
+#include "runtime_status.h"
 
 #define RECV_MAX (1u + LUXC_CHAIN_BLOCK_MAXBYTES + 4u + (4u << 20))
-
-typedef struct published {
-    luxc_node_status st;
-    uint32_t peers, links;
-    uint64_t refused, dropped_frames;
-    double cpu_seconds, uptime_seconds;
-} published;
 
 typedef struct rt {
     const luxc_run_opts *opts;
@@ -57,7 +52,7 @@ typedef struct rt {
     int sigfd;
     luxc_http_server *http;
     pthread_mutex_t status_mu;
-    published pub;
+    luxc_published pub;
     uint64_t *sessions; /* last zserver session id seen per peer */
     uint64_t *heard_us; /* when each peer last sent us a record */
     uint64_t start_us, load_sent;
@@ -188,117 +183,25 @@ static int open_net(rt *r, char *err, size_t errlen)
     return LUXC_OK;
 }
 
-static int status_json(rt *r, char *body, size_t cap, size_t *len)
-{
-    pthread_mutex_lock(&r->status_mu);
-    published p = r->pub;
-    pthread_mutex_unlock(&r->status_mu);
-    const luxc_node_status *s = &p.st;
-    char id[65], name[6 * sizeof r->cfg.name + 8];
-    luxc_hex_encode(id, s->last_id, 32);
-    int qrc = luxc_json_quote(name, sizeof name, r->cfg.name);
-    if (qrc != LUXC_OK)
-        return qrc;
-    int n = snprintf(
-        body, cap,
-        "{\"name\": %s, \"height\": %llu, \"last_id\": \"%s\", \"round\": %u, "
-        "\"peers\": %u, \"links\": %u, \"blocks_finalized\": %llu, \"blocks_synced\": %llu, "
-        "\"txs_finalized\": %llu, \"finality_last_ms\": %.3f, \"finality_p50_ms\": %.3f, "
-        "\"finality_p99_ms\": %.3f, \"msgs_in\": %llu, \"msgs_out\": %llu, \"bytes_in\": %llu, "
-        "\"bytes_out\": %llu, \"dropped_msgs\": %llu, \"dropped_txs\": %llu, "
-        "\"dropped_frames\": %llu, \"refused_peers\": %llu, \"equivocations_seen\": %llu, "
-        "\"mempool\": %llu, \"upgrades_pending\": %llu, \"upgrades_approved\": %llu, "
-        "\"upgrades_rejected\": %llu, \"cpu_seconds\": %.3f, \"uptime_seconds\": %.3f}\n",
-        name, (unsigned long long)s->height, id, s->round, p.peers, p.links,
-        (unsigned long long)s->blocks_finalized, (unsigned long long)s->blocks_synced,
-        (unsigned long long)s->txs_finalized, s->last_latency_ms, s->latency_p50_ms,
-        s->latency_p99_ms, (unsigned long long)s->msgs_in, (unsigned long long)s->msgs_out,
-        (unsigned long long)s->bytes_in, (unsigned long long)s->bytes_out,
-        (unsigned long long)s->dropped_msgs, (unsigned long long)s->dropped_txs,
-        (unsigned long long)p.dropped_frames, (unsigned long long)p.refused,
-        (unsigned long long)s->equivocations_seen, (unsigned long long)s->mempool_len,
-        (unsigned long long)s->upgrades_pending, (unsigned long long)s->upgrades_approved,
-        (unsigned long long)s->upgrades_rejected, p.cpu_seconds, p.uptime_seconds);
-    if (n < 0 || (size_t)n >= cap)
-        return LUXC_ETOOBIG;
-    *len = (size_t)n;
-    return LUXC_OK;
-}
-
-/* Prometheus text straight from the published status: one consistent
- * snapshot per scrape. */
-static int metrics_text(rt *r, char *body, size_t cap, size_t *len)
-{
-    pthread_mutex_lock(&r->status_mu);
-    published p = r->pub;
-    pthread_mutex_unlock(&r->status_mu);
-    const luxc_node_status *s = &p.st;
-    struct {
-        const char *name, *type, *help;
-        double v;
-    } m[] = {
-        {"luxc_height", "gauge", "Last finalized height.", (double)s->height},
-        {"luxc_round", "gauge", "Proposal round at the next height.", s->round},
-        {"luxc_peers", "gauge", "Validators heard from in the last 3 s.", p.peers},
-        {"luxc_links_connected", "gauge", "Outgoing secure links up.", p.links},
-        {"luxc_blocks_finalized_total", "counter", "Blocks finalized (with a certificate).",
-         (double)s->blocks_finalized},
-        {"luxc_blocks_synced_total", "counter", "Certified blocks taken from peers.",
-         (double)s->blocks_synced},
-        {"luxc_txs_finalized_total", "counter", "Transactions in finalized blocks.",
-         (double)s->txs_finalized},
-        {"luxc_finality_latency_ms", "gauge", "Proposal to finality, last block.",
-         s->last_latency_ms},
-        {"luxc_finality_latency_p50_ms", "gauge", "Median finality, last 1024 blocks.",
-         s->latency_p50_ms},
-        {"luxc_finality_latency_p99_ms", "gauge", "p99 finality, last 1024 blocks.",
-         s->latency_p99_ms},
-        {"luxc_messages_in_total", "counter", "Consensus messages received.", (double)s->msgs_in},
-        {"luxc_messages_out_total", "counter", "Consensus messages sent.", (double)s->msgs_out},
-        {"luxc_bytes_in_total", "counter", "Consensus bytes received.", (double)s->bytes_in},
-        {"luxc_bytes_out_total", "counter", "Consensus bytes sent.", (double)s->bytes_out},
-        {"luxc_dropped_messages_total", "counter", "Malformed or invalid messages dropped.",
-         (double)s->dropped_msgs},
-        {"luxc_dropped_txs_total", "counter", "Submitted transactions refused.",
-         (double)s->dropped_txs},
-        {"luxc_dropped_frames_total", "counter", "Transport frames dropped (auth, replay, ...).",
-         (double)p.dropped_frames},
-        {"luxc_refused_peers_total", "counter", "Handshakes refused.", (double)p.refused},
-        {"luxc_equivocations_total", "counter", "Validators caught signing twice.",
-         (double)s->equivocations_seen},
-        {"luxc_mempool_transactions", "gauge", "Transactions waiting.", (double)s->mempool_len},
-        {"luxc_cpu_seconds_total", "counter", "CPU time of this process.", p.cpu_seconds},
-    };
-    size_t off = 0;
-    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++) {
-        int n = snprintf(body + off, cap - off, "# HELP %s %s\n# TYPE %s %s\n%s %.17g\n",
-                         m[i].name, m[i].help, m[i].name, m[i].type, m[i].name, m[i].v);
-        if (n < 0 || (size_t)n >= cap - off)
-            return LUXC_ETOOBIG;
-        off += (size_t)n;
-    }
-    *len = off;
-    return LUXC_OK;
-}
-
 static int http_handler(void *ctx, const char *path, char *body, size_t cap, size_t *len,
                         const char **type)
 {
     rt *r = ctx;
-    if (!strcmp(path, "/metrics")) {
-        *type = "text/plain; version=0.0.4";
-        return metrics_text(r, body, cap, len);
-    }
-    if (!strcmp(path, "/status")) {
-        *type = "application/json";
-        return status_json(r, body, cap, len);
-    }
-    return LUXC_ENOTFOUND;
+    int metrics = !strcmp(path, "/metrics");
+    if (!metrics && strcmp(path, "/status"))
+        return LUXC_ENOTFOUND;
+    /* one consistent snapshot per request */
+    pthread_mutex_lock(&r->status_mu);
+    luxc_published p = r->pub;
+    pthread_mutex_unlock(&r->status_mu);
+    *type = metrics ? "text/plain; version=0.0.4" : "application/json";
+    return metrics ? luxc_status_metrics(&p, body, cap, len)
+                   : luxc_status_json(r->cfg.name, &p, body, cap, len);
 }
 
 static void publish(rt *r, uint64_t now_us)
 {
-    published p;
+    luxc_published p;
     memset(&p, 0, sizeof p);
     luxc_node_status_get(r->node, &p.st);
     /* a peer counts when it spoke within 3 s: a link that is up but silent
