@@ -3,7 +3,6 @@
 #include "json_util.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -204,22 +203,50 @@ void luxc_hex_encode(char *out, const uint8_t *in, size_t n)
     sodium_bin2hex(out, 2 * n + 1, in, n);
 }
 
-int luxc_json_quote(char *out, size_t cap, const char *s)
+cJSON *luxc_jadd_u64(cJSON *obj, const char *key, uint64_t v)
 {
-    if (cap)
-        out[0] = '\0';
-    cJSON *str = cJSON_CreateString(s ? s : "");
-    if (!str)
+    char t[24];
+    snprintf(t, sizeof t, "%llu", (unsigned long long)v);
+    return cJSON_AddRawToObject(obj, key, t);
+}
+
+cJSON *luxc_jadd_fixed(cJSON *obj, const char *key, double v, int decimals)
+{
+    char t[64];
+    if (!isfinite(v) || fabs(v) >= 1e40) /* keep the text short and valid */
+        return cJSON_AddNullToObject(obj, key);
+    snprintf(t, sizeof t, "%.*f", decimals, v);
+    return cJSON_AddRawToObject(obj, key, t);
+}
+
+int luxc_jprint_line(const cJSON *obj, char *out, size_t cap, size_t *len)
+{
+    char *s = cJSON_PrintUnformatted(obj);
+    if (!s)
         return LUXC_ENOMEM;
-    /* cJSON_PrintPreallocated wants 5 bytes of slack past the text. */
-    int ok = cap > 5 && cap <= INT_MAX && cJSON_PrintPreallocated(str, out, (int)cap - 5, 0);
-    cJSON_Delete(str);
-    if (!ok) {
-        if (cap)
-            out[0] = '\0';
-        return LUXC_ETOOBIG;
+    size_t n = strlen(s);
+    int rc = LUXC_ETOOBIG;
+    if (n + 2 <= cap) {
+        memcpy(out, s, n);
+        out[n++] = '\n';
+        out[n] = '\0';
+        *len = n;
+        rc = LUXC_OK;
+    } else if (cap) {
+        out[0] = '\0';
     }
-    return LUXC_OK;
+    cJSON_free(s);
+    return rc;
+}
+
+int luxc_jput_line(FILE *f, const cJSON *obj)
+{
+    char *s = cJSON_PrintUnformatted(obj);
+    if (!s)
+        return LUXC_ENOMEM;
+    int ok = fputs(s, f) >= 0 && fputc('\n', f) != EOF;
+    cJSON_free(s);
+    return ok ? LUXC_OK : LUXC_EIO;
 }
 
 int luxc_jget_hex(const luxc_jctx *ctx, const cJSON *obj, const char *key,

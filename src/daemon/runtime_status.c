@@ -8,40 +8,42 @@
 
 #include "chain/json_util.h"
 
-int luxc_status_json(const char *node_name, const luxc_published *pp, char *body, size_t cap,
+int luxc_status_json(const char *name, const luxc_published *p, char *body, size_t cap,
                      size_t *len)
 {
-    const luxc_published p = *pp;
-    const luxc_node_status *s = &p.st;
-    char id[65], name[6 * 64 + 8];
+    const luxc_node_status *s = &p->st;
+    char id[65];
     luxc_hex_encode(id, s->last_id, 32);
-    int qrc = luxc_json_quote(name, sizeof name, node_name);
-    if (qrc != LUXC_OK)
-        return qrc;
-    int n = snprintf(
-        body, cap,
-        "{\"name\": %s, \"height\": %llu, \"last_id\": \"%s\", \"round\": %u, "
-        "\"peers\": %u, \"links\": %u, \"blocks_finalized\": %llu, \"blocks_synced\": %llu, "
-        "\"txs_finalized\": %llu, \"finality_last_ms\": %.3f, \"finality_p50_ms\": %.3f, "
-        "\"finality_p99_ms\": %.3f, \"msgs_in\": %llu, \"msgs_out\": %llu, \"bytes_in\": %llu, "
-        "\"bytes_out\": %llu, \"dropped_msgs\": %llu, \"dropped_txs\": %llu, "
-        "\"dropped_frames\": %llu, \"refused_peers\": %llu, \"equivocations_seen\": %llu, "
-        "\"mempool\": %llu, \"upgrades_pending\": %llu, \"upgrades_approved\": %llu, "
-        "\"upgrades_rejected\": %llu, \"cpu_seconds\": %.3f, \"uptime_seconds\": %.3f}\n",
-        name, (unsigned long long)s->height, id, s->round, p.peers, p.links,
-        (unsigned long long)s->blocks_finalized, (unsigned long long)s->blocks_synced,
-        (unsigned long long)s->txs_finalized, s->last_latency_ms, s->latency_p50_ms,
-        s->latency_p99_ms, (unsigned long long)s->msgs_in, (unsigned long long)s->msgs_out,
-        (unsigned long long)s->bytes_in, (unsigned long long)s->bytes_out,
-        (unsigned long long)s->dropped_msgs, (unsigned long long)s->dropped_txs,
-        (unsigned long long)p.dropped_frames, (unsigned long long)p.refused,
-        (unsigned long long)s->equivocations_seen, (unsigned long long)s->mempool_len,
-        (unsigned long long)s->upgrades_pending, (unsigned long long)s->upgrades_approved,
-        (unsigned long long)s->upgrades_rejected, p.cpu_seconds, p.uptime_seconds);
-    if (n < 0 || (size_t)n >= cap)
-        return LUXC_ETOOBIG;
-    *len = (size_t)n;
-    return LUXC_OK;
+    cJSON *o = cJSON_CreateObject();
+    /* cJSON escapes the name: it comes from a config file and may hold
+     * quotes, backslashes or control characters */
+    int ok = o && cJSON_AddStringToObject(o, "name", name ? name : "") &&
+             luxc_jadd_u64(o, "height", s->height) && cJSON_AddStringToObject(o, "last_id", id) &&
+             luxc_jadd_u64(o, "round", s->round) && luxc_jadd_u64(o, "peers", p->peers) &&
+             luxc_jadd_u64(o, "links", p->links) &&
+             luxc_jadd_u64(o, "blocks_finalized", s->blocks_finalized) &&
+             luxc_jadd_u64(o, "blocks_synced", s->blocks_synced) &&
+             luxc_jadd_u64(o, "txs_finalized", s->txs_finalized) &&
+             luxc_jadd_fixed(o, "finality_last_ms", s->last_latency_ms, 3) &&
+             luxc_jadd_fixed(o, "finality_p50_ms", s->latency_p50_ms, 3) &&
+             luxc_jadd_fixed(o, "finality_p99_ms", s->latency_p99_ms, 3) &&
+             luxc_jadd_u64(o, "msgs_in", s->msgs_in) && luxc_jadd_u64(o, "msgs_out", s->msgs_out) &&
+             luxc_jadd_u64(o, "bytes_in", s->bytes_in) &&
+             luxc_jadd_u64(o, "bytes_out", s->bytes_out) &&
+             luxc_jadd_u64(o, "dropped_msgs", s->dropped_msgs) &&
+             luxc_jadd_u64(o, "dropped_txs", s->dropped_txs) &&
+             luxc_jadd_u64(o, "dropped_frames", p->dropped_frames) &&
+             luxc_jadd_u64(o, "refused_peers", p->refused) &&
+             luxc_jadd_u64(o, "equivocations_seen", s->equivocations_seen) &&
+             luxc_jadd_u64(o, "mempool", s->mempool_len) &&
+             luxc_jadd_u64(o, "upgrades_pending", s->upgrades_pending) &&
+             luxc_jadd_u64(o, "upgrades_approved", s->upgrades_approved) &&
+             luxc_jadd_u64(o, "upgrades_rejected", s->upgrades_rejected) &&
+             luxc_jadd_fixed(o, "cpu_seconds", p->cpu_seconds, 3) &&
+             luxc_jadd_fixed(o, "uptime_seconds", p->uptime_seconds, 3);
+    int rc = ok ? luxc_jprint_line(o, body, cap, len) : LUXC_ENOMEM;
+    cJSON_Delete(o);
+    return rc;
 }
 
 int luxc_status_metrics(const luxc_published *pp, char *body, size_t cap, size_t *len)
