@@ -51,6 +51,7 @@ typedef struct rt {
     void *submit;
     int sigfd;
     luxc_http_server *http;
+    luxc_status_metrics *metrics; /* what /metrics renders */
     pthread_mutex_t status_mu;
     luxc_published pub;
     uint64_t *sessions; /* last zserver session id seen per peer */
@@ -187,16 +188,23 @@ static int http_handler(void *ctx, const char *path, char *body, size_t cap, siz
                         const char **type)
 {
     rt *r = ctx;
-    int metrics = !strcmp(path, "/metrics");
-    if (!metrics && strcmp(path, "/status"))
+    int rc;
+    if (!strcmp(path, "/metrics")) {
+        /* set and rendered under the lock: one snapshot per scrape, and
+         * the registry is used by one request at a time */
+        *type = "text/plain; version=0.0.4";
+        pthread_mutex_lock(&r->status_mu);
+        rc = luxc_status_metrics_render(r->metrics, &r->pub, body, cap, len);
+        pthread_mutex_unlock(&r->status_mu);
+        return rc;
+    }
+    if (strcmp(path, "/status"))
         return LUXC_ENOTFOUND;
-    /* one consistent snapshot per request */
+    *type = "application/json";
     pthread_mutex_lock(&r->status_mu);
     luxc_published p = r->pub;
     pthread_mutex_unlock(&r->status_mu);
-    *type = metrics ? "text/plain; version=0.0.4" : "application/json";
-    return metrics ? luxc_status_metrics(&p, body, cap, len)
-                   : luxc_status_json(r->cfg.name, &p, body, cap, len);
+    return luxc_status_json(r->cfg.name, &p, body, cap, len);
 }
 
 static void publish(rt *r, uint64_t now_us)
@@ -420,6 +428,8 @@ static int start(rt *r, char *err, size_t errlen)
     nc.async = 1;
     if ((rc = luxc_node_new(&r->node, &nc)) != LUXC_OK)
         return fail(err, errlen, rc, "node: %s", luxc_strerror(rc));
+    if (r->cfg.metrics[0] && (rc = luxc_status_metrics_new(&r->metrics)) != LUXC_OK)
+        return fail(err, errlen, rc, "metrics: %s", luxc_strerror(rc));
     if (r->cfg.metrics[0] &&
         (rc = luxc_http_server_new(&r->http, r->cfg.metrics, http_handler, r)) != LUXC_OK)
         return fail(err, errlen, rc, "%s: metrics \"%s\": %s", o->config_path, r->cfg.metrics,
@@ -430,6 +440,7 @@ static int start(rt *r, char *err, size_t errlen)
 static void stop(rt *r)
 {
     luxc_http_server_free(r->http); /* first: its thread reads r->pub */
+    luxc_status_metrics_free(r->metrics);
     if (r->node && r->ai) {
         luxc_node_status st;
         luxc_node_status_get(r->node, &st);

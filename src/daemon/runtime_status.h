@@ -12,8 +12,8 @@
  * "upgrades_approved", "upgrades_rejected", "cpu_seconds",
  * "uptime_seconds"}, in that order.
  *
- * Thread safety: pure functions of their arguments; the caller holds
- * whatever lock guards the snapshot. */
+ * Thread safety: luxc_status_json is a pure function of its arguments;
+ * see luxc_status_metrics_render. */
 #ifndef LUXC_DAEMON_RUNTIME_STATUS_H
 #define LUXC_DAEMON_RUNTIME_STATUS_H
 
@@ -33,7 +33,17 @@ typedef struct luxc_published {
 int luxc_status_json(const char *name, const luxc_published *p, char *body, size_t cap,
                      size_t *len);
 
-/* The /metrics body. LUXC_ETOOBIG. */
-int luxc_status_metrics(const luxc_published *p, char *body, size_t cap, size_t *len);
+/* The /metrics body: a luxc_metrics registry holding one metric per
+ * figure of the snapshot (luxc_height, luxc_blocks_finalized_total, ...,
+ * luxc_cpu_seconds_total). LUXC_ENOMEM. */
+typedef struct luxc_status_metrics luxc_status_metrics;
+int luxc_status_metrics_new(luxc_status_metrics **out);
+void luxc_status_metrics_free(luxc_status_metrics *sm);
+/* Set every metric from p, then render the Prometheus text into body.
+ * Sets then renders: calls on one sm must not overlap (the runtime makes
+ * them under its status lock, so a scrape is one snapshot).
+ * LUXC_ETOOBIG (*len = the size needed), LUXC_EINVAL. */
+int luxc_status_metrics_render(luxc_status_metrics *sm, const luxc_published *p, char *body,
+                               size_t cap, size_t *len);
 
 #endif
