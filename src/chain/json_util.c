@@ -187,22 +187,6 @@ int luxc_jget_u64(const luxc_jctx *ctx, const cJSON *obj, const char *key,
 
 /* Hex through libsodium: its encoder and decoder run in constant time,
  * which matters for the secret key files this also writes and reads. */
-int luxc_hex_decode(uint8_t *out, size_t n, const char *hex)
-{
-    size_t len = strlen(hex), got = 0;
-    const char *end = NULL;
-    if (len != 2 * n)
-        return -1;
-    if (sodium_hex2bin(out, n, hex, len, NULL, &got, &end) != 0 || got != n || end != hex + len)
-        return -1;
-    return 0;
-}
-
-void luxc_hex_encode(char *out, const uint8_t *in, size_t n)
-{
-    sodium_bin2hex(out, 2 * n + 1, in, n);
-}
-
 cJSON *luxc_jadd_u64(cJSON *obj, const char *key, uint64_t v)
 {
     char t[24];

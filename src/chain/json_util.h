@@ -1,7 +1,7 @@
 /* json_util.h - shared helpers of the node's JSON loaders (genesis, config,
  * key files): whole-file reads with a size cap, parse errors with line and
  * column, typed field getters that write "origin: field: expected ..., got
- * ..." messages; hex; writing (exact numbers, one-line printing).
+ * ..." messages; hex fields; writing (exact numbers, one-line printing).
  * Internal to libluxc (the chain layer and the luxc and luxc-bench
  * programs). */
 #ifndef LUXC_CHAIN_JSON_UTIL_H
@@ -10,6 +10,8 @@
 #include <cjson/cJSON.h>
 #include <stddef.h>
 #include <stdio.h>
+
+#include "common/hex.h" /* luxc_hex_encode / luxc_hex_decode */
 #include <stdint.h>
 
 typedef struct luxc_jctx {
@@ -49,8 +51,6 @@ int luxc_jget_u64(const luxc_jctx *ctx, const cJSON *obj, const char *key,
 int luxc_jget_hex(const luxc_jctx *ctx, const cJSON *obj, const char *key,
                   const char *where, uint8_t *out, size_t n);
 
-/* Lower-case hex of n bytes into out (2n+1 bytes). */
-void luxc_hex_encode(char *out, const uint8_t *in, size_t n);
 
 /* ---- Writing: every JSON the program prints or serves is a cJSON tree,
  * so strings (names, paths) are always escaped. Numbers that must keep
@@ -64,7 +64,5 @@ cJSON *luxc_jadd_fixed(cJSON *obj, const char *key, double v, int decimals);
 int luxc_jprint_line(const cJSON *obj, char *out, size_t cap, size_t *len);
 /* The same to a stream. LUXC_ENOMEM, LUXC_EIO. */
 int luxc_jput_line(FILE *f, const cJSON *obj);
-/* Decode exactly n bytes from 2n hex chars; -1 on a bad char or length. */
-int luxc_hex_decode(uint8_t *out, size_t n, const char *hex);
 
 #endif

@@ -132,10 +132,11 @@ static void on_final(void *ctx, uint64_t height, const uint8_t id[32], const uin
     (void)block;
     (void)len;
     rt *r = ctx;
-    if (r->log.level >= LUXC_LOG_DEBUG)
-        luxc_log(&r->log, LUXC_LOG_DEBUG, "block final",
-                 "height=%llu id=%02x%02x%02x%02x latency_ms=%.2f", (unsigned long long)height,
-                 id[0], id[1], id[2], id[3], latency_ms);
+    if (r->log.level >= LUXC_LOG_DEBUG) {
+        char hex[9];
+        luxc_log(&r->log, LUXC_LOG_DEBUG, "block final", "height=%llu id=%s latency_ms=%.2f",
+                 (unsigned long long)height, luxc_hex_encode(hex, id, 4), latency_ms);
+    }
 }
 
 static int open_net(rt *r, char *err, size_t errlen)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/be.h"
+#include "common/hex.h"
 
 static node_upgrade *find(luxc_node *n, const uint8_t id[32])
 {
@@ -111,9 +112,8 @@ static void report(luxc_node *n, node_upgrade *g)
     node_logf(n, LUXC_LOG_INFO, "upgrade decided", "version=%s outcome=%s", g->u.version,
               approved ? "approved" : "rejected");
     if (n->cfg.store) {
-        char name[64];
-        snprintf(name, sizeof name, "upgrade:%02x%02x%02x%02x%02x%02x%02x%02x", g->id[0],
-                 g->id[1], g->id[2], g->id[3], g->id[4], g->id[5], g->id[6], g->id[7]);
+        char name[64] = "upgrade:"; /* + the first 8 bytes of the id in hex */
+        luxc_hex_encode(name + 8, g->id, 8);
         uint8_t outcome = (uint8_t)approved;
         if (luxc_store_weights_put(n->cfg.store, name, 1, &outcome, 1) != LUXC_OK)
             node_logf(n, LUXC_LOG_WARN, "upgrade outcome not stored", "version=%s",

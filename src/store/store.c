@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/be.h"
+#include "common/hex.h"
 #include "store/store_int.h"
 
 #define PATHMAX 4000u /* leaves room for "/data.mdb" within PATH_MAX */
@@ -23,12 +24,6 @@ size_t luxc_store_chainidbytes(void) { return LUXC_STORE_CHAINIDBYTES; }
 size_t luxc_store_voterbytes(void) { return LUXC_STORE_VOTERBYTES; }
 size_t luxc_store_namemaxbytes(void) { return LUXC_STORE_NAMEMAXBYTES; }
 size_t luxc_store_valuemaxbytes(void) { return LUXC_STORE_VALUEMAXBYTES; }
-
-static void hex8(char out[17], const uint8_t *p)
-{
-    for (int i = 0; i < 8; i++)
-        snprintf(out + 2 * i, 3, "%02x", p[i]);
-}
 
 /* Directory and data file state before LMDB touches anything:
  * *fresh = 1 when there is no data.mdb yet. */
@@ -187,8 +182,8 @@ static int attach_store(store_msg *m, MDB_txn *txn, luxc_store *s, const uint8_t
     memcpy(s->chain_id, p, LUXC_STORE_CHAINIDBYTES);
     if (chain && memcmp(chain, p, LUXC_STORE_CHAINIDBYTES) != 0) {
         char have[17], want[17];
-        hex8(have, p);
-        hex8(want, chain);
+        luxc_hex_encode(have, p, 8);
+        luxc_hex_encode(want, chain, 8);
         return store_err(m, LUXC_EPARAM, "store belongs to chain %s..., the "
                          "configuration names chain %s...", have, want);
     }

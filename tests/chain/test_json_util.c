@@ -1,7 +1,6 @@
 /* test_json_util.c - the chain layer's JSON helpers: writing (escaped
  * strings, exact u64, fixed decimals, null for NaN/Inf, a buffer too
- * small), hex both ways through libsodium (case, odd length, bad
- * digits, wrong size), typed getters' messages, and file reads with a cap. */
+ * small), typed getters' messages, and file reads with a cap. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -53,25 +52,6 @@ static void test_write(void **state)
     assert_int_equal(luxc_jprint_line(o, exact, need - 1, &len), LUXC_ETOOBIG);
     free(exact);
     cJSON_Delete(o);
-}
-
-static void test_hex(void **state)
-{
-    (void)state;
-    const uint8_t in[4] = {0x00, 0xab, 0x7f, 0xff};
-    char hex[9];
-    luxc_hex_encode(hex, in, sizeof in);
-    assert_string_equal(hex, "00ab7fff");
-    uint8_t back[4];
-    assert_int_equal(luxc_hex_decode(back, sizeof back, "00ab7fff"), 0);
-    assert_memory_equal(back, in, sizeof in);
-    assert_int_equal(luxc_hex_decode(back, sizeof back, "00AB7FFF"), 0);
-    assert_memory_equal(back, in, sizeof in);
-    assert_int_equal(luxc_hex_decode(back, sizeof back, "00ab7ff"), -1);   /* odd */
-    assert_int_equal(luxc_hex_decode(back, sizeof back, "00ab7fffee"), -1); /* long */
-    assert_int_equal(luxc_hex_decode(back, sizeof back, "00ab7fgf"), -1);   /* digit */
-    assert_int_equal(luxc_hex_decode(back, sizeof back, "00ab 7ff"), -1);   /* space */
-    assert_int_equal(luxc_hex_decode(back, 0, ""), 0);
 }
 
 static void test_getters(void **state)
@@ -127,7 +107,6 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_write),
-        cmocka_unit_test(test_hex),
         cmocka_unit_test(test_getters),
         cmocka_unit_test(test_read_file_cap),
     };
