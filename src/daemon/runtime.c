@@ -26,6 +26,7 @@
 #include "daemon/metrics.h"
 #include "luxc/net.h"
 #include "chain/json_util.h"
+#include "common/logfmt.h"
 #include "node_model.h"
 #include "runtime_links.h"
 #include "runtime_status.h"
@@ -243,8 +244,9 @@ static void check_sessions(rt *r)
         if (i == r->self || luxc_zserver_session(r->server, (int)i, &sid) != LUXC_OK)
             continue;
         if (r->sessions[i] && r->sessions[i] != sid) {
-            luxc_log(&r->log, LUXC_LOG_INFO, "peer reconnected; redialling",
-                     "peer=%s", r->genesis->validators[i].name);
+            char name[2 * sizeof r->genesis->validators[i].name + 4];
+            luxc_log(&r->log, LUXC_LOG_INFO, "peer reconnected; redialling", "peer=%s",
+                     luxc_logfmt_value(name, sizeof name, r->genesis->validators[i].name));
             luxc_links_drop(r->links, i);
         }
         r->sessions[i] = sid;
@@ -504,9 +506,11 @@ int luxc_node_run(const luxc_run_opts *o, char *err, size_t errlen)
         fail(err, errlen, 1, "signalfd: %s", strerror(errno));
     } else if (start(&r, err, errlen) == LUXC_OK) {
         publish(&r, wall_us());
+        char listen[2 * sizeof r.cfg.listen + 4], metrics[2 * sizeof r.cfg.metrics + 4];
         luxc_log(&r.log, LUXC_LOG_INFO, "started",
                  "validators=%zu listen=%s metrics=%s height=%llu", r.genesis->n_validators,
-                 r.cfg.listen, r.cfg.metrics[0] ? r.cfg.metrics : "-",
+                 luxc_logfmt_value(listen, sizeof listen, r.cfg.listen),
+                 luxc_logfmt_value(metrics, sizeof metrics, r.cfg.metrics[0] ? r.cfg.metrics : "-"),
                  (unsigned long long)r.pub.st.height);
         status = loop(&r);
         publish(&r, wall_us());
