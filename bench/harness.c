@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "chain/json_util.h"
+
 static uint64_t now_ns(void)
 {
     struct timespec ts;
@@ -245,23 +247,33 @@ static void print_table(const result *rs, size_t count, unsigned runs)
            luxc_bench_procs(), runs > 1 ? ", median of each benchmark's runs" : "");
 }
 
-static void print_json(const result *rs, size_t count)
+/* One array, one case per line; each object is a cJSON tree (after the
+ * runs: its allocations are not counted in any figure). allocs_per_op < 0
+ * (not counted) gives null for both allocation figures. */
+static int print_json(const result *rs, size_t count)
 {
-    printf("[");
-    for (size_t i = 0; i < count; i++) {
+    int ok = 1;
+    fputs("[", stdout);
+    for (size_t i = 0; i < count && ok; i++) {
         const result *r = &rs[i];
-        printf("%s\n  {\"name\": \"%s\", \"iterations\": %llu, \"ns_per_op\": %.4f, ",
-               i ? "," : "", r->c->name, (unsigned long long)r->n, r->ns_per_op);
-        if (r->allocs_per_op < 0)
-            printf("\"bytes_per_op\": null, \"allocs_per_op\": null");
-        else
-            printf("\"bytes_per_op\": %.4f, \"allocs_per_op\": %.4f", r->bytes_per_op,
-                   r->allocs_per_op);
-        if (r->failed)
-            printf(", \"failed\": true");
-        printf("}");
+        int counted = r->allocs_per_op >= 0;
+        cJSON *o = cJSON_CreateObject();
+        ok = o && cJSON_AddStringToObject(o, "name", r->c->name) &&
+             luxc_jadd_u64(o, "iterations", r->n) &&
+             luxc_jadd_fixed(o, "ns_per_op", r->ns_per_op, 4) &&
+             (counted ? luxc_jadd_fixed(o, "bytes_per_op", r->bytes_per_op, 4) != NULL
+                      : cJSON_AddNullToObject(o, "bytes_per_op") != NULL) &&
+             (counted ? luxc_jadd_fixed(o, "allocs_per_op", r->allocs_per_op, 4) != NULL
+                      : cJSON_AddNullToObject(o, "allocs_per_op") != NULL) &&
+             (!r->failed || cJSON_AddTrueToObject(o, "failed"));
+        char *text = ok ? cJSON_PrintUnformatted(o) : NULL;
+        ok = text && printf("%s\n  %s", i ? "," : "", text) > 0;
+        cJSON_free(text);
+        cJSON_Delete(o);
     }
-    printf("\n]\n");
+    if (!ok)
+        fprintf(stderr, "luxc bench: cannot write the JSON results\n");
+    return ok && printf("\n]\n") > 0;
 }
 
 static const luxc_bench_case *const tables[] = {
@@ -389,7 +401,7 @@ int luxc_bench_main(int argc, char **argv)
         regfree(&re);
     if (!list) {
         if (json)
-            print_json(rs, count);
+            failed |= !print_json(rs, count);
         else {
             print_table(rs, count, runs);
             if (count == 0)

@@ -1,6 +1,8 @@
-/* harness.h - the benchmark harness shared by `luxc bench` and bench/ programs.
+/* harness.h - the benchmark harness of luxc-bench (bench/main.c), the
+ * program `luxc bench` executes (src/cli/cmd_bench.c: luxc itself carries
+ * no benchmark code).
  * Owns: Go-style iteration doubling, timing, allocation accounting, output
- * (Go lines, reference table, JSON), filtering.
+ * (Go lines, reference table, JSON through cJSON), filtering.
  *
  * A benchmark is a function that runs its body b->n times between
  * luxc_bench_start/stop calls made by the harness (setup before the loop
@@ -12,8 +14,9 @@
  *       luxc_bench_sink_double(sink);
  *   }
  *
- * Each layer exports one NULL-terminated table of cases (see the extern
- * declarations below); bench_main.c lists the tables.
+ * Each layer's bench/bench_<layer>.c exports one NULL-terminated table of
+ * cases (see the extern declarations below); harness.c lists the tables
+ * it runs (tables[]), so a new layer's table is added there.
  *
  * Thread safety: a luxc_bench_b belongs to the thread running the case,
  * except in luxc_bench_parallel, which runs the body on worker threads. */
@@ -74,14 +77,16 @@ void luxc_bench_sink_double(double v);
 void luxc_bench_sink_u64(uint64_t v);
 void luxc_bench_sink_ptr(const void *p);
 
-/* Allocation counters (bench/alloc_count.c interposes malloc in the luxc
- * program; elsewhere these report -1 = not counted). */
+/* Allocation counters. bench/alloc_count.c interposes malloc & co. in
+ * luxc-bench, the only program that links it: counted() is 1. Sanitizer
+ * builds link bench/alloc_none.c instead: counted() is 0, the counts stay
+ * 0, and the harness reports the figures as not counted (null in JSON). */
 int luxc_bench_allocs_counted(void);
 uint64_t luxc_bench_alloc_count(void);
 uint64_t luxc_bench_alloc_bytes(void);
 
-/* Entry point for `luxc bench [--filter RE] [--time S] [--json] [--list]`.
- * Returns a process exit status. */
+/* main() of luxc-bench, which `luxc bench [--filter RE] [--time S]
+ * [--count N] [--json] [--list]` runs. Returns a process exit status. */
 int luxc_bench_main(int argc, char **argv);
 
 /* Tables of each layer, NULL-terminated (name == NULL). */

@@ -72,20 +72,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     child.height = b.height + 1;
     memcpy(child.parent, id, 32);
     child.timestamp_us = b.timestamp_us;
-    const char *why = "unset";
+    char why[32];
     if (luxc_chain_block_prepare(&child, b.state_root) != LUXC_OK)
         abort();
     if (b.height == UINT64_MAX) { /* no height above: the "child" wrapped to 0 */
-        if (luxc_chain_block_check_child(&child, &b, id, &why) != LUXC_EINVAL)
+        if (luxc_chain_block_check_child(&child, &b, id, why, sizeof why) != LUXC_EINVAL)
             abort();
         free(enc);
         return 0;
     }
-    if (luxc_chain_block_check_child(&child, &b, id, &why) != LUXC_OK || why != NULL)
+    if (luxc_chain_block_check_child(&child, &b, id, why, sizeof why) != LUXC_OK || why[0])
         abort();
     /* ...and one with the wrong height does not. */
     child.height = b.height;
-    if (luxc_chain_block_check_child(&child, &b, id, &why) != LUXC_EINVAL || why == NULL)
+    if (luxc_chain_block_check_child(&child, &b, id, why, sizeof why) != LUXC_EINVAL || !why[0])
         abort();
     free(enc);
     return 0;

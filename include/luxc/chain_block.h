@@ -90,11 +90,13 @@ LUXC_MUST_CHECK int luxc_chain_state_root(uint8_t out[32], const uint8_t parent_
 
 /* Is child a valid child of parent (id parent_id)? Same chain id, height
  * + 1, parent link, state root, timestamp not before the parent's.
- * LUXC_OK or LUXC_EINVAL (with the field that failed in *why, static). */
+ * LUXC_OK, or LUXC_EINVAL with the field that failed ("height",
+ * "state_root", ...) in err (luxc/common.h's convention; "" on success). */
 LUXC_API
 LUXC_MUST_CHECK int luxc_chain_block_check_child(const luxc_chain_block *child,
                                                  const luxc_chain_block *parent,
-                                                 const uint8_t parent_id[32], const char **why);
+                                                 const uint8_t parent_id[32], char *err,
+                                                 size_t errlen);
 
 /* The genesis block (height 0) of a chain: chain id hash, genesis time,
  * empty payload, zero parent and state root. */

@@ -73,12 +73,12 @@ const char *const *luxc_params_preset_names(void);
  *   with fpc: 0.5 <= theta_min <= theta_max <= 0.8, both finite.
  * (The stake rule "strictly more than 2/3 of total stake" is fixed in
  * horizon and not a parameter.)
- * On a violation returns LUXC_EPARAM and, when msg != NULL, writes a
- * NUL-terminated message naming the rule and the values into msg
- * (truncated to msglen). On success msg gets "". Errors: LUXC_EINVAL (p
- * NULL), LUXC_EPARAM. */
+ * On a violation returns LUXC_EPARAM and writes a message naming the rule
+ * and the values into err (luxc/common.h's convention: NULL/0 allowed, cut
+ * to errlen). On success err gets "". Errors: LUXC_EINVAL (p NULL),
+ * LUXC_EPARAM. */
 LUXC_API
-LUXC_MUST_CHECK int luxc_params_validate(const luxc_params *p, char *msg, size_t msglen);
+LUXC_MUST_CHECK int luxc_params_validate(const luxc_params *p, char *err, size_t errlen);
 
 /* ---------------------------------------------------------------------
  * Photon: sampling without replacement (photon.c).

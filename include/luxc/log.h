@@ -3,8 +3,9 @@
  * One event is one line in logfmt:
  *   ts=2026-11-25T09:40:00.123Z level=info node=node0 msg="block final" height=42
  * written with a single write(2), so lines from threads (and from processes
- * sharing a file) never interleave. Lower layers (net, ai) report through
- * their own callbacks; the node adapts those to this logger.
+ * sharing a file) never interleave. The layers (net, store, node) report
+ * through a luxc_log_fn (luxc/common.h); luxc_logger_sink is the one
+ * adapter that turns their events into these lines.
  *
  * Thread safety: a luxc_logger is immutable after luxc_logger_init; any
  * thread may log through it. */
@@ -40,6 +41,13 @@ void luxc_log(const luxc_logger *lg, luxc_log_level level, const char *msg,
 LUXC_API
 void luxc_logv(const luxc_logger *lg, luxc_log_level level, const char *msg,
                const char *fields, va_list ap) __attribute__((format(printf, 4, 0)));
+
+/* A luxc_log_fn writing to the luxc_logger at ctx (only read; it must
+ * outlive the object it is given to): event becomes msg, fields are
+ * appended as they are (already logfmt). E.g.
+ *   cfg.log = luxc_logger_sink; cfg.log_ctx = &lg; */
+LUXC_API
+void luxc_logger_sink(void *ctx, luxc_log_level level, const char *event, const char *fields);
 
 /* "error", "warn", "info", "debug". */
 LUXC_API

@@ -137,10 +137,9 @@ size_t luxc_net_recoverhead(void);
 #define LUXC_NET_RECORD_MAX (1u << 24)         /* hard cap of max_record */
 
 /* ---- Logging and clock (caller-supplied, no global state) -------------- */
-enum { LUXC_NET_LOG_DEBUG = 0, LUXC_NET_LOG_INFO = 1, LUXC_NET_LOG_WARN = 2,
-       LUXC_NET_LOG_ERROR = 3 };
-/* msg is a NUL-terminated line without newline, valid during the call. */
-typedef void (*luxc_net_log_fn)(void *ctx, int level, const char *msg);
+/* Events go to a luxc_log_fn (luxc/common.h): short fixed phrases
+ * ("handshake refused", "peer disconnected") with logfmt fields
+ * (role=, peer=, reason=, error=, endpoint=, epoch=). */
 /* Monotonic milliseconds (any origin). */
 typedef uint64_t (*luxc_net_clock_fn)(void *ctx);
 
@@ -201,7 +200,7 @@ typedef struct luxc_net_cfg {
     /* Largest plaintext per record; 0 = LUXC_NET_RECORD_DEFAULT; at most
      * LUXC_NET_RECORD_MAX. */
     uint32_t max_record;
-    luxc_net_log_fn log;         /* NULL = silent */
+    luxc_log_fn log;             /* NULL = silent; runs on the calling thread */
     void *log_ctx;
     luxc_net_clock_fn clock;     /* NULL = CLOCK_MONOTONIC */
     void *clock_ctx;
@@ -293,8 +292,8 @@ LUXC_API
 LUXC_MUST_CHECK int luxc_hs_start(luxc_hs *hs, uint8_t *out, size_t outmax, size_t *outlen);
 /* Feed one received handshake message. When a reply is due it is written
  * to out (*outlen > 0; send it), else *outlen = 0. A refusal is final:
- * the reason is logged (LUXC_NET_LOG_WARN, "handshake refused (role):
- * reason [error text]") and later calls return LUXC_ESTATE. Caller errors
+ * the reason is logged (LUXC_LOG_WARN, event "handshake refused", fields
+ * role= reason= error=) and later calls return LUXC_ESTATE. Caller errors
  * (LUXC_EINVAL, LUXC_EFULL: out shorter than the reply) consume nothing. Errors: LUXC_EVERSION, LUXC_ETRUNC,
  * LUXC_ETRAILING, LUXC_ECORRUPT (unexpected type), LUXC_ENOTMEMBER (peer
  * key not in the set), LUXC_EAUTH (bad signature, wrong chain id, wrong or

@@ -85,7 +85,13 @@ typedef struct luxc_node_cfg {
     luxc_node_model model;
     luxc_node_final_fn on_final;
     void *on_final_ctx;
-    const luxc_logger *log;      /* NULL = silent */
+    /* Events (luxc/common.h): NULL = silent. Only levels <= log_level are
+     * formatted and passed on (0 = LUXC_LOG_ERROR only); a luxc_logger
+     * plugs in as log = luxc_logger_sink, log_ctx = the logger, log_level
+     * = its level. Called on the thread that calls into the node. */
+    luxc_log_fn log;
+    void *log_ctx;
+    luxc_log_level log_level;
     luxc_behaviour behaviour;
     uint64_t seed;               /* sampling RNG seed; 0 = from the OS */
     uint32_t max_block_txs;      /* 0 = 1000 */

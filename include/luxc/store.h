@@ -98,11 +98,6 @@ size_t luxc_store_valuemaxbytes(void);
 #define LUXC_STORE_NOSYNC 0x4u   /* commits not fsync'd: NOT durable (tests) */
 #define LUXC_STORE_NOVERIFY 0x8u /* skip the full file/record check at open */
 
-/* A message for a failure: msg is NUL-terminated and valid during the call.
- * Called from the thread that made the failing call, with no transaction
- * open. */
-typedef void (*luxc_store_log_fn)(void *ctx, int err, const char *msg);
-
 typedef struct luxc_store_cfg {
     const char *path;        /* data directory (required) */
     /* Chain id the store belongs to. Required to create a store; when the
@@ -111,16 +106,19 @@ typedef struct luxc_store_cfg {
     const uint8_t *chain_id;
     size_t map_size;         /* bytes, 0 = LUXC_STORE_MAPSIZE_DEFAULT */
     unsigned flags;          /* LUXC_STORE_* */
-    char *errbuf;            /* optional: why luxc_store_new failed */
-    size_t errbuf_len;       /* bytes at errbuf (message is truncated) */
-    luxc_store_log_fn log;   /* optional: every failure, see above */
+    /* Optional (NULL = silent): every failure is one LUXC_LOG_ERROR event,
+     * "store open failed" or "store call failed", with the fields
+     * path= error= (luxc_strerror text) detail= (what failed); called from
+     * the thread that made the failing call, with no transaction open. */
+    luxc_log_fn log;
     void *log_ctx;
 } luxc_store_cfg;
 
 typedef struct luxc_store luxc_store;
 
-/* Open (or with LUXC_STORE_CREATE create) the store in cfg->path.
- * Errors (the message also goes to cfg->errbuf and cfg->log):
+/* Open (or with LUXC_STORE_CREATE create) the store in cfg->path. On
+ * failure one line "store PATH: why" goes to err (errlen bytes, cut to
+ * fit; NULL/0 allowed: luxc/common.h) and to cfg->log. Errors:
  *   LUXC_EINVAL    out or cfg NULL, path NULL/empty, unknown flag,
  *                  CREATE with RDONLY, creating without chain_id
  *   LUXC_ETOOBIG   path too long
@@ -136,7 +134,8 @@ typedef struct luxc_store luxc_store;
  *   LUXC_ENOMEM    allocation failed
  * On failure *out is NULL and nothing leaks. */
 LUXC_API
-LUXC_MUST_CHECK int luxc_store_new(luxc_store **out, const luxc_store_cfg *cfg);
+LUXC_MUST_CHECK int luxc_store_new(luxc_store **out, const luxc_store_cfg *cfg, char *err,
+                                   size_t errlen);
 
 /* Close. NULL is a no-op. No call may overlap or follow it. */
 LUXC_API

@@ -4,6 +4,7 @@
  * a length before checking it against what remains. */
 #include "luxc/chain_block.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "common/be.h"
@@ -146,7 +147,7 @@ int luxc_chain_state_root(uint8_t out[32], const uint8_t parent_root[32],
 }
 
 int luxc_chain_block_check_child(const luxc_chain_block *child, const luxc_chain_block *parent,
-                                 const uint8_t parent_id[32], const char **why)
+                                 const uint8_t parent_id[32], char *err, size_t errlen)
 {
     const char *w = NULL;
     uint8_t root[32];
@@ -163,8 +164,8 @@ int luxc_chain_block_check_child(const luxc_chain_block *child, const luxc_chain
     else if (luxc_chain_state_root(root, parent->state_root, child->payload_digest) != LUXC_OK ||
              memcmp(root, child->state_root, 32) != 0)
         w = "state_root";
-    if (why)
-        *why = w;
+    if (err && errlen)
+        snprintf(err, errlen, "%s", w ? w : "");
     return w ? LUXC_EINVAL : LUXC_OK;
 }
 

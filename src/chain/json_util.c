@@ -3,7 +3,6 @@
 #include "json_util.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -188,38 +187,50 @@ int luxc_jget_u64(const luxc_jctx *ctx, const cJSON *obj, const char *key,
 
 /* Hex through libsodium: its encoder and decoder run in constant time,
  * which matters for the secret key files this also writes and reads. */
-int luxc_hex_decode(uint8_t *out, size_t n, const char *hex)
+cJSON *luxc_jadd_u64(cJSON *obj, const char *key, uint64_t v)
 {
-    size_t len = strlen(hex), got = 0;
-    const char *end = NULL;
-    if (len != 2 * n)
-        return -1;
-    if (sodium_hex2bin(out, n, hex, len, NULL, &got, &end) != 0 || got != n || end != hex + len)
-        return -1;
-    return 0;
+    char t[24];
+    snprintf(t, sizeof t, "%llu", (unsigned long long)v);
+    return cJSON_AddRawToObject(obj, key, t);
 }
 
-void luxc_hex_encode(char *out, const uint8_t *in, size_t n)
+cJSON *luxc_jadd_fixed(cJSON *obj, const char *key, double v, int decimals)
 {
-    sodium_bin2hex(out, 2 * n + 1, in, n);
+    char t[64];
+    if (!isfinite(v) || fabs(v) >= 1e40) /* keep the text short and valid */
+        return cJSON_AddNullToObject(obj, key);
+    snprintf(t, sizeof t, "%.*f", decimals, v);
+    return cJSON_AddRawToObject(obj, key, t);
 }
 
-int luxc_json_quote(char *out, size_t cap, const char *s)
+int luxc_jprint_line(const cJSON *obj, char *out, size_t cap, size_t *len)
 {
-    if (cap)
-        out[0] = '\0';
-    cJSON *str = cJSON_CreateString(s ? s : "");
-    if (!str)
+    char *s = cJSON_PrintUnformatted(obj);
+    if (!s)
         return LUXC_ENOMEM;
-    /* cJSON_PrintPreallocated wants 5 bytes of slack past the text. */
-    int ok = cap > 5 && cap <= INT_MAX && cJSON_PrintPreallocated(str, out, (int)cap - 5, 0);
-    cJSON_Delete(str);
-    if (!ok) {
-        if (cap)
-            out[0] = '\0';
-        return LUXC_ETOOBIG;
+    size_t n = strlen(s);
+    int rc = LUXC_ETOOBIG;
+    if (n + 2 <= cap) {
+        memcpy(out, s, n);
+        out[n++] = '\n';
+        out[n] = '\0';
+        *len = n;
+        rc = LUXC_OK;
+    } else if (cap) {
+        out[0] = '\0';
     }
-    return LUXC_OK;
+    cJSON_free(s);
+    return rc;
+}
+
+int luxc_jput_line(FILE *f, const cJSON *obj)
+{
+    char *s = cJSON_PrintUnformatted(obj);
+    if (!s)
+        return LUXC_ENOMEM;
+    int ok = fputs(s, f) >= 0 && fputc('\n', f) != EOF;
+    cJSON_free(s);
+    return ok ? LUXC_OK : LUXC_EIO;
 }
 
 int luxc_jget_hex(const luxc_jctx *ctx, const cJSON *obj, const char *key,

@@ -1,13 +1,17 @@
 /* json_util.h - shared helpers of the node's JSON loaders (genesis, config,
  * key files): whole-file reads with a size cap, parse errors with line and
  * column, typed field getters that write "origin: field: expected ..., got
- * ..." messages; hex and JSON string quoting. Internal to libluxc (the
- * chain layer and the luxc program). */
+ * ..." messages; hex fields; writing (exact numbers, one-line printing).
+ * Internal to libluxc (the chain layer and the luxc and luxc-bench
+ * programs). */
 #ifndef LUXC_CHAIN_JSON_UTIL_H
 #define LUXC_CHAIN_JSON_UTIL_H
 
 #include <cjson/cJSON.h>
 #include <stddef.h>
+#include <stdio.h>
+
+#include "common/hex.h" /* luxc_hex_encode / luxc_hex_decode */
 #include <stdint.h>
 
 typedef struct luxc_jctx {
@@ -47,15 +51,18 @@ int luxc_jget_u64(const luxc_jctx *ctx, const cJSON *obj, const char *key,
 int luxc_jget_hex(const luxc_jctx *ctx, const cJSON *obj, const char *key,
                   const char *where, uint8_t *out, size_t n);
 
-/* Lower-case hex of n bytes into out (2n+1 bytes). */
-void luxc_hex_encode(char *out, const uint8_t *in, size_t n);
 
-/* s as a JSON string literal, quotes included, escaped by cJSON, into out
- * (cap bytes): for JSON written with printf, where a name or a path may
- * hold a quote or a control character. LUXC_OK, LUXC_ENOMEM, or
- * LUXC_ETOOBIG (out too small; out is then ""). */
-int luxc_json_quote(char *out, size_t cap, const char *s);
-/* Decode exactly n bytes from 2n hex chars; -1 on a bad char or length. */
-int luxc_hex_decode(uint8_t *out, size_t n, const char *hex);
+/* ---- Writing: every JSON the program prints or serves is a cJSON tree,
+ * so strings (names, paths) are always escaped. Numbers that must keep
+ * their exact text go in as raw number text: a u64 keeps every digit (a
+ * cJSON number is a double) and a figure keeps its fixed decimals; a value
+ * that is not finite becomes null. Both return NULL on ENOMEM. */
+cJSON *luxc_jadd_u64(cJSON *obj, const char *key, uint64_t v);
+cJSON *luxc_jadd_fixed(cJSON *obj, const char *key, double v, int decimals);
+/* obj on one line (cJSON_PrintUnformatted) and a newline, into out (cap
+ * bytes, NUL-terminated); *len excludes the NUL. LUXC_ENOMEM, LUXC_ETOOBIG. */
+int luxc_jprint_line(const cJSON *obj, char *out, size_t cap, size_t *len);
+/* The same to a stream. LUXC_ENOMEM, LUXC_EIO. */
+int luxc_jput_line(FILE *f, const cJSON *obj);
 
 #endif

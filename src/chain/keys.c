@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,24 +61,54 @@ static int keys_match(const luxc_keypair *kp)
     return rc;
 }
 
+/* A key file's text: a cJSON tree whose strings are references to our
+ * buffers, printed into out (cap bytes) by cJSON_PrintPreallocated, which
+ * allocates nothing: the secret hex exists only in buffers we wipe. Frees
+ * the tree. LUXC_ENOMEM (tree not built, or out too small). */
+static int print_file(cJSON *o, int ok, char *out, size_t cap)
+{
+    /* cJSON_PrintPreallocated wants 5 bytes of slack; one more for '\n' */
+    ok = ok && o && cap > 6 && cap <= INT_MAX &&
+         cJSON_PrintPreallocated(o, out, (int)cap - 6, 1);
+    cJSON_Delete(o);
+    if (!ok)
+        return LUXC_ENOMEM;
+    size_t n = strlen(out);
+    out[n] = '\n';
+    out[n + 1] = '\0';
+    return LUXC_OK;
+}
+
 static int build_files(const luxc_keypair *kp, char **secret_text, char **public_text)
 {
     char *sk_hex = malloc(2 * LUXC_HSIGN_SECRETKEYBYTES + 1);
     char *pk_hex = malloc(2 * LUXC_HSIGN_PUBLICKEYBYTES + 1);
     char *text = malloc(2 * LUXC_HSIGN_SECRETKEYBYTES + 2 * LUXC_HSIGN_PUBLICKEYBYTES + 256);
     char *pub = malloc(2 * LUXC_HSIGN_PUBLICKEYBYTES + 128);
+    size_t text_cap = 2 * LUXC_HSIGN_SECRETKEYBYTES + 2 * LUXC_HSIGN_PUBLICKEYBYTES + 256;
+    size_t pub_cap = 2 * LUXC_HSIGN_PUBLICKEYBYTES + 128;
     int rc = LUXC_ENOMEM;
     if (sk_hex && pk_hex && text && pub) {
         luxc_hex_encode(sk_hex, kp->sk, LUXC_HSIGN_SECRETKEYBYTES);
         luxc_hex_encode(pk_hex, kp->pk, LUXC_HSIGN_PUBLICKEYBYTES);
-        sprintf(text,
-                "{\n  \"version\": %d,\n  \"type\": \"luxc-validator-key\",\n"
-                "  \"secret_key\": \"%s\",\n  \"public_key\": \"%s\"\n}\n",
-                LUXC_KEYS_VERSION, sk_hex, pk_hex);
+        cJSON *o = cJSON_CreateObject();
+        int ok = o && cJSON_AddNumberToObject(o, "version", LUXC_KEYS_VERSION) &&
+                 cJSON_AddItemToObjectCS(o, "type", cJSON_CreateStringReference("luxc-validator-key")) &&
+                 cJSON_AddItemToObjectCS(o, "secret_key", cJSON_CreateStringReference(sk_hex)) &&
+                 cJSON_AddItemToObjectCS(o, "public_key", cJSON_CreateStringReference(pk_hex));
+        rc = print_file(o, ok, text, text_cap);
         /* pk_hex = ed25519 (64 hex) || ml-dsa-65: split for the genesis entry */
-        sprintf(pub, "{\n  \"ed25519_public_key\": \"%.64s\",\n  \"mldsa65_public_key\": \"%s\"\n}\n",
-                pk_hex, pk_hex + 2 * LUXC_ED25519_PUBLICKEYBYTES);
-        rc = LUXC_OK;
+        char ed[2 * LUXC_ED25519_PUBLICKEYBYTES + 1];
+        memcpy(ed, pk_hex, sizeof ed - 1);
+        ed[sizeof ed - 1] = '\0';
+        o = rc == LUXC_OK ? cJSON_CreateObject() : NULL;
+        ok = o && cJSON_AddItemToObjectCS(o, "ed25519_public_key", cJSON_CreateStringReference(ed)) &&
+             cJSON_AddItemToObjectCS(o, "mldsa65_public_key",
+                                   cJSON_CreateStringReference(pk_hex + sizeof ed - 1));
+        if (rc == LUXC_OK)
+            rc = print_file(o, ok, pub, pub_cap);
+        if (rc != LUXC_OK)
+            luxc_wipe(text, text_cap);
     }
     if (sk_hex)
         luxc_wipe(sk_hex, 2 * LUXC_HSIGN_SECRETKEYBYTES + 1);

@@ -1,5 +1,6 @@
 /* log.c - logfmt lines, one write(2) each (see luxc/log.h).
- * Owns: timestamp format, quoting of msg, truncation of long lines. */
+ * Owns: timestamp format, quoting of msg, truncation of long lines, and
+ * luxc_logger_sink (the luxc_log_fn that writes such lines). */
 #include "luxc/log.h"
 
 #include <stdio.h>
@@ -77,6 +78,15 @@ void luxc_logv(const luxc_logger *lg, luxc_log_level level, const char *msg, con
     line[n++] = '\n';
     ssize_t rc = write(lg->fd, line, n);
     (void)rc; /* a log sink that fails has nowhere to report to */
+}
+
+void luxc_logger_sink(void *ctx, luxc_log_level level, const char *event, const char *fields)
+{
+    const luxc_logger *lg = ctx;
+    if (fields && *fields)
+        luxc_log(lg, level, event, "%s", fields); /* fields are data, not a format */
+    else
+        luxc_log(lg, level, event, NULL);
 }
 
 void luxc_log(const luxc_logger *lg, luxc_log_level level, const char *msg, const char *fields,

@@ -18,6 +18,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "chain/json_util.h"
+
 #include "cli.h"
 #include "devnet.h"
 #include "daemon/metrics.h"
@@ -265,7 +267,7 @@ static uint64_t safety_violations(const devnet *d, uint64_t *checked)
         char path[600];
         snprintf(path, sizeof path, "%s/data", d->nodes[i].dir);
         luxc_store_cfg sc = {.path = path, .flags = LUXC_STORE_RDONLY | LUXC_STORE_NOVERIFY};
-        if (d->nodes[i].byzantine || luxc_store_new(&s[i], &sc) != LUXC_OK)
+        if (d->nodes[i].byzantine || luxc_store_new(&s[i], &sc, NULL, 0) != LUXC_OK)
             s[i] = NULL;
     }
     store_cmp_result r;
@@ -325,24 +327,34 @@ static void print_summary(const devnet *d, const totals *t, double secs, uint64_
             (unsigned long long)checked);
 }
 
-static void print_json(const devnet *d, const opts *o, const totals *t, double secs,
+static int print_json(const devnet *d, const opts *o, const totals *t, double secs,
                        uint64_t base_h, uint64_t violations, uint64_t checked, uint32_t kills)
 {
     uint64_t blocks = t->min_h > base_h ? t->min_h - base_h : 0;
     static const char *const names[] = {"none", "silent", "random", "equivocate"};
-    printf("{\"nodes\": %u, \"byzantine\": \"%s\", \"byzantine_nodes\": %u, "
-           "\"seconds\": %.3f, \"blocks_finalized\": %llu, \"blocks_per_s\": %.3f, "
-           "\"finality_p50_ms\": %.3f, \"finality_p99_ms\": %.3f, \"safety_violations\": %llu, "
-           "\"heights_compared\": %llu, \"cpu_pct_per_node\": %.2f, "
-           "\"bytes_per_s_per_node\": %.0f, \"max_height\": %llu, \"messages_in\": %llu, "
-           "\"kills\": %u, \"equivocations_seen\": %llu, \"dropped_messages\": %llu, "
-           "\"dir\": \"%s\"}\n",
-           d->n, names[o->byz], o->byz ? o->byz_nodes : 0, secs, (unsigned long long)blocks,
-           secs > 0 ? blocks / secs : 0.0, t->p50, t->p99, (unsigned long long)violations,
-           (unsigned long long)checked, t->cpu_pct, t->bytes_per_s,
-           (unsigned long long)t->max_h, (unsigned long long)t->msgs, kills,
-           (unsigned long long)t->equivocations, (unsigned long long)t->dropped,
-           o->keep ? d->dir : "");
+    cJSON *j = cJSON_CreateObject();
+    /* dir is the user's --dir: cJSON escapes whatever it holds */
+    int ok = j && luxc_jadd_u64(j, "nodes", d->n) &&
+             cJSON_AddStringToObject(j, "byzantine", names[o->byz]) &&
+             luxc_jadd_u64(j, "byzantine_nodes", o->byz ? o->byz_nodes : 0) &&
+             luxc_jadd_fixed(j, "seconds", secs, 3) && luxc_jadd_u64(j, "blocks_finalized", blocks) &&
+             luxc_jadd_fixed(j, "blocks_per_s", secs > 0 ? blocks / secs : 0.0, 3) &&
+             luxc_jadd_fixed(j, "finality_p50_ms", t->p50, 3) &&
+             luxc_jadd_fixed(j, "finality_p99_ms", t->p99, 3) &&
+             luxc_jadd_u64(j, "safety_violations", violations) &&
+             luxc_jadd_u64(j, "heights_compared", checked) &&
+             luxc_jadd_fixed(j, "cpu_pct_per_node", t->cpu_pct, 2) &&
+             luxc_jadd_fixed(j, "bytes_per_s_per_node", t->bytes_per_s, 0) &&
+             luxc_jadd_u64(j, "max_height", t->max_h) && luxc_jadd_u64(j, "messages_in", t->msgs) &&
+             luxc_jadd_u64(j, "kills", kills) &&
+             luxc_jadd_u64(j, "equivocations_seen", t->equivocations) &&
+             luxc_jadd_u64(j, "dropped_messages", t->dropped) &&
+             cJSON_AddStringToObject(j, "dir", o->keep ? d->dir : "") &&
+             luxc_jput_line(stdout, j) == LUXC_OK;
+    cJSON_Delete(j);
+    if (!ok)
+        fprintf(stderr, "luxc devnet: cannot write the JSON summary\n");
+    return ok;
 }
 
 static int wait_ready(devnet *d, int sigfd, double timeout)
@@ -491,8 +503,9 @@ int luxc_cmd_devnet(int argc, char **argv)
     if (!o.json && tty)
         fprintf(stderr, "\n");
     uint64_t checked = 0, violations = safety_violations(&d, &checked);
+    int printed = 1;
     if (o.json)
-        print_json(&d, &o, &t, secs, base_h, violations, checked, kills);
+        printed = print_json(&d, &o, &t, secs, base_h, violations, checked, kills);
     else
         print_summary(&d, &t, secs, base_h, violations, checked);
     if (!o.keep && !o.dir) {
@@ -504,5 +517,5 @@ int luxc_cmd_devnet(int argc, char **argv)
         fprintf(stderr, "work folder kept: %s\n", d.dir);
     }
     close(sigfd);
-    return (violations == 0 && t.min_h > base_h && !interrupted) ? 0 : 1;
+    return (violations == 0 && t.min_h > base_h && !interrupted && printed) ? 0 : 1;
 }

@@ -60,14 +60,17 @@ int luxc_cmd_keygen(int argc, char **argv)
     if (json) {
         char ml[2 * LUXC_MLDSA_PUBLICKEYBYTES + 1];
         luxc_hex_encode(ml, kp.pk + LUXC_ED25519_PUBLICKEYBYTES, LUXC_MLDSA_PUBLICKEYBYTES);
-        char dir[6 * 4096 + 8]; /* a \uXXXX escape is 6 bytes */
-        if (luxc_json_quote(dir, sizeof dir, out) != LUXC_OK) {
-            fprintf(stderr, "luxc keygen: cannot quote the folder name\n");
+        cJSON *o = cJSON_CreateObject();
+        int ok = o && cJSON_AddStringToObject(o, "dir", out) &&
+                 cJSON_AddStringToObject(o, "ed25519_public_key", ed) &&
+                 cJSON_AddStringToObject(o, "mldsa65_public_key", ml) &&
+                 luxc_jput_line(stdout, o) == LUXC_OK;
+        cJSON_Delete(o);
+        if (!ok) {
+            fprintf(stderr, "luxc keygen: cannot write the JSON summary\n");
             luxc_keypair_wipe(&kp);
             return 1;
         }
-        printf("{\"dir\": %s, \"ed25519_public_key\": \"%s\", \"mldsa65_public_key\": \"%s\"}\n",
-               dir, ed, ml);
     } else {
         printf("created %s/%s and %s/%s\ned25519 public key %s\n", out, LUXC_KEYS_SECRET_FILE,
                out, LUXC_KEYS_PUBLIC_FILE, ed);

@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "luxc/store.h"
+#include "common/hex.h"
 #include "store_compare.h"
 
 #define VERIFY_MAX_STORES 256
@@ -51,10 +52,8 @@ typedef struct vstore {
 
 static void open_one(vstore *v)
 {
-    luxc_store_cfg sc = {.path = v->path, .flags = LUXC_STORE_RDONLY,
-                         .errbuf = v->err, .errbuf_len = sizeof v->err};
-    v->err[0] = '\0';
-    int rc = luxc_store_new(&v->s, &sc);
+    luxc_store_cfg sc = {.path = v->path, .flags = LUXC_STORE_RDONLY};
+    int rc = luxc_store_new(&v->s, &sc, v->err, sizeof v->err);
     if (rc != LUXC_OK) {
         if (!v->err[0])
             snprintf(v->err, sizeof v->err, "%s", luxc_strerror(rc));
@@ -77,12 +76,6 @@ static void open_one(vstore *v)
     memcpy(v->chain_id, info.chain_id, sizeof v->chain_id);
 }
 
-static void hex(char *out, const uint8_t *b, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        snprintf(out + 2 * i, 3, "%02x", b[i]);
-}
-
 static void print_json(const vstore *v, size_t n, const store_cmp_result *r)
 {
     cJSON *j = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(j, "stores");
@@ -95,7 +88,7 @@ static void print_json(const vstore *v, size_t n, const store_cmp_result *r)
         } else {
             char id[2 * LUXC_STORE_IDBYTES + 1] = "";
             if (v[i].has_blocks)
-                hex(id, v[i].last_id, sizeof v[i].last_id);
+                luxc_hex_encode(id, v[i].last_id, sizeof v[i].last_id);
             cJSON_AddNumberToObject(o, "first_height", (double)v[i].first);
             cJSON_AddNumberToObject(o, "last_height", (double)v[i].last);
             cJSON_AddStringToObject(o, "last_id", id);
@@ -123,7 +116,7 @@ static void print_text(const vstore *v, size_t n, const store_cmp_result *r)
             printf("%s: ok, no finalized block yet\n", v[i].path);
         } else {
             char id[2 * LUXC_STORE_IDBYTES + 1];
-            hex(id, v[i].last_id, sizeof v[i].last_id);
+            luxc_hex_encode(id, v[i].last_id, sizeof v[i].last_id);
             printf("%s: ok, heights %llu..%llu, last block %.16s\n", v[i].path,
                    (unsigned long long)v[i].first, (unsigned long long)v[i].last, id);
         }

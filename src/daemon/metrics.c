@@ -14,7 +14,7 @@ struct luxc_metric {
     char name[LUXC_METRIC_NAME_MAX + 1];
     char labels[LUXC_METRIC_LABELS_MAX + 1];
     char help[LUXC_METRIC_HELP_MAX + 1];
-    _Atomic uint64_t bits; /* counter value, or a gauge's double bits */
+    _Atomic uint64_t bits; /* the value's double bits, counters too */
 };
 
 struct luxc_metrics {
@@ -91,31 +91,45 @@ int luxc_metrics_add(luxc_metrics *m, luxc_metric_type type, const char *name, c
     memcpy(x->name, name, strlen(name) + 1);
     memcpy(x->labels, labels, strlen(labels) + 1);
     memcpy(x->help, help, strlen(help) + 1);
-    atomic_store_explicit(&x->bits, 0, memory_order_relaxed);
+    atomic_store_explicit(&x->bits, 0, memory_order_relaxed); /* the bits of 0.0 */
     *out = x;
     return LUXC_OK;
 }
 
-void luxc_metric_inc(luxc_metric *c, uint64_t by)
-{
-    atomic_fetch_add_explicit(&c->bits, by, memory_order_relaxed);
-}
-
-void luxc_metric_set(luxc_metric *g, double v)
+static uint64_t to_bits(double v)
 {
     uint64_t bits;
     memcpy(&bits, &v, sizeof bits);
-    atomic_store_explicit(&g->bits, bits, memory_order_relaxed);
+    return bits;
+}
+
+static double from_bits(uint64_t bits)
+{
+    double v;
+    memcpy(&v, &bits, sizeof v);
+    return v;
+}
+
+/* Every value is a double, as in Prometheus: a counter may be fractional
+ * (CPU seconds) and one format renders both types. Increments stay exact
+ * up to 2^53. */
+void luxc_metric_inc(luxc_metric *c, uint64_t by)
+{
+    uint64_t old = atomic_load_explicit(&c->bits, memory_order_relaxed);
+    while (!atomic_compare_exchange_weak_explicit(&c->bits, &old,
+                                                  to_bits(from_bits(old) + (double)by),
+                                                  memory_order_relaxed, memory_order_relaxed))
+        ;
+}
+
+void luxc_metric_set(luxc_metric *x, double v)
+{
+    atomic_store_explicit(&x->bits, to_bits(v), memory_order_relaxed);
 }
 
 double luxc_metric_value(const luxc_metric *x)
 {
-    uint64_t bits = atomic_load_explicit((_Atomic uint64_t *)&x->bits, memory_order_relaxed);
-    if (x->type == LUXC_METRIC_COUNTER)
-        return (double)bits;
-    double v;
-    memcpy(&v, &bits, sizeof v);
-    return v;
+    return from_bits(atomic_load_explicit((_Atomic uint64_t *)&x->bits, memory_order_relaxed));
 }
 
 /* Append to buf, tracking the length needed even past cap. */
@@ -150,13 +164,8 @@ int luxc_metrics_render(const luxc_metrics *m, char *buf, size_t cap, size_t *le
             if (strcmp(y->name, x->name))
                 continue;
             const char *open = y->labels[0] ? "{" : "", *close = y->labels[0] ? "}" : "";
-            if (y->type == LUXC_METRIC_COUNTER)
-                emit(buf, cap, &off, "%s%s%s%s %llu\n", y->name, open, y->labels, close,
-                     (unsigned long long)atomic_load_explicit(
-                         (_Atomic uint64_t *)&y->bits, memory_order_relaxed));
-            else
-                emit(buf, cap, &off, "%s%s%s%s %.17g\n", y->name, open, y->labels, close,
-                     luxc_metric_value(y));
+            emit(buf, cap, &off, "%s%s%s%s %.17g\n", y->name, open, y->labels, close,
+                 luxc_metric_value(y));
         }
     }
     *len = off;

@@ -40,8 +40,11 @@ void luxc_metrics_free(luxc_metrics *m);
 LUXC_MUST_CHECK int luxc_metrics_add(luxc_metrics *m, luxc_metric_type type, const char *name,
                                      const char *labels, const char *help, luxc_metric **out);
 
+/* Values are doubles (counters exact up to 2^53), rendered with %.17g. */
 void luxc_metric_inc(luxc_metric *c, uint64_t by); /* counters */
-void luxc_metric_set(luxc_metric *g, double v);    /* gauges */
+/* Gauges; and counters mirrored from a total kept elsewhere (a status
+ * snapshot, getrusage), which the caller keeps from going down. */
+void luxc_metric_set(luxc_metric *x, double v);
 double luxc_metric_value(const luxc_metric *x);
 
 /* Prometheus text exposition format 0.0.4 into buf; *len gets the length

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "chain/json_util.h"
+#include "common/logfmt.h"
 #include "luxc/chain_block.h"
 
 #define MODEL_BLOB "model"
@@ -19,7 +20,8 @@
 struct luxc_node_ai {
     luxc_ai_model *model;
     luxc_ai_model *upgrade; /* upgrade extractor: this node's upgrade votes */
-    const luxc_logger *log;
+    luxc_log_fn log;
+    void *log_ctx;
     luxc_store *store;
     const luxc_genesis *genesis;
     uint64_t learned;
@@ -92,9 +94,13 @@ static int upgrade_cb(void *ctx, const luxc_upgrade_proposal *u)
     luxc_ai_decision d;
     if (luxc_ai_model_decide(a->upgrade, &in, &d) != LUXC_OK)
         return 0; /* cannot judge it: vote against */
-    if (a->log)
-        luxc_log(a->log, LUXC_LOG_INFO, "upgrade vote", "version=%s confidence=%.3f reasoning=\"%s\"",
-                 u->version, d.confidence, d.reasoning);
+    if (a->log) {
+        char v[80], why[256];
+        luxc_log_emitf(a->log, a->log_ctx, LUXC_LOG_INFO, "upgrade vote",
+                       "version=%s confidence=%.3f reasoning=%s",
+                       luxc_logfmt_value(v, sizeof v, u->version), d.confidence,
+                       luxc_logfmt_value(why, sizeof why, d.reasoning));
+    }
     return d.action == LUXC_AI_APPROVE;
 }
 
@@ -163,8 +169,10 @@ void luxc_node_ai_free(luxc_node_ai *a)
     free(a);
 }
 
-void luxc_node_ai_set_logger(luxc_node_ai *a, const luxc_logger *lg)
+void luxc_node_ai_set_log(luxc_node_ai *a, luxc_log_fn log, void *ctx)
 {
-    if (a)
-        a->log = lg;
+    if (a) {
+        a->log = log;
+        a->log_ctx = ctx;
+    }
 }

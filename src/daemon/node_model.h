@@ -15,8 +15,9 @@ int luxc_node_ai_new(luxc_node_ai **out, const char *node_id, const luxc_genesis
 /* Persist the weights (version = the height they were learned up to). */
 int luxc_node_ai_save(luxc_node_ai *a, uint64_t version);
 luxc_node_model luxc_node_ai_hook(luxc_node_ai *a);
-/* Log upgrade votes with the model's reasoning (lg outlives a). */
-void luxc_node_ai_set_logger(luxc_node_ai *a, const luxc_logger *lg);
+/* Log upgrade votes with the model's reasoning as "upgrade vote" events
+ * (log NULL = silent; ctx outlives a). */
+void luxc_node_ai_set_log(luxc_node_ai *a, luxc_log_fn log, void *ctx);
 void luxc_node_ai_free(luxc_node_ai *a);
 
 #endif

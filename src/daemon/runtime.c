@@ -1,7 +1,8 @@
 /* runtime.c - `luxc node`: one validator process (daemon/runtime.h).
  * Owns: start-up from files (each failure named), the event loop that
  * feeds the consensus core from the network, the submission socket and the
- * load generator, status publication for the HTTP thread, and clean stop
+ * load generator, taking the status snapshot the HTTP thread serves
+ * (rendered in runtime_status.c), and clean stop
  * on SIGTERM/SIGINT (read from a signalfd: no global state).
  * Threads: the loop (everything that touches the core), one connector per
  * peer (runtime_links.c), libmicrohttpd's server thread (reads the
@@ -25,17 +26,12 @@
 #include "daemon/metrics.h"
 #include "luxc/net.h"
 #include "chain/json_util.h"
+#include "common/logfmt.h"
 #include "node_model.h"
 #include "runtime_links.h"
+#include "runtime_status.h"
 
 #define RECV_MAX (1u + LUXC_CHAIN_BLOCK_MAXBYTES + 4u + (4u << 20))
-
-typedef struct published {
-    luxc_node_status st;
-    uint32_t peers, links;
-    uint64_t refused, dropped_frames;
-    double cpu_seconds, uptime_seconds;
-} published;
 
 typedef struct rt {
     const luxc_run_opts *opts;
@@ -56,8 +52,9 @@ typedef struct rt {
     void *submit;
     int sigfd;
     luxc_http_server *http;
+    luxc_status_metrics *metrics; /* what /metrics renders */
     pthread_mutex_t status_mu;
-    published pub;
+    luxc_published pub;
     uint64_t *sessions; /* last zserver session id seen per peer */
     uint64_t *heard_us; /* when each peer last sent us a record */
     uint64_t start_us, load_sent;
@@ -110,20 +107,18 @@ static int make_params(rt *r, char *err, size_t errlen)
     return LUXC_OK;
 }
 
-static void net_log(void *ctx, int level, const char *msg)
+/* The net layer's events, tagged so that a line says which layer spoke. */
+static void net_log(void *ctx, luxc_log_level level, const char *event, const char *fields)
 {
     rt *r = ctx;
-    luxc_log_level l = level >= LUXC_NET_LOG_ERROR  ? LUXC_LOG_ERROR
-                       : level >= LUXC_NET_LOG_WARN ? LUXC_LOG_WARN
-                       : level >= LUXC_NET_LOG_INFO ? LUXC_LOG_INFO
-                                                    : LUXC_LOG_DEBUG;
-    luxc_log(&r->log, l, msg, "component=net");
+    luxc_log(&r->log, level, event, "component=net%s%s", fields ? " " : "", fields ? fields : "");
 }
 
-static void store_log(void *ctx, int err, const char *msg)
+static void store_log(void *ctx, luxc_log_level level, const char *event, const char *fields)
 {
     rt *r = ctx;
-    luxc_log(&r->log, LUXC_LOG_ERROR, msg, "component=store error=\"%s\"", luxc_strerror(err));
+    luxc_log(&r->log, level, event, "component=store%s%s", fields ? " " : "",
+             fields ? fields : "");
 }
 
 static int io_send(void *ctx, uint32_t peer, const uint8_t *msg, size_t len)
@@ -138,10 +133,11 @@ static void on_final(void *ctx, uint64_t height, const uint8_t id[32], const uin
     (void)block;
     (void)len;
     rt *r = ctx;
-    if (r->log.level >= LUXC_LOG_DEBUG)
-        luxc_log(&r->log, LUXC_LOG_DEBUG, "block final",
-                 "height=%llu id=%02x%02x%02x%02x latency_ms=%.2f", (unsigned long long)height,
-                 id[0], id[1], id[2], id[3], latency_ms);
+    if (r->log.level >= LUXC_LOG_DEBUG) {
+        char hex[9];
+        luxc_log(&r->log, LUXC_LOG_DEBUG, "block final", "height=%llu id=%s latency_ms=%.2f",
+                 (unsigned long long)height, luxc_hex_encode(hex, id, 4), latency_ms);
+    }
 }
 
 static int open_net(rt *r, char *err, size_t errlen)
@@ -190,117 +186,32 @@ static int open_net(rt *r, char *err, size_t errlen)
     return LUXC_OK;
 }
 
-static int status_json(rt *r, char *body, size_t cap, size_t *len)
-{
-    pthread_mutex_lock(&r->status_mu);
-    published p = r->pub;
-    pthread_mutex_unlock(&r->status_mu);
-    const luxc_node_status *s = &p.st;
-    char id[65], name[6 * sizeof r->cfg.name + 8];
-    luxc_hex_encode(id, s->last_id, 32);
-    int qrc = luxc_json_quote(name, sizeof name, r->cfg.name);
-    if (qrc != LUXC_OK)
-        return qrc;
-    int n = snprintf(
-        body, cap,
-        "{\"name\": %s, \"height\": %llu, \"last_id\": \"%s\", \"round\": %u, "
-        "\"peers\": %u, \"links\": %u, \"blocks_finalized\": %llu, \"blocks_synced\": %llu, "
-        "\"txs_finalized\": %llu, \"finality_last_ms\": %.3f, \"finality_p50_ms\": %.3f, "
-        "\"finality_p99_ms\": %.3f, \"msgs_in\": %llu, \"msgs_out\": %llu, \"bytes_in\": %llu, "
-        "\"bytes_out\": %llu, \"dropped_msgs\": %llu, \"dropped_txs\": %llu, "
-        "\"dropped_frames\": %llu, \"refused_peers\": %llu, \"equivocations_seen\": %llu, "
-        "\"mempool\": %llu, \"upgrades_pending\": %llu, \"upgrades_approved\": %llu, "
-        "\"upgrades_rejected\": %llu, \"cpu_seconds\": %.3f, \"uptime_seconds\": %.3f}\n",
-        name, (unsigned long long)s->height, id, s->round, p.peers, p.links,
-        (unsigned long long)s->blocks_finalized, (unsigned long long)s->blocks_synced,
-        (unsigned long long)s->txs_finalized, s->last_latency_ms, s->latency_p50_ms,
-        s->latency_p99_ms, (unsigned long long)s->msgs_in, (unsigned long long)s->msgs_out,
-        (unsigned long long)s->bytes_in, (unsigned long long)s->bytes_out,
-        (unsigned long long)s->dropped_msgs, (unsigned long long)s->dropped_txs,
-        (unsigned long long)p.dropped_frames, (unsigned long long)p.refused,
-        (unsigned long long)s->equivocations_seen, (unsigned long long)s->mempool_len,
-        (unsigned long long)s->upgrades_pending, (unsigned long long)s->upgrades_approved,
-        (unsigned long long)s->upgrades_rejected, p.cpu_seconds, p.uptime_seconds);
-    if (n < 0 || (size_t)n >= cap)
-        return LUXC_ETOOBIG;
-    *len = (size_t)n;
-    return LUXC_OK;
-}
-
-/* Prometheus text straight from the published status: one consistent
- * snapshot per scrape. */
-static int metrics_text(rt *r, char *body, size_t cap, size_t *len)
-{
-    pthread_mutex_lock(&r->status_mu);
-    published p = r->pub;
-    pthread_mutex_unlock(&r->status_mu);
-    const luxc_node_status *s = &p.st;
-    struct {
-        const char *name, *type, *help;
-        double v;
-    } m[] = {
-        {"luxc_height", "gauge", "Last finalized height.", (double)s->height},
-        {"luxc_round", "gauge", "Proposal round at the next height.", s->round},
-        {"luxc_peers", "gauge", "Validators heard from in the last 3 s.", p.peers},
-        {"luxc_links_connected", "gauge", "Outgoing secure links up.", p.links},
-        {"luxc_blocks_finalized_total", "counter", "Blocks finalized (with a certificate).",
-         (double)s->blocks_finalized},
-        {"luxc_blocks_synced_total", "counter", "Certified blocks taken from peers.",
-         (double)s->blocks_synced},
-        {"luxc_txs_finalized_total", "counter", "Transactions in finalized blocks.",
-         (double)s->txs_finalized},
-        {"luxc_finality_latency_ms", "gauge", "Proposal to finality, last block.",
-         s->last_latency_ms},
-        {"luxc_finality_latency_p50_ms", "gauge", "Median finality, last 1024 blocks.",
-         s->latency_p50_ms},
-        {"luxc_finality_latency_p99_ms", "gauge", "p99 finality, last 1024 blocks.",
-         s->latency_p99_ms},
-        {"luxc_messages_in_total", "counter", "Consensus messages received.", (double)s->msgs_in},
-        {"luxc_messages_out_total", "counter", "Consensus messages sent.", (double)s->msgs_out},
-        {"luxc_bytes_in_total", "counter", "Consensus bytes received.", (double)s->bytes_in},
-        {"luxc_bytes_out_total", "counter", "Consensus bytes sent.", (double)s->bytes_out},
-        {"luxc_dropped_messages_total", "counter", "Malformed or invalid messages dropped.",
-         (double)s->dropped_msgs},
-        {"luxc_dropped_txs_total", "counter", "Submitted transactions refused.",
-         (double)s->dropped_txs},
-        {"luxc_dropped_frames_total", "counter", "Transport frames dropped (auth, replay, ...).",
-         (double)p.dropped_frames},
-        {"luxc_refused_peers_total", "counter", "Handshakes refused.", (double)p.refused},
-        {"luxc_equivocations_total", "counter", "Validators caught signing twice.",
-         (double)s->equivocations_seen},
-        {"luxc_mempool_transactions", "gauge", "Transactions waiting.", (double)s->mempool_len},
-        {"luxc_cpu_seconds_total", "counter", "CPU time of this process.", p.cpu_seconds},
-    };
-    size_t off = 0;
-    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++) {
-        int n = snprintf(body + off, cap - off, "# HELP %s %s\n# TYPE %s %s\n%s %.17g\n",
-                         m[i].name, m[i].help, m[i].name, m[i].type, m[i].name, m[i].v);
-        if (n < 0 || (size_t)n >= cap - off)
-            return LUXC_ETOOBIG;
-        off += (size_t)n;
-    }
-    *len = off;
-    return LUXC_OK;
-}
-
 static int http_handler(void *ctx, const char *path, char *body, size_t cap, size_t *len,
                         const char **type)
 {
     rt *r = ctx;
+    int rc;
     if (!strcmp(path, "/metrics")) {
+        /* set and rendered under the lock: one snapshot per scrape, and
+         * the registry is used by one request at a time */
         *type = "text/plain; version=0.0.4";
-        return metrics_text(r, body, cap, len);
+        pthread_mutex_lock(&r->status_mu);
+        rc = luxc_status_metrics_render(r->metrics, &r->pub, body, cap, len);
+        pthread_mutex_unlock(&r->status_mu);
+        return rc;
     }
-    if (!strcmp(path, "/status")) {
-        *type = "application/json";
-        return status_json(r, body, cap, len);
-    }
-    return LUXC_ENOTFOUND;
+    if (strcmp(path, "/status"))
+        return LUXC_ENOTFOUND;
+    *type = "application/json";
+    pthread_mutex_lock(&r->status_mu);
+    luxc_published p = r->pub;
+    pthread_mutex_unlock(&r->status_mu);
+    return luxc_status_json(r->cfg.name, &p, body, cap, len);
 }
 
 static void publish(rt *r, uint64_t now_us)
 {
-    published p;
+    luxc_published p;
     memset(&p, 0, sizeof p);
     luxc_node_status_get(r->node, &p.st);
     /* a peer counts when it spoke within 3 s: a link that is up but silent
@@ -333,8 +244,9 @@ static void check_sessions(rt *r)
         if (i == r->self || luxc_zserver_session(r->server, (int)i, &sid) != LUXC_OK)
             continue;
         if (r->sessions[i] && r->sessions[i] != sid) {
-            luxc_log(&r->log, LUXC_LOG_INFO, "peer reconnected; redialling",
-                     "peer=%s", r->genesis->validators[i].name);
+            char name[2 * sizeof r->genesis->validators[i].name + 4];
+            luxc_log(&r->log, LUXC_LOG_INFO, "peer reconnected; redialling", "peer=%s",
+                     luxc_logfmt_value(name, sizeof name, r->genesis->validators[i].name));
             luxc_links_drop(r->links, i);
         }
         r->sessions[i] = sid;
@@ -486,18 +398,14 @@ static int start(rt *r, char *err, size_t errlen)
     uint8_t chain[32];
     if (luxc_chain_id_hash(chain, r->genesis->chain_id) != LUXC_OK)
         return fail(err, errlen, LUXC_ECRYPTO, "cannot hash the chain id");
-    char serr[256] = "";
     luxc_store_cfg sc = {.path = r->cfg.data_dir, .chain_id = chain,
                          .flags = LUXC_STORE_CREATE | (o->store_nosync ? LUXC_STORE_NOSYNC : 0),
-                         .errbuf = serr, .errbuf_len = sizeof serr, .log = store_log,
-                         .log_ctx = r};
-    if ((rc = luxc_store_new(&r->store, &sc)) != LUXC_OK)
-        return serr[0] ? fail(err, errlen, rc, "%s", serr)
-                       : fail(err, errlen, rc, "store %s: %s", r->cfg.data_dir,
-                              luxc_strerror(rc));
+                         .log = store_log, .log_ctx = r};
+    if ((rc = luxc_store_new(&r->store, &sc, err, errlen)) != LUXC_OK)
+        return rc;
     if ((rc = luxc_node_ai_new(&r->ai, r->cfg.name, r->genesis, r->store)) != LUXC_OK)
         return fail(err, errlen, rc, "model: %s", luxc_strerror(rc));
-    luxc_node_ai_set_logger(r->ai, &r->log);
+    luxc_node_ai_set_log(r->ai, luxc_logger_sink, &r->log);
     r->buf = malloc(RECV_MAX);
     r->sessions = calloc(r->genesis->n_validators, sizeof *r->sessions);
     r->heard_us = calloc(r->genesis->n_validators, sizeof *r->heard_us);
@@ -516,11 +424,15 @@ static int start(rt *r, char *err, size_t errlen)
     nc.model = luxc_node_ai_hook(r->ai);
     nc.on_final = on_final;
     nc.on_final_ctx = r;
-    nc.log = &r->log;
+    nc.log = luxc_logger_sink;
+    nc.log_ctx = &r->log;
+    nc.log_level = r->log.level;
     nc.behaviour = o->behaviour;
     nc.async = 1;
     if ((rc = luxc_node_new(&r->node, &nc)) != LUXC_OK)
         return fail(err, errlen, rc, "node: %s", luxc_strerror(rc));
+    if (r->cfg.metrics[0] && (rc = luxc_status_metrics_new(&r->metrics)) != LUXC_OK)
+        return fail(err, errlen, rc, "metrics: %s", luxc_strerror(rc));
     if (r->cfg.metrics[0] &&
         (rc = luxc_http_server_new(&r->http, r->cfg.metrics, http_handler, r)) != LUXC_OK)
         return fail(err, errlen, rc, "%s: metrics \"%s\": %s", o->config_path, r->cfg.metrics,
@@ -531,6 +443,7 @@ static int start(rt *r, char *err, size_t errlen)
 static void stop(rt *r)
 {
     luxc_http_server_free(r->http); /* first: its thread reads r->pub */
+    luxc_status_metrics_free(r->metrics);
     if (r->node && r->ai) {
         luxc_node_status st;
         luxc_node_status_get(r->node, &st);
@@ -593,9 +506,11 @@ int luxc_node_run(const luxc_run_opts *o, char *err, size_t errlen)
         fail(err, errlen, 1, "signalfd: %s", strerror(errno));
     } else if (start(&r, err, errlen) == LUXC_OK) {
         publish(&r, wall_us());
+        char listen[2 * sizeof r.cfg.listen + 4], metrics[2 * sizeof r.cfg.metrics + 4];
         luxc_log(&r.log, LUXC_LOG_INFO, "started",
                  "validators=%zu listen=%s metrics=%s height=%llu", r.genesis->n_validators,
-                 r.cfg.listen, r.cfg.metrics[0] ? r.cfg.metrics : "-",
+                 luxc_logfmt_value(listen, sizeof listen, r.cfg.listen),
+                 luxc_logfmt_value(metrics, sizeof metrics, r.cfg.metrics[0] ? r.cfg.metrics : "-"),
                  (unsigned long long)r.pub.st.height);
         status = loop(&r);
         publish(&r, wall_us());

@@ -7,13 +7,8 @@
  * JSON /status over HTTP, and logs logfmt lines to stderr. SIGTERM and
  * SIGINT stop it cleanly (model weights saved, store closed).
  *
- * Status JSON (GET /status): {"name", "height", "last_id", "round",
- * "peers" (validators heard from in the last 3 s), "links" (outgoing links
- * up), "blocks_finalized", "blocks_synced", "txs_finalized",
- * "finality_last_ms", "finality_p50_ms", "finality_p99_ms", "msgs_in",
- * "msgs_out", "bytes_in", "bytes_out", "dropped_msgs", "dropped_txs",
- * "dropped_frames", "refused_peers", "equivocations_seen", "mempool",
- * "cpu_seconds", "uptime_seconds"}. */
+ * The fields of GET /status and the metrics of GET /metrics are listed
+ * in daemon/runtime_status.h. */
 #ifndef LUXC_DAEMON_RUNTIME_H
 #define LUXC_DAEMON_RUNTIME_H
 

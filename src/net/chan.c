@@ -98,7 +98,7 @@ int luxc_chan_rekey(luxc_chan *ch)
     ch->ep_records = 0;
     ch->ep_bytes = 0;
     ch->ep_start_ms = luxc_net_now_ms(&ch->lim);
-    luxc_net_logf(&ch->lim, LUXC_NET_LOG_DEBUG, "record: send epoch %u (peer %d)",
+    luxc_net_logf(&ch->lim, LUXC_LOG_DEBUG, "rekey sent", "epoch=%u peer=%d",
                   (unsigned)ch->st.send_epoch, ch->peer);
     return LUXC_OK;
 }
@@ -251,7 +251,7 @@ int luxc_chan_open(luxc_chan *ch, uint8_t *out, size_t outmax, size_t *outlen,
         ch->st.rekeys_recv++;
         ch->rep_records = ch->rep_bytes = 0;
         ch->rep_start_ms = luxc_net_now_ms(&ch->lim);
-        luxc_net_logf(&ch->lim, LUXC_NET_LOG_DEBUG, "record: recv epoch %u (peer %d)",
+        luxc_net_logf(&ch->lim, LUXC_LOG_DEBUG, "rekey received", "epoch=%u peer=%d",
                       (unsigned)epoch, ch->peer);
     }
     luxc_wipe(next, sizeof next);

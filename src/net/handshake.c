@@ -69,8 +69,10 @@ static int fail(luxc_hs *hs, int rc, const char *reason)
 {
     hs->state = ST_FAILED;
     wipe_secrets(hs);
-    luxc_net_logf(&hs->lim, LUXC_NET_LOG_WARN, "handshake refused (%s): %s [%s]",
-                  role_name(hs), reason, luxc_strerror(rc));
+    char r[160], e[64];
+    luxc_net_logf(&hs->lim, LUXC_LOG_WARN, "handshake refused", "role=%s reason=%s error=%s",
+                  role_name(hs), luxc_logfmt_value(r, sizeof r, reason),
+                  luxc_logfmt_value(e, sizeof e, luxc_strerror(rc)));
     return rc;
 }
 
@@ -219,8 +221,11 @@ static int derive_keys(luxc_hs *hs, const uint8_t *finish)
     luxc_wipe(hs->secret, sizeof hs->secret);
     luxc_wipe(hs->sk, sizeof hs->sk);
     hs->state = ST_DONE;
-    luxc_net_logf(&hs->lim, LUXC_NET_LOG_INFO, "handshake done (%s) with validator %d (%s)",
-                  role_name(hs), hs->peer, luxc_valset_get(hs->vs, (size_t)hs->peer)->name);
+    char name[LUXC_NET_NAMEMAX + 8];
+    luxc_net_logf(&hs->lim, LUXC_LOG_INFO, "handshake done", "role=%s peer=%d name=%s",
+                  role_name(hs), hs->peer,
+                  luxc_logfmt_value(name, sizeof name,
+                                    luxc_valset_get(hs->vs, (size_t)hs->peer)->name));
     return LUXC_OK;
 }
 

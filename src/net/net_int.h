@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/logfmt.h"
 #include "luxc/net.h"
 
 /* Limits and callbacks with defaults applied (no borrowed key material). */
@@ -15,7 +16,7 @@ typedef struct luxc_net_limits {
     uint64_t rekey_records, rekey_bytes, rekey_ms;
     uint64_t peer_rekey_records, peer_rekey_bytes, peer_rekey_ms;
     uint32_t max_record;
-    luxc_net_log_fn log;
+    luxc_log_fn log;
     void *log_ctx;
     luxc_net_clock_fn clock;
     void *clock_ctx;
@@ -24,9 +25,10 @@ typedef struct luxc_net_limits {
 /* Validate cfg's limits and fill lim. LUXC_EINVAL (NULL), LUXC_EPARAM. */
 int luxc_net_limits_from_cfg(luxc_net_limits *lim, const luxc_net_cfg *cfg);
 uint64_t luxc_net_now_ms(const luxc_net_limits *lim);
-/* printf-style log line through lim->log (no-op when NULL). */
-void luxc_net_logf(const luxc_net_limits *lim, int level, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/* An event with printf-built logfmt fields through lim->log (no-op when
+ * NULL); quote string values with luxc_logfmt_value (common/logfmt.h). */
+#define luxc_net_logf(lim, level, event, ...) \
+    luxc_log_emitf((lim)->log, (lim)->log_ctx, (level), (event), __VA_ARGS__)
 
 /* Parse the 6-byte header of msg (len bytes) and check body_len against
  * the bytes present. Returns LUXC_OK with *type and *body_len set, or

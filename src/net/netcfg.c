@@ -1,9 +1,8 @@
-/* netcfg.c - configuration defaults, logging, clock and the common header.
+/* netcfg.c - configuration defaults, clock and the common header.
  * Owns: turning a caller's luxc_net_cfg into checked limits, and the one
  * parser of the 6-byte message header every net decoder starts with. */
 #include "net/net_int.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -45,18 +44,6 @@ uint64_t luxc_net_now_ms(const luxc_net_limits *lim)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
-void luxc_net_logf(const luxc_net_limits *lim, int level, const char *fmt, ...)
-{
-    if (!lim || !lim->log)
-        return;
-    char line[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    lim->log(lim->log_ctx, level, line);
 }
 
 int luxc_net_hdr_parse(const uint8_t *msg, size_t len, uint8_t *type, uint32_t *body_len)

@@ -88,8 +88,10 @@ int luxc_zclient_new(luxc_zclient **out, void *zctx, const char *endpoint,
     if ((rc = luxc_net_zsock_setup(c->sock, &c->lim)) != LUXC_OK)
         goto fail;
     if (zmq_connect(c->sock, endpoint) != 0) {
-        luxc_net_logf(&c->lim, LUXC_NET_LOG_ERROR, "zclient: connect %s: %s", endpoint,
-                      zmq_strerror(zmq_errno()));
+        char ep[LUXC_NET_ADDRMAX + 8], e[128];
+        luxc_net_logf(&c->lim, LUXC_LOG_ERROR, "connect failed", "endpoint=%s error=%s",
+                      luxc_logfmt_value(ep, sizeof ep, endpoint),
+                      luxc_logfmt_value(e, sizeof e, zmq_strerror(zmq_errno())));
         rc = LUXC_EIO;
         goto fail;
     }

@@ -94,8 +94,10 @@ int luxc_zserver_new(luxc_zserver **out, void *zctx, const char *endpoint,
         zmq_setsockopt(s->sock, ZMQ_ROUTER_MANDATORY, &one, sizeof one) != 0)
         goto fail;
     if (zmq_bind(s->sock, endpoint) != 0) {
-        luxc_net_logf(&s->lim, LUXC_NET_LOG_ERROR, "zserver: bind %s: %s", endpoint,
-                      zmq_strerror(zmq_errno()));
+        char ep[LUXC_NET_ADDRMAX + 8], e[128];
+        luxc_net_logf(&s->lim, LUXC_LOG_ERROR, "bind failed", "endpoint=%s error=%s",
+                      luxc_logfmt_value(ep, sizeof ep, endpoint),
+                      luxc_logfmt_value(e, sizeof e, zmq_strerror(zmq_errno())));
         goto fail;
     }
     size_t elen = sizeof s->endpoint;
@@ -153,7 +155,7 @@ static zsession *new_session(luxc_zserver *s, const uint8_t *rid, size_t ridlen)
                 old = i;
         if (old == s->n)
             return NULL;
-        luxc_net_logf(&s->lim, LUXC_NET_LOG_INFO, "zserver: evicting a half-open handshake");
+        luxc_net_logf(&s->lim, LUXC_LOG_INFO, "half-open handshake evicted", NULL);
         session_remove(s, old);
     }
     zsession *z = &s->s[s->n];
@@ -237,9 +239,8 @@ int luxc_zserver_recv(luxc_zserver *s, int *peer, uint8_t *out, size_t outmax, s
                  * connection must start with HELLO_I; never open a
                  * session (or evict a half-open one) for anything else */
                 s->stray++;
-                luxc_net_logf(&s->lim, LUXC_NET_LOG_DEBUG,
-                              "zserver: dropped a %zu-byte frame from an unknown connection",
-                              blen);
+                luxc_net_logf(&s->lim, LUXC_LOG_DEBUG, "frame dropped",
+                              "bytes=%zu reason=\"unknown connection\"", blen);
             }
             if (z && z->hs) {
                 handshake_step(s, z, body, blen);
@@ -281,8 +282,7 @@ int luxc_zserver_send(luxc_zserver *s, int peer, const uint8_t *m, size_t mlen)
         if (e == EAGAIN)
             return LUXC_EAGAIN;
         if (e == EHOSTUNREACH) {
-            luxc_net_logf(&s->lim, LUXC_NET_LOG_INFO, "zserver: validator %d disconnected",
-                          peer);
+            luxc_net_logf(&s->lim, LUXC_LOG_INFO, "peer disconnected", "peer=%d", peer);
             session_remove(s, (size_t)(z - s->s));
             return LUXC_ECLOSED;
         }

@@ -72,6 +72,8 @@ static void copy_setup(node_setup *c, const luxc_node_cfg *cfg)
     c->on_final = cfg->on_final;
     c->on_final_ctx = cfg->on_final_ctx;
     c->log = cfg->log;
+    c->log_ctx = cfg->log_ctx;
+    c->log_level = cfg->log_level;
     c->behaviour = cfg->behaviour;
     c->max_block_txs = cfg->max_block_txs ? cfg->max_block_txs : 1000;
     uint32_t round_ms = cfg->round_timeout_ms ? cfg->round_timeout_ms

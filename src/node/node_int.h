@@ -23,6 +23,7 @@
 #ifndef LUXC_NODE_INT_H
 #define LUXC_NODE_INT_H
 
+#include "common/logfmt.h"
 #include "luxc/chain_block.h"
 #include "luxc/node.h"
 #include "luxc/node_wire.h"
@@ -49,7 +50,9 @@ typedef struct node_setup {
     luxc_node_model model;
     luxc_node_final_fn on_final;
     void *on_final_ctx;
-    const luxc_logger *log;
+    luxc_log_fn log;
+    void *log_ctx;
+    luxc_log_level log_level;
     luxc_behaviour behaviour;
     uint32_t max_block_txs;
     uint64_t round_timeout_us, poll_timeout_us, block_time_us;

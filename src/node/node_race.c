@@ -113,8 +113,9 @@ int node_race_on_propose(luxc_node *n, uint32_t from, const uint8_t *block, size
     }
     if (node_proposal_find(n, id))
         return LUXC_OK;
-    const char *why = NULL;
-    if (luxc_chain_block_check_child(&hdr, &n->tip.last_hdr, n->tip.last_id, &why) != LUXC_OK) {
+    char why[32];
+    if (luxc_chain_block_check_child(&hdr, &n->tip.last_hdr, n->tip.last_id, why, sizeof why) !=
+        LUXC_OK) {
         node_logf(n, LUXC_LOG_WARN, "proposal refused", "from=%u height=%llu field=%s", from,
                   (unsigned long long)hdr.height, why);
         return LUXC_EINVAL;

@@ -76,8 +76,7 @@ int node_sync_on_block(luxc_node *n, const luxc_wire_msg *m, node_final_block *o
         return rc;
     if (hdr.height != n->tip.height + 1)
         return LUXC_OK; /* not the next one: ignore, we ask again */
-    const char *why;
-    if (luxc_chain_block_check_child(&hdr, &n->tip.last_hdr, n->tip.last_id, &why) != LUXC_OK)
+    if (luxc_chain_block_check_child(&hdr, &n->tip.last_hdr, n->tip.last_id, NULL, 0) != LUXC_OK)
         return LUXC_EINVAL;
     rc = check_cert(n, m, &hdr, id);
     if (rc != LUXC_OK) {

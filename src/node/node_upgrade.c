@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/be.h"
+#include "common/hex.h"
 
 static node_upgrade *find(luxc_node *n, const uint8_t id[32])
 {
@@ -51,9 +52,10 @@ static void add(luxc_node *n, const uint8_t *tx, size_t len)
     if (luxc_snowball_init(&g->sb, &n->cfg.params, g->strengths, 2, approve ? 1u : 0u) != LUXC_OK)
         return;
     n->up.count++;
+    char v[2 * LUXC_UPGRADE_VERSION_MAX + 4]; /* the version comes from a block: quoted */
     node_logf(n, LUXC_LOG_INFO, "upgrade proposal", "version=%s risk=%s changes=%u tests=%u vote=%s",
-              u.version, luxc_upgrade_risk_name(u.risk), u.change_count, u.test_count,
-              approve ? "approve" : "reject");
+              luxc_logfmt_value(v, sizeof v, u.version), luxc_upgrade_risk_name(u.risk),
+              u.change_count, u.test_count, approve ? "approve" : "reject");
 }
 
 void node_upgrades_from_block(luxc_node *n, const luxc_chain_block *b)
@@ -108,16 +110,16 @@ static void report(luxc_node *n, node_upgrade *g)
         n->st.upgrades_approved++;
     else
         n->st.upgrades_rejected++;
-    node_logf(n, LUXC_LOG_INFO, "upgrade decided", "version=%s outcome=%s", g->u.version,
+    char v[2 * LUXC_UPGRADE_VERSION_MAX + 4];
+    luxc_logfmt_value(v, sizeof v, g->u.version);
+    node_logf(n, LUXC_LOG_INFO, "upgrade decided", "version=%s outcome=%s", v,
               approved ? "approved" : "rejected");
     if (n->cfg.store) {
-        char name[64];
-        snprintf(name, sizeof name, "upgrade:%02x%02x%02x%02x%02x%02x%02x%02x", g->id[0],
-                 g->id[1], g->id[2], g->id[3], g->id[4], g->id[5], g->id[6], g->id[7]);
+        char name[64] = "upgrade:"; /* + the first 8 bytes of the id in hex */
+        luxc_hex_encode(name + 8, g->id, 8);
         uint8_t outcome = (uint8_t)approved;
         if (luxc_store_weights_put(n->cfg.store, name, 1, &outcome, 1) != LUXC_OK)
-            node_logf(n, LUXC_LOG_WARN, "upgrade outcome not stored", "version=%s",
-                      g->u.version);
+            node_logf(n, LUXC_LOG_WARN, "upgrade outcome not stored", "version=%s", v);
     }
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common/be.h"
+#include "common/hex.h"
 #include "store/crc32c.h"
 
 const char *const luxc_store_db_names[DB_COUNT] = {
@@ -66,25 +67,26 @@ int store_mdb_err(store_msg *m, int mdb_rc, const char *what)
                      mdb_rc);
 }
 
+void store_log_event(luxc_log_fn log, void *ctx, const char *event, const char *path, int rc,
+                     const char *detail)
+{
+    if (!log)
+        return;
+    char p[STORE_MSGBYTES], e[64], d[STORE_MSGBYTES + 8];
+    luxc_log_emitf(log, ctx, LUXC_LOG_ERROR, event, "path=%s error=%s detail=%s",
+                   luxc_logfmt_value(p, sizeof p, path),
+                   luxc_logfmt_value(e, sizeof e, luxc_strerror(rc)),
+                   luxc_logfmt_value(d, sizeof d, detail));
+}
+
 int store_report(const luxc_store *s, int rc, const store_msg *m)
 {
-    if (rc < 0 && s && s->log && m->text[0] != '\0') {
-        char line[STORE_MSGBYTES + 256];
-        snprintf(line, sizeof line, "store %s: %s", s->path, m->text);
-        s->log(s->log_ctx, rc, line);
-    }
+    if (rc < 0 && s && m->text[0] != '\0')
+        store_log_event(s->log, s->log_ctx, "store call failed", s->path, rc, m->text);
     return rc;
 }
 
-static void hex(char *out, const uint8_t *p, size_t n)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = digits[p[i] >> 4];
-        out[2 * i + 1] = digits[p[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
+
 
 void store_key_describe(int db, const MDB_val *key, char *out, size_t n)
 {
@@ -93,10 +95,10 @@ void store_key_describe(int db, const MDB_val *key, char *out, size_t n)
     if ((db == DB_BLOCKS || db == DB_CERTS) && key->mv_size == 8) {
         snprintf(out, n, "height %llu", (unsigned long long)luxc_be64_load(k));
     } else if (db == DB_IDS && key->mv_size == LUXC_STORE_IDBYTES) {
-        hex(h, k, 8);
+        luxc_hex_encode(h, k, 8);
         snprintf(out, n, "id %s...", h);
     } else if (db == DB_VOTES && key->mv_size == VOTE_KEYBYTES) {
-        hex(h, k + 12, 8);
+        luxc_hex_encode(h, k + 12, 8);
         snprintf(out, n, "height %llu round %lu voter %s...",
                  (unsigned long long)luxc_be64_load(k),
                  (unsigned long)luxc_be32_load(k + 8), h);
@@ -104,7 +106,7 @@ void store_key_describe(int db, const MDB_val *key, char *out, size_t n)
         int len = key->mv_size > 64 ? 64 : (int)key->mv_size;
         snprintf(out, n, "name \"%.*s\"", len, (const char *)k);
     } else {
-        hex(h, k, key->mv_size < 8 ? key->mv_size : 8);
+        luxc_hex_encode(h, k, key->mv_size < 8 ? key->mv_size : 8);
         snprintf(out, n, "key of %zu bytes %s...", key->mv_size, h);
     }
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/be.h"
+#include "common/hex.h"
 #include "store/store_int.h"
 
 #define PATHMAX 4000u /* leaves room for "/data.mdb" within PATH_MAX */
@@ -23,12 +24,6 @@ size_t luxc_store_chainidbytes(void) { return LUXC_STORE_CHAINIDBYTES; }
 size_t luxc_store_voterbytes(void) { return LUXC_STORE_VOTERBYTES; }
 size_t luxc_store_namemaxbytes(void) { return LUXC_STORE_NAMEMAXBYTES; }
 size_t luxc_store_valuemaxbytes(void) { return LUXC_STORE_VALUEMAXBYTES; }
-
-static void hex8(char out[17], const uint8_t *p)
-{
-    for (int i = 0; i < 8; i++)
-        snprintf(out + 2 * i, 3, "%02x", p[i]);
-}
 
 /* Directory and data file state before LMDB touches anything:
  * *fresh = 1 when there is no data.mdb yet. */
@@ -187,8 +182,8 @@ static int attach_store(store_msg *m, MDB_txn *txn, luxc_store *s, const uint8_t
     memcpy(s->chain_id, p, LUXC_STORE_CHAINIDBYTES);
     if (chain && memcmp(chain, p, LUXC_STORE_CHAINIDBYTES) != 0) {
         char have[17], want[17];
-        hex8(have, p);
-        hex8(want, chain);
+        luxc_hex_encode(have, p, 8);
+        luxc_hex_encode(want, chain, 8);
         return store_err(m, LUXC_EPARAM, "store belongs to chain %s..., the "
                          "configuration names chain %s...", have, want);
     }
@@ -289,24 +284,27 @@ fail:
     return rc;
 }
 
-int luxc_store_new(luxc_store **out, const luxc_store_cfg *cfg)
+int luxc_store_new(luxc_store **out, const luxc_store_cfg *cfg, char *err, size_t errlen)
 {
     store_msg m = {{0}};
-    if (!out)
+    if (err && errlen)
+        err[0] = '\0';
+    if (!out || !cfg) {
+        if (err && errlen)
+            snprintf(err, errlen, "store: %s", !out ? "out is NULL" : "cfg is NULL");
+        if (out)
+            *out = NULL;
         return LUXC_EINVAL;
+    }
     *out = NULL;
-    if (!cfg)
-        return LUXC_EINVAL;
     int rc = open_store(&m, out, cfg);
     if (rc == LUXC_OK)
         return rc;
-    char line[PATHMAX + STORE_MSGBYTES + 32];
-    snprintf(line, sizeof line, "store %.4000s: %s", cfg->path ? cfg->path : "(null)",
-             m.text[0] ? m.text : luxc_strerror(rc));
-    if (cfg->errbuf && cfg->errbuf_len > 0)
-        snprintf(cfg->errbuf, cfg->errbuf_len, "%s", line);
-    if (cfg->log)
-        cfg->log(cfg->log_ctx, rc, line);
+    const char *path = cfg->path ? cfg->path : "(null)";
+    const char *why = m.text[0] ? m.text : luxc_strerror(rc);
+    if (err && errlen)
+        snprintf(err, errlen, "store %.4000s: %s", path, why);
+    store_log_event(cfg->log, cfg->log_ctx, "store open failed", path, rc, why);
     return rc;
 }
 

@@ -19,6 +19,7 @@
 #include <lmdb.h>
 #include <stdarg.h>
 
+#include "common/logfmt.h"
 #include "luxc/store.h"
 
 enum {
@@ -41,7 +42,7 @@ struct luxc_store {
     MDB_dbi dbi[DB_COUNT];
     unsigned flags;
     uint8_t chain_id[LUXC_STORE_CHAINIDBYTES];
-    luxc_store_log_fn log;
+    luxc_log_fn log;
     void *log_ctx;
     char *path; /* for messages */
 };
@@ -60,6 +61,10 @@ int store_err(store_msg *m, int rc, const char *fmt, ...)
 int store_mdb_err(store_msg *m, int mdb_rc, const char *what);
 /* Log m through s->log when rc < 0; returns rc. */
 int store_report(const luxc_store *s, int rc, const store_msg *m);
+/* One failure as a LUXC_LOG_ERROR event with path= error= detail= (no-op
+ * when log is NULL); shared by store_report and luxc_store_new. */
+void store_log_event(luxc_log_fn log, void *ctx, const char *event, const char *path, int rc,
+                     const char *detail);
 
 /* "height 17", "id 0a1b2c3d...", "height 5 round 2 voter 0a1b...",
  * "name \"w\"" - where a record lives, for messages. */

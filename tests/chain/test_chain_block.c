@@ -58,8 +58,9 @@ static void test_round_trip(void **state)
     assert_int_equal(d.payload_len, sizeof PAYLOAD);
     assert_memory_equal(d.payload, PAYLOAD, sizeof PAYLOAD);
     assert_ptr_equal(d.payload, buf + LUXC_CHAIN_BLOCK_HEADERBYTES); /* borrowed */
-    const char *why = NULL;
-    assert_int_equal(luxc_chain_block_check_child(&d, &g, gid, &why), LUXC_OK);
+    char why[32] = "x";
+    assert_int_equal(luxc_chain_block_check_child(&d, &g, gid, why, sizeof why), LUXC_OK);
+    assert_string_equal(why, ""); /* success clears it */
     /* cap too small */
     assert_int_equal(luxc_chain_block_encode(&b, buf, len - 1, &len, id), LUXC_EFULL);
 }
@@ -133,12 +134,14 @@ static void test_check_child_refusals(void **state)
     luxc_chain_block g, b, c;
     uint8_t gid[32], buf[600];
     size_t len;
-    const char *why;
+    char why[32];
     assert_int_equal(luxc_chain_block_genesis(&g, "c", 5000), LUXC_OK);
     assert_int_equal(luxc_chain_block_encode(&g, buf, sizeof buf, &len, gid), LUXC_OK);
     child_of(&b, &g, gid);
     static const char *const what[] = {"chain id", "height", "parent", "state root",
                                        "timestamp"};
+    static const char *const field[] = {"chain_id", "height", "parent", "state_root",
+                                        "timestamp"};
     for (size_t k = 0; k < sizeof what / sizeof what[0]; k++) {
         c = b;
         switch (k) {
@@ -148,17 +151,18 @@ static void test_check_child_refusals(void **state)
         case 3: c.state_root[0] ^= 1; break;
         default: c.timestamp_us = g.timestamp_us - 1; break;
         }
-        why = NULL;
-        int rc = luxc_chain_block_check_child(&c, &g, gid, &why);
-        if (rc != LUXC_EINVAL || !why) {
-            fprintf(stderr, "spoiled %s: rc %d why %s\n", what[k], rc, why ? why : "(null)");
+        why[0] = '\0';
+        int rc = luxc_chain_block_check_child(&c, &g, gid, why, sizeof why);
+        if (rc != LUXC_EINVAL || strcmp(why, field[k])) {
+            fprintf(stderr, "spoiled %s: rc %d why %s\n", what[k], rc, why);
             fail();
         }
+        assert_int_equal(luxc_chain_block_check_child(&c, &g, gid, NULL, 0), LUXC_EINVAL);
     }
     /* The same timestamp as the parent is allowed ("not before"). */
     c = b;
     c.timestamp_us = g.timestamp_us;
-    assert_int_equal(luxc_chain_block_check_child(&c, &g, gid, &why), LUXC_OK);
+    assert_int_equal(luxc_chain_block_check_child(&c, &g, gid, why, sizeof why), LUXC_OK);
 }
 
 static void test_genesis(void **state)

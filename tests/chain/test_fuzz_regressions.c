@@ -147,14 +147,14 @@ static void test_child_of_max_height(void **state)
     (void)state;
     luxc_chain_block parent, child;
     uint8_t pid[32] = {1};
-    const char *why = NULL;
+    char why[32];
     assert_int_equal(luxc_chain_block_genesis(&parent, "wrap", 0), LUXC_OK);
     parent.height = UINT64_MAX;
     child = parent;
     child.height = 0;
     memcpy(child.parent, pid, 32);
     assert_int_equal(luxc_chain_block_prepare(&child, parent.state_root), LUXC_OK);
-    assert_int_equal(luxc_chain_block_check_child(&child, &parent, pid, &why), LUXC_EINVAL);
+    assert_int_equal(luxc_chain_block_check_child(&child, &parent, pid, why, sizeof why), LUXC_EINVAL);
     assert_string_equal(why, "height");
 }
 

@@ -1,7 +1,6 @@
-/* test_json_util.c - the chain layer's JSON helpers: quoting for JSON
- * written with printf (quotes, backslashes, control characters, a buffer
- * too small), hex both ways through libsodium (case, odd length, bad
- * digits, wrong size), typed getters' messages, and file reads with a cap. */
+/* test_json_util.c - the chain layer's JSON helpers: writing (escaped
+ * strings, exact u64, fixed decimals, null for NaN/Inf, a buffer too
+ * small), typed getters' messages, and file reads with a cap. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,43 +16,42 @@
 #include "luxc/common.h"
 #include "testutil.h"
 
-static void test_quote(void **state)
+/* Writing: strings escaped by cJSON, u64 with every digit, fixed
+ * decimals, null for what is not finite, one line, a buffer too small. */
+static void test_write(void **state)
 {
     (void)state;
-    char out[64];
-    assert_int_equal(luxc_json_quote(out, sizeof out, "node0"), LUXC_OK);
-    assert_string_equal(out, "\"node0\"");
-    assert_int_equal(luxc_json_quote(out, sizeof out, "a\"b\\c\nd\x01"), LUXC_OK);
-    assert_string_equal(out, "\"a\\\"b\\\\c\\nd\\u0001\"");
-    /* The quoted text must parse back to the original. */
-    cJSON *j = cJSON_Parse(out);
-    assert_non_null(j);
-    assert_string_equal(cJSON_GetStringValue(j), "a\"b\\c\nd\x01");
-    cJSON_Delete(j);
-    assert_int_equal(luxc_json_quote(out, sizeof out, NULL), LUXC_OK);
-    assert_string_equal(out, "\"\"");
+    cJSON *o = cJSON_CreateObject();
+    assert_non_null(o);
+    assert_non_null(cJSON_AddStringToObject(o, "name", "a\"b\\c\nd\x01"));
+    assert_non_null(luxc_jadd_u64(o, "big", UINT64_MAX));
+    assert_non_null(luxc_jadd_fixed(o, "ms", 2.0 / 3.0, 3));
+    assert_non_null(luxc_jadd_fixed(o, "nan", 0.0 / 0.0, 3));
+    assert_non_null(luxc_jadd_fixed(o, "inf", 1.0 / 0.0, 3));
+    assert_non_null(luxc_jadd_fixed(o, "whole", 12.0, 0));
+    char out[256];
+    size_t len = 0;
+    assert_int_equal(luxc_jprint_line(o, out, sizeof out, &len), LUXC_OK);
+    assert_string_equal(out, "{\"name\":\"a\\\"b\\\\c\\nd\\u0001\",\"big\":18446744073709551615,"
+                             "\"ms\":0.667,\"nan\":null,\"inf\":null,\"whole\":12}\n");
+    assert_int_equal(len, strlen(out));
+    /* it parses back to the original string */
+    cJSON *back = cJSON_Parse(out);
+    assert_non_null(back);
+    assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(back, "name")), "a\"b\\c\nd\x01");
+    cJSON_Delete(back);
     char tiny[8];
-    assert_int_equal(luxc_json_quote(tiny, sizeof tiny, "longer than it fits"), LUXC_ETOOBIG);
+    assert_int_equal(luxc_jprint_line(o, tiny, sizeof tiny, &len), LUXC_ETOOBIG);
     assert_string_equal(tiny, "");
-}
-
-static void test_hex(void **state)
-{
-    (void)state;
-    const uint8_t in[4] = {0x00, 0xab, 0x7f, 0xff};
-    char hex[9];
-    luxc_hex_encode(hex, in, sizeof in);
-    assert_string_equal(hex, "00ab7fff");
-    uint8_t back[4];
-    assert_int_equal(luxc_hex_decode(back, sizeof back, "00ab7fff"), 0);
-    assert_memory_equal(back, in, sizeof in);
-    assert_int_equal(luxc_hex_decode(back, sizeof back, "00AB7FFF"), 0);
-    assert_memory_equal(back, in, sizeof in);
-    assert_int_equal(luxc_hex_decode(back, sizeof back, "00ab7ff"), -1);   /* odd */
-    assert_int_equal(luxc_hex_decode(back, sizeof back, "00ab7fffee"), -1); /* long */
-    assert_int_equal(luxc_hex_decode(back, sizeof back, "00ab7fgf"), -1);   /* digit */
-    assert_int_equal(luxc_hex_decode(back, sizeof back, "00ab 7ff"), -1);   /* space */
-    assert_int_equal(luxc_hex_decode(back, 0, ""), 0);
+    /* exactly the text, the newline and the NUL fit */
+    size_t need = strlen(out) + 1;
+    char *exact = malloc(need);
+    assert_non_null(exact);
+    assert_int_equal(luxc_jprint_line(o, exact, need, &len), LUXC_OK);
+    assert_string_equal(exact, out);
+    assert_int_equal(luxc_jprint_line(o, exact, need - 1, &len), LUXC_ETOOBIG);
+    free(exact);
+    cJSON_Delete(o);
 }
 
 static void test_getters(void **state)
@@ -108,8 +106,7 @@ static void test_read_file_cap(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_quote),
-        cmocka_unit_test(test_hex),
+        cmocka_unit_test(test_write),
         cmocka_unit_test(test_getters),
         cmocka_unit_test(test_read_file_cap),
     };

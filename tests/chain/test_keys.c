@@ -126,9 +126,10 @@ static void test_damaged_files(void **state)
     char err[256];
     expect_load_error(LUXC_EIO, "cannot open");
     assert_int_equal(luxc_keys_generate(dir, NULL, &a, err, sizeof err), LUXC_OK);
-    rewrite_key_file("\"version\": 1", "\"version\": 9");
+    /* the files are cJSON's formatted print: a tab after each colon */
+    rewrite_key_file("\"version\":\t1", "\"version\":\t9");
     expect_load_error(LUXC_EVERSION, "version: expected 1, got 9");
-    rewrite_key_file("\"version\": 9", "\"version\": 1");
+    rewrite_key_file("\"version\":\t9", "\"version\":\t1");
     rewrite_key_file("luxc-validator-key", "luxc-validator-kez");
     expect_load_error(LUXC_EINVAL, "type: expected \"luxc-validator-key\"");
     rewrite_key_file("luxc-validator-kez", "luxc-validator-key");
@@ -144,7 +145,7 @@ static void test_damaged_files(void **state)
     rewrite_key_file(from, to);
     expect_load_error(LUXC_ECORRUPT, "public key does not match the secret key");
     rewrite_key_file(to, from);
-    rewrite_key_file("\"secret_key\": \"", "\"secret_key\": \"z");
+    rewrite_key_file("\"secret_key\":\t\"", "\"secret_key\":\t\"z");
     expect_load_error(LUXC_ECORRUPT, "secret_key: expected hex digits only");
     /* not JSON at all */
     FILE *f = fopen(file_path(LUXC_KEYS_SECRET_FILE), "w");

@@ -46,6 +46,36 @@ static void test_line_format_and_filter(void **state)
     close(fds[1]);
 }
 
+/* The luxc_log_fn adapter: event -> msg, fields appended as data (a '%'
+ * in them is not a format), no trailing space without fields, the
+ * logger's level still applies. */
+static void test_sink(void **state)
+{
+    (void)state;
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    luxc_logger lg;
+    luxc_logger_init(&lg, fds[1], LUXC_LOG_INFO, NULL);
+    luxc_log_fn fn = luxc_logger_sink;
+    fn(&lg, LUXC_LOG_WARN, "peer refused", "peer=3 reason=\"100% bad\"");
+    char buf[4096];
+    capture(fds, buf, sizeof buf);
+    assert_non_null(strstr(buf, " level=warn msg=\"peer refused\" peer=3 reason=\"100% bad\"\n"));
+    fn(&lg, LUXC_LOG_INFO, "started", NULL);
+    capture(fds, buf, sizeof buf);
+    assert_non_null(strstr(buf, " msg=\"started\"\n"));
+    fn(&lg, LUXC_LOG_INFO, "empty", "");
+    capture(fds, buf, sizeof buf);
+    assert_non_null(strstr(buf, " msg=\"empty\"\n"));
+    fn(&lg, LUXC_LOG_DEBUG, "dropped", "x=1");
+    fn(&lg, LUXC_LOG_ERROR, "kept", NULL);
+    capture(fds, buf, sizeof buf);
+    assert_null(strstr(buf, "dropped"));
+    assert_non_null(strstr(buf, "kept"));
+    close(fds[0]);
+    close(fds[1]);
+}
+
 static void test_long_line_is_cut_visibly(void **state)
 {
     (void)state;
@@ -69,6 +99,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_line_format_and_filter),
+        cmocka_unit_test(test_sink),
         cmocka_unit_test(test_long_line_is_cut_visibly),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

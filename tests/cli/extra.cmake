@@ -82,3 +82,9 @@ add_test(NAME cli_testnet_help COMMAND ${LUXC_CLI} testnet --help)
 set_tests_properties(cli_testnet_help PROPERTIES PASS_REGULAR_EXPRESSION "--hosts LIST")
 add_test(NAME cli_help_lists_testnet COMMAND ${LUXC_CLI} --help)
 set_tests_properties(cli_help_lists_testnet PROPERTIES PASS_REGULAR_EXPRESSION "testnet +write genesis")
+
+# --json stays valid JSON when the work folder's name holds `"` and `\`.
+add_test(NAME cli_devnet_json_quoted_dir
+  COMMAND bash ${CMAKE_SOURCE_DIR}/tests/cli/devnet_quoted_dir.sh ${LUXC_CLI}
+          $<TARGET_FILE:cli_json_expect>)
+set_tests_properties(cli_devnet_json_quoted_dir PROPERTIES TIMEOUT 120 RUN_SERIAL TRUE)

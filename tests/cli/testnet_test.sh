@@ -219,7 +219,7 @@ for ((t = 0; t < 100; t++)); do
   for i in 0 1 2 3; do
     kill -0 "${PIDS[i]}" 2>/dev/null || fail "node$i exited: $(tail -n 3 "$L/node$i/node.log")"
     h=$("$LUXC" status --metrics "127.0.0.1:$((base + 10 + i))" --json 2>/dev/null |
-      sed -n 's/.*"height": \([0-9]*\).*/\1/p') || true
+      sed -n 's/.*"height":[[:space:]]*\([0-9]*\).*/\1/p') || true
     heights+="${h:--} "
     [[ -n $h && $h -ge 5 ]] || done_all=0
   done

@@ -47,7 +47,10 @@ static void start_node(fx *f)
         luxc_store_cfg sc = {.path = f->dir, .chain_id = chain,
                              .flags = LUXC_STORE_CREATE | LUXC_STORE_NOSYNC,
                              .map_size = f->map_size ? f->map_size : (size_t)64 << 20};
-        assert_int_equal(luxc_store_new(&f->store, &sc), LUXC_OK);
+        char err[512];
+        int rc = luxc_store_new(&f->store, &sc, err, sizeof err);
+        if (rc != LUXC_OK)
+            fail_msg("luxc_store_new: %s", err);
     }
     f->cfg.store = f->store;
     assert_int_equal(luxc_node_new(&f->node, &f->cfg), LUXC_OK);

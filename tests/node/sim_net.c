@@ -109,9 +109,12 @@ int sim_node_start(sim_net *net, uint32_t i)
     luxc_store_cfg sc = {.path = sn->dir, .chain_id = chain,
                          .flags = LUXC_STORE_CREATE | LUXC_STORE_NOSYNC,
                          .map_size = (size_t)64 << 20};
-    int rc = luxc_store_new(&sn->store, &sc);
-    if (rc != LUXC_OK)
+    char err[512];
+    int rc = luxc_store_new(&sn->store, &sc, err, sizeof err);
+    if (rc != LUXC_OK) {
+        fprintf(stderr, "sim_node_start: %s\n", err);
         return rc;
+    }
     luxc_node_cfg cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.genesis = &net->genesis;

@@ -116,7 +116,10 @@ static void test_log_by_level(void **state)
     luxc_logger_init(&lg, p[1], LUXC_LOG_WARN, "node=t");
     char buf[4096];
     node_logf(f.node, LUXC_LOG_ERROR, "no logger", NULL); /* cfg.log NULL: silent */
-    f.node->cfg.log = &lg;
+    /* the program's wiring: the logger through its sink, at its level */
+    f.node->cfg.log = luxc_logger_sink;
+    f.node->cfg.log_ctx = &lg;
+    f.node->cfg.log_level = lg.level;
     node_logf(f.node, LUXC_LOG_DEBUG, "too low", "x=%d", 1);
     node_logf(f.node, LUXC_LOG_INFO, "too low", NULL);
     assert_true(read(p[0], buf, sizeof buf) < 0);
@@ -130,6 +133,17 @@ static void test_log_by_level(void **state)
     assert_non_null(strstr(buf, "x=42"));
     assert_null(strstr(buf, "too low"));
     assert_null(strstr(buf, "no logger"));
+    /* cfg.log_level filters before the sink sees anything (a logger that
+     * would take debug lines gets none when the node is set to error) */
+    luxc_logger_init(&lg, p[1], LUXC_LOG_DEBUG, "node=t");
+    f.node->cfg.log_level = LUXC_LOG_ERROR;
+    node_logf(f.node, LUXC_LOG_WARN, "filtered by the node", "x=%d", 2);
+    assert_true(read(p[0], buf, sizeof buf) < 0);
+    node_logf(f.node, LUXC_LOG_ERROR, "error", "peer=%s", "p1");
+    got = read(p[0], buf, sizeof buf - 1);
+    assert_true(got > 0);
+    buf[got] = '\0';
+    assert_non_null(strstr(buf, "msg=\"error\" peer=p1"));
     f.node->cfg.log = NULL;
     close(p[0]);
     close(p[1]);

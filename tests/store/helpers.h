@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/logfmt.h"
 #include "luxc/store.h"
 #include "testutil.h"
 
@@ -18,18 +19,35 @@ static const uint8_t test_chain[LUXC_STORE_CHAINIDBYTES] = {
     0x6c, 0x75, 0x78, 0x63, 0x2d, 0x74, 0x65, 0x73, 0x74, 1, 2, 3, 4, 5, 6, 7,
     8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23};
 
-/* The last failure message the store logged, and how many it logged. */
+/* The last failure event the store logged ("event fields"), its level,
+ * the code named by its error= field, and how many it logged. */
 typedef struct test_log {
     int count, last_err;
+    luxc_log_level last_level;
     char last[1024];
 } test_log;
 
-static inline void test_log_fn(void *ctx, int err, const char *msg)
+/* The code whose luxc_strerror text is the error= field, or 0. */
+static inline int test_log_code(const char *fields)
+{
+    for (int e = -1; e >= LUXC_ELAST; e--) {
+        char v[96], want[112];
+        snprintf(want, sizeof want, "error=%s", luxc_logfmt_value(v, sizeof v, luxc_strerror(e)));
+        const char *p = strstr(fields, want);
+        if (p && (p[strlen(want)] == ' ' || p[strlen(want)] == '\0'))
+            return e;
+    }
+    return 0;
+}
+
+static inline void test_log_fn(void *ctx, luxc_log_level level, const char *event,
+                               const char *fields)
 {
     test_log *l = ctx;
     l->count++;
-    l->last_err = err;
-    snprintf(l->last, sizeof l->last, "%s", msg);
+    l->last_level = level;
+    l->last_err = fields ? test_log_code(fields) : 0;
+    snprintf(l->last, sizeof l->last, "%s %s", event, fields ? fields : "");
 }
 
 /* mkdtemp under /tmp; the store goes into dir/store (not yet created). */
@@ -70,9 +88,7 @@ static inline luxc_store *test_open(const char *path, unsigned flags, test_log *
     luxc_store *s = NULL;
     char err[512] = "";
     luxc_store_cfg c = test_cfg(path, flags, log);
-    c.errbuf = err;
-    c.errbuf_len = sizeof err;
-    int rc = luxc_store_new(&s, &c);
+    int rc = luxc_store_new(&s, &c, err, sizeof err);
     if (rc != LUXC_OK) {
         fprintf(stderr, "luxc_store_new: %s (%s)\n", luxc_strerror(rc), err);
         return NULL;

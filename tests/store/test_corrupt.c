@@ -91,10 +91,7 @@ static int open_rc(const char *path, unsigned flags, char *err, size_t errlen,
 {
     luxc_store *s = NULL;
     luxc_store_cfg c = test_cfg(path, flags, NULL);
-    c.errbuf = err;
-    c.errbuf_len = errlen;
-    err[0] = '\0';
-    int rc = luxc_store_new(&s, &c);
+    int rc = luxc_store_new(&s, &c, err, errlen);
     if (out)
         *out = s;
     else

@@ -23,7 +23,7 @@ static luxc_store *open_map(const char *path, size_t map, test_log *log)
     luxc_store *s = NULL;
     luxc_store_cfg c = test_cfg(path, LUXC_STORE_CREATE, log);
     c.map_size = map;
-    return luxc_store_new(&s, &c) == LUXC_OK ? s : NULL;
+    return luxc_store_new(&s, &c, NULL, 0) == LUXC_OK ? s : NULL;
 }
 
 /* Accept growing blocks until the map is full; each EFULL leaves the store
@@ -185,9 +185,7 @@ static void test_create_without_room(void **state)
         char err[512];
         luxc_store *s = NULL;
         luxc_store_cfg c = test_cfg(path, LUXC_STORE_CREATE, NULL);
-        c.errbuf = err;
-        c.errbuf_len = sizeof err;
-        int rc = luxc_store_new(&s, &c);
+        int rc = luxc_store_new(&s, &c, err, sizeof err);
         _exit(rc == LUXC_EFULL && s == NULL ? 0 : 11);
     }
     int status;
@@ -206,9 +204,7 @@ static int open_err(const char *path, unsigned flags, char *err, size_t n)
 {
     luxc_store *s = NULL;
     luxc_store_cfg c = test_cfg(path, flags, NULL);
-    c.errbuf = err;
-    c.errbuf_len = n;
-    int rc = luxc_store_new(&s, &c);
+    int rc = luxc_store_new(&s, &c, err, n);
     luxc_store_free(s);
     return rc;
 }

@@ -98,7 +98,7 @@ static void test_reopen_identical(void **state)
     /* A chain_id of NULL opens a store of any chain. */
     luxc_store_cfg c = test_cfg(f->path, 0, NULL);
     c.chain_id = NULL;
-    assert_int_equal(luxc_store_new(&f->s, &c), LUXC_OK);
+    assert_int_equal(luxc_store_new(&f->s, &c, NULL, 0), LUXC_OK);
     luxc_store_info info;
     assert_int_equal(luxc_store_info_get(f->s, &info), LUXC_OK);
     assert_memory_equal(info.chain_id, test_chain, 32);
@@ -112,12 +112,15 @@ static void test_new_errors(void **state)
     luxc_store *s = (luxc_store *)1;
     test_tmpdir(dir, path);
     luxc_store_cfg c = test_cfg(path, LUXC_STORE_CREATE, &log);
-    c.errbuf = errbuf;
-    c.errbuf_len = sizeof errbuf;
-    assert_int_equal(luxc_store_new(NULL, &c), LUXC_EINVAL);
-    assert_int_equal(luxc_store_new(&s, NULL), LUXC_EINVAL);
+    errbuf[0] = 'x';
+    assert_int_equal(luxc_store_new(NULL, &c, errbuf, sizeof errbuf), LUXC_EINVAL);
+    assert_non_null(strstr(errbuf, "out is NULL"));
+    assert_int_equal(luxc_store_new(&s, NULL, errbuf, sizeof errbuf), LUXC_EINVAL);
+    assert_non_null(strstr(errbuf, "cfg is NULL"));
     assert_null(s);
-    /* Each bad cfg: code, *out NULL, message in errbuf and the log. */
+    assert_int_equal(luxc_store_new(&s, NULL, NULL, 0), LUXC_EINVAL); /* no err buffer */
+    /* Each bad cfg: code, *out NULL, message in err and the same text as
+     * the log event's detail. */
     struct { const char *path; unsigned flags; size_t map; int null_chain, want; } cases[] = {
         {NULL, LUXC_STORE_CREATE, 0, 0, LUXC_EINVAL},
         {"", LUXC_STORE_CREATE, 0, 0, LUXC_EINVAL},
@@ -140,21 +143,27 @@ static void test_new_errors(void **state)
         errbuf[0] = '\0';
         int before = log.count;
         s = (luxc_store *)1;
-        int rc = luxc_store_new(&s, &c);
+        int rc = luxc_store_new(&s, &c, errbuf, sizeof errbuf);
         if (rc != cases[i].want)
             fail_msg("case %zu: got %d (%s), want %d", i, rc, errbuf, cases[i].want);
         assert_null(s);
         assert_true(strlen(errbuf) > 0);
         assert_int_equal(log.count, before + 1);
         assert_int_equal(log.last_err, rc);
+        assert_int_equal(log.last_level, LUXC_LOG_ERROR);
+        assert_non_null(strstr(log.last, "store open failed path="));
+        const char *why = strstr(errbuf, ": "); /* cut away for the long path */
+        char detail[600];
+        if (c.path != longpath) {
+            assert_non_null(why);
+            assert_non_null(strstr(log.last, luxc_logfmt_value(detail, sizeof detail, why + 2)));
+        }
     }
     /* A short errbuf is truncated, not overrun. */
     char small[8];
     memset(small, 'x', sizeof small);
     c = test_cfg(path, 0, NULL);
-    c.errbuf = small;
-    c.errbuf_len = 5;
-    assert_int_equal(luxc_store_new(&s, &c), LUXC_ENOTFOUND);
+    assert_int_equal(luxc_store_new(&s, &c, small, 5), LUXC_ENOTFOUND);
     assert_int_equal(strlen(small), 4);
     assert_int_equal(small[5], 'x');
     /* The failed calls created nothing. */
@@ -163,7 +172,7 @@ static void test_new_errors(void **state)
     assert_int_equal(mkdir(path, 0700), 0);
     c = test_cfg(path, LUXC_STORE_CREATE, NULL);
     c.chain_id = NULL;
-    assert_int_equal(luxc_store_new(&s, &c), LUXC_EINVAL);
+    assert_int_equal(luxc_store_new(&s, &c, NULL, 0), LUXC_EINVAL);
     test_rmdir(dir);
 }
 
@@ -179,13 +188,11 @@ static void test_chain_mismatch(void **state)
     other[31] ^= 1;
     luxc_store_cfg c = test_cfg(f->path, LUXC_STORE_CREATE, NULL);
     c.chain_id = other;
-    c.errbuf = errbuf;
-    c.errbuf_len = sizeof errbuf;
-    assert_int_equal(luxc_store_new(&s, &c), LUXC_EPARAM);
+    assert_int_equal(luxc_store_new(&s, &c, errbuf, sizeof errbuf), LUXC_EPARAM);
     assert_null(s);
     assert_non_null(strstr(errbuf, "chain"));
     c.flags = LUXC_STORE_RDONLY;
-    assert_int_equal(luxc_store_new(&s, &c), LUXC_EPARAM);
+    assert_int_equal(luxc_store_new(&s, &c, NULL, 0), LUXC_EPARAM);
 }
 
 /* Fail the Nth allocation of luxc_store_new, N = 0, 1, ... until it
@@ -203,7 +210,7 @@ static void test_alloc_failures(void **state)
             luxc_store_cfg c = test_cfg(path, LUXC_STORE_CREATE, NULL);
             luxc_test_alloc_fail_after(n);
             unsigned long fails = luxc_test_alloc_failures();
-            int rc = luxc_store_new(&s, &c);
+            int rc = luxc_store_new(&s, &c, NULL, 0);
             int failed = luxc_test_alloc_failures() != fails;
             luxc_test_alloc_fail_after(-1);
             if (rc == LUXC_OK) {

@@ -187,8 +187,8 @@ status_all() { # fills H[i] (height, -1 = no answer) and PEERS[i]
   local i j
   for ((i = 0; i < N; i++)); do
     j=$(ip netns exec "${NS[$i]}" "$LUXC" status --metrics 127.0.0.1:9100 --json 2>/dev/null) || j=""
-    H[i]=$(sed -n 's/.*"height": \([0-9]*\).*/\1/p' <<<"$j")
-    PEERS[i]=$(sed -n 's/.*"peers": \([0-9]*\).*/\1/p' <<<"$j")
+    H[i]=$(sed -n 's/.*"height":[[:space:]]*\([0-9]*\).*/\1/p' <<<"$j")
+    PEERS[i]=$(sed -n 's/.*"peers":[[:space:]]*\([0-9]*\).*/\1/p' <<<"$j")
     [[ -n ${H[i]} ]] || H[i]=-1
     [[ -n ${PEERS[i]} ]] || PEERS[i]=-1
   done
@@ -369,7 +369,7 @@ if want d; then
   done
   caught_ms=$((($(date +%s%N) - t0ms) / 1000000))
   synced=$(ip netns exec "${NS[$MINORITY]}" "$LUXC" status --metrics 127.0.0.1:9100 --json |
-    sed -n 's/.*"blocks_synced": \([0-9]*\).*/\1/p')
+    sed -n 's/.*"blocks_synced":[[:space:]]*\([0-9]*\).*/\1/p')
   report "e heal" " - node$MINORITY caught up to >= $target in ${caught_ms} ms ($synced blocks synced)"
   progress "e heal (all together)" 2 20 5 0 1 2 3
   report "e after heal" " - all four finalize again"

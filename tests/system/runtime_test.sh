@@ -17,7 +17,7 @@ trap cleanup EXIT
 trap '[[ $- != *e* ]] || echo "FAIL: runtime_test.sh line $LINENO: $BASH_COMMAND exited $?" >&2' ERR
 fail() { echo "FAIL: $*" >&2; for f in "$work"/n*.log; do echo "--- $f"; tail -5 "$f"; done >&2; exit 1; }
 field() { # field NAME JSON -> number, or nothing
-  { printf '%s' "$2" | grep -o "\"$1\": [0-9.]*" || true; } | head -1 | awk '{print $2}'
+  { printf '%s' "$2" | grep -o "\"$1\":[[:space:]]*[0-9.]*" || true; } | head -1 | sed 's/.*:[[:space:]]*//'
 }
 status() { "$luxc" status --config "$work/net/node$1/config.json" --json; }
 
