@@ -29,6 +29,7 @@
 #include "luxc/ai.h"
 #include "luxc/consensus.h"
 #include "luxc/horizon.h"
+#include "luxc/rounds.h"
 #include "luxc/consensus_sim.h"
 #include "luxc/store.h"
 #include "luxc/net.h"

@@ -1,8 +1,9 @@
 /* luxc/consensus.h - the consensus layer: parameters, photon sampling, wave
  * threshold rounds (+FPC), focus confidence (snowflake/snowball), the
  * snowman block engine with its prism frontier; horizon finality (votes,
- * certificates, vote sets) is in luxc/horizon.h, which this header
- * includes. The simulator is in luxc/consensus_sim.h.
+ * certificates, vote sets) is in luxc/horizon.h and the round rule of a
+ * height (propose, prevote, precommit, locks) in luxc/rounds.h; this header
+ * includes both. The simulator is in luxc/consensus_sim.h.
  *
  * Model (SPEC section 4). One decision runs in phases:
  *   photon  - sample K validators (uniform or stake-weighted, optional
@@ -420,5 +421,6 @@ LUXC_MUST_CHECK int luxc_prism_lca(const luxc_snowman *s, const uint8_t a[32],
 /* The horizon rules (votes, certificates, vote sets) have a header of
  * their own; it is part of this layer's API. */
 #include "luxc/horizon.h"
+#include "luxc/rounds.h"
 
 #endif /* LUXC_CONSENSUS_H */

@@ -253,12 +253,14 @@ uint64_t luxc_voteset_voted_stake(const luxc_voteset *vs);
  * validator may vote in many rounds, once per phase in each.
  *
  * At most max_rounds rounds are held. When a vote arrives for a new round
- * and every slot is in use, the slot given up is the one heard from least
- * (ties: the highest round), never the current round
- * (luxc_heightvotes_set_round) nor a round in which a phase has a majority
- * (a polka or a certificate: what the lock rule and the decision need), so
- * votes for far-off rounds from a minority cannot push out the rounds that
- * matter. Thread safety: one thread at a time. */
+ * and every slot is in use, one is given up: never the current round
+ * (luxc_heightvotes_set_round), the latest round with a polka for a block
+ * (what a re-proposal names) or a round with a certificate; first a round
+ * already left behind (the oldest), else the round ahead heard from least
+ * (ties: the highest) - and that one only if this vote's validator has at
+ * least as much stake as it was heard from, so votes for far-off rounds
+ * from a minority cannot push out the rounds the rule needs.
+ * Thread safety: one thread at a time. */
 typedef struct luxc_heightvotes luxc_heightvotes;
 
 /* n validators (1..LUXC_CERT_MAX_SIGNERS) with these stakes (copied), at
@@ -291,9 +293,20 @@ LUXC_MUST_CHECK int luxc_heightvotes_add(luxc_heightvotes *hv, uint32_t i,
                                          const uint8_t msg[LUXC_VOTE_BYTES], const uint8_t *sig,
                                          size_t sig_len);
 
-/* 1 when more than 2/3 of the stake cast the same `phase` vote in round,
- * with its block id in block (zero: a majority for nil) and, in signer (may
- * be NULL), one validator that signed it; 0 otherwise. */
+/* A majority proven whole: the caller has verified one `phase` vote for
+ * block in round signed by validators with more than 2/3 of the stake (a
+ * certificate from catch-up, the polka a re-proposal carries). Counting
+ * here keeps an equivocator's first vote, so a majority another validator
+ * saw may never add up here; its proof still counts. LUXC_OK, LUXC_EFULL
+ * (no slot), LUXC_EINVAL. */
+LUXC_API
+LUXC_MUST_CHECK int luxc_heightvotes_add_proven(luxc_heightvotes *hv, luxc_vote_phase phase,
+                                                uint32_t round, const uint8_t block[32]);
+
+/* 1 when more than 2/3 of the stake cast the same `phase` vote in round
+ * (counted here, else proven), with its block id in block (zero: a
+ * majority for nil) and, in signer (may be NULL), one validator that
+ * signed it (UINT32_MAX for a proven one); 0 otherwise. */
 LUXC_API
 int luxc_heightvotes_majority(const luxc_heightvotes *hv, luxc_vote_phase phase, uint32_t round,
                               uint8_t block[32], uint32_t *signer);

@@ -16,6 +16,8 @@ typedef struct round_slot {
     luxc_voteset *set[2]; /* by luxc_vote_phase */
     uint8_t *heard;       /* n bits: a vote of this round from validator i */
     uint64_t heard_stake;
+    int proven[2];        /* a majority verified whole (add_proven) */
+    uint8_t proven_id[2][32];
 } round_slot;
 
 struct luxc_heightvotes {
@@ -55,6 +57,7 @@ static void slot_reset(const luxc_heightvotes *hv, round_slot *s)
     s->used = 0;
     s->round = 0;
     s->heard_stake = 0;
+    s->proven[0] = s->proven[1] = 0;
     luxc_voteset_clear(s->set[0]);
     luxc_voteset_clear(s->set[1]);
     memset(s->heard, 0, (hv->n + 7) / 8);
@@ -125,34 +128,87 @@ static round_slot *find(const luxc_heightvotes *hv, uint32_t round)
     return NULL;
 }
 
-/* A round whose slot must stay: ours, or one where a phase has a majority. */
-static int pinned(const luxc_heightvotes *hv, const round_slot *s)
+/* The block with a majority of `phase` in this slot, counted here or
+ * proven whole: 1 with id (zero = nil), else 0. */
+static int slot_majority(const round_slot *s, luxc_vote_phase phase, uint8_t id[32],
+                         uint32_t *signer)
 {
-    return s->round == hv->current || luxc_voteset_final(s->set[0], NULL) ||
-           luxc_voteset_final(s->set[1], NULL);
+    const uint8_t *m = luxc_voteset_final(s->set[phase], signer);
+    luxc_vote v;
+    if (m && luxc_vote_decode(&v, m, LUXC_VOTE_BYTES) == LUXC_OK) {
+        memcpy(id, v.block, 32);
+        return 1;
+    }
+    if (!s->proven[phase])
+        return 0;
+    memcpy(id, s->proven_id[phase], 32);
+    if (signer)
+        *signer = UINT32_MAX;
+    return 1;
 }
 
-/* The slot for a round not held yet: a free one, else the least heard-from
- * unpinned one (ties: the highest round) when it was heard from no more
- * than this vote brings; NULL when none may go. */
+/* A block (not nil) has a majority of `phase` in this slot. */
+static int block_majority(const round_slot *s, luxc_vote_phase phase)
+{
+    uint8_t id[32];
+    return slot_majority(s, phase, id, NULL) && memcmp(id, zero_id, 32) != 0;
+}
+
+/* The highest round in which a block had a polka, or -1. */
+static int64_t highest_polka(const luxc_heightvotes *hv)
+{
+    int64_t best = -1;
+    for (uint32_t k = 0; k < hv->max_rounds; k++) {
+        const round_slot *s = &hv->slots[k];
+        if (s->used && (int64_t)s->round > best && block_majority(s, LUXC_PREVOTE))
+            best = s->round;
+    }
+    return best;
+}
+
+/* A round whose slot must stay: ours, the latest polka for a block (what
+ * a re-proposal names), and a certificate (what decides). */
+static int pinned(const luxc_heightvotes *hv, const round_slot *s, int64_t polka)
+{
+    return s->round == hv->current || (int64_t)s->round == polka ||
+           block_majority(s, LUXC_PRECOMMIT);
+}
+
+/* Which of two unpinned slots to give up first: a round we have left
+ * behind (the oldest first), else the one heard from least (ties: the
+ * highest round, so far-off votes of a minority go first). */
+static int worse(const luxc_heightvotes *hv, const round_slot *a, const round_slot *b)
+{
+    int a_old = a->round < hv->current, b_old = b->round < hv->current;
+    if (a_old != b_old)
+        return a_old;
+    if (a_old)
+        return a->round < b->round;
+    if (a->heard_stake != b->heard_stake)
+        return a->heard_stake < b->heard_stake;
+    return a->round > b->round;
+}
+
+/* The slot for a round not held yet: a free one, else the worst unpinned
+ * one - but a round ahead of ours heard from by more than this vote brings
+ * is kept; NULL when none may go. */
 static round_slot *take(luxc_heightvotes *hv, uint32_t round, uint64_t stake)
 {
     round_slot *victim = NULL;
+    int64_t polka = highest_polka(hv);
     for (uint32_t k = 0; k < hv->max_rounds; k++) {
         round_slot *s = &hv->slots[k];
         if (!s->used) {
             victim = s;
             break;
         }
-        if (pinned(hv, s))
-            continue;
-        if (!victim || s->heard_stake < victim->heard_stake ||
-            (s->heard_stake == victim->heard_stake && s->round > victim->round))
+        if (!pinned(hv, s, polka) && (!victim || worse(hv, s, victim)))
             victim = s;
     }
     if (!victim)
         return NULL;
-    if (victim->used && victim->heard_stake > stake && round != hv->current)
+    if (victim->used && victim->round > hv->current && victim->heard_stake > stake &&
+        round != hv->current)
         return NULL;
     slot_reset(hv, victim);
     victim->used = 1;
@@ -208,13 +264,30 @@ const luxc_voteset *luxc_heightvotes_set(const luxc_heightvotes *hv, luxc_vote_p
 int luxc_heightvotes_majority(const luxc_heightvotes *hv, luxc_vote_phase phase, uint32_t round,
                               uint8_t block[32], uint32_t *signer)
 {
-    const uint8_t *m = luxc_voteset_final(set_of(hv, phase, round), signer);
-    luxc_vote v;
-    if (!m || luxc_vote_decode(&v, m, LUXC_VOTE_BYTES) != LUXC_OK)
+    if (!hv || (phase != LUXC_PREVOTE && phase != LUXC_PRECOMMIT))
+        return 0;
+    const round_slot *s = find(hv, round);
+    uint8_t id[32];
+    if (!s || !slot_majority(s, phase, id, signer))
         return 0;
     if (block)
-        memcpy(block, v.block, 32);
+        memcpy(block, id, 32);
     return 1;
+}
+
+int luxc_heightvotes_add_proven(luxc_heightvotes *hv, luxc_vote_phase phase, uint32_t round,
+                                const uint8_t block[32])
+{
+    if (!hv || !block || (phase != LUXC_PREVOTE && phase != LUXC_PRECOMMIT))
+        return LUXC_EINVAL;
+    round_slot *s = find(hv, round);
+    if (!s && !(s = take(hv, round, hv->total))) {
+        hv->dropped++;
+        return LUXC_EFULL;
+    }
+    s->proven[phase] = 1;
+    memcpy(s->proven_id[phase], block, 32);
+    return LUXC_OK;
 }
 
 uint64_t luxc_heightvotes_phase_stake(const luxc_heightvotes *hv, luxc_vote_phase phase,

@@ -1,8 +1,9 @@
 /* test_heightvotes.c - one height's votes by round and phase: majorities
  * per (round, phase) with nil as a block of its own, "2f+1 of any kind",
  * "f+1 from a higher round", the decision in the lowest certified round,
- * equivocation per (round, phase) only, which round slot is given up (never
- * the current round nor a round with a majority), every allocation
+ * equivocation per (round, phase) only, majorities proven whole, which
+ * round slot is given up (never the current round, the latest polka or a
+ * certificate), every allocation
  * failure, and a seeded random run against a naive recount. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -203,6 +204,42 @@ static void test_decided(void **state)
     luxc_heightvotes_free(hv);
 }
 
+/* A majority proven whole counts where an equivocator's first vote keeps
+ * the count short: the polka and the decision are reported, and pinned. */
+static void test_proven_majority(void **state)
+{
+    (void)state;
+    luxc_heightvotes *hv = four(2);
+    uint8_t id[32], x[32];
+    memset(x, 0xaa, 32);
+    assert_int_equal(add(hv, 3, LUXC_PREVOTE, 4, 0xbb), LUXC_OK); /* 3 equivocates */
+    assert_int_equal(add(hv, 0, LUXC_PREVOTE, 4, 0xaa), LUXC_OK);
+    assert_int_equal(add(hv, 1, LUXC_PREVOTE, 4, 0xaa), LUXC_OK);
+    assert_int_equal(add(hv, 3, LUXC_PREVOTE, 4, 0xaa), LUXC_EDUPLICATE);
+    assert_false(luxc_heightvotes_majority(hv, LUXC_PREVOTE, 4, id, NULL));
+    assert_int_equal(luxc_heightvotes_add_proven(hv, LUXC_PREVOTE, 4, x), LUXC_OK);
+    uint32_t signer = 0;
+    assert_true(luxc_heightvotes_majority(hv, LUXC_PREVOTE, 4, id, &signer));
+    assert_memory_equal(id, x, 32);
+    assert_int_equal(signer, UINT32_MAX);
+    assert_false(luxc_heightvotes_decided(hv, NULL, id));
+    /* a certificate for a round not held yet takes a slot and decides */
+    assert_int_equal(luxc_heightvotes_add_proven(hv, LUXC_PRECOMMIT, 9, x), LUXC_OK);
+    uint32_t r = 0;
+    assert_true(luxc_heightvotes_decided(hv, &r, id));
+    assert_int_equal(r, 9);
+    assert_memory_equal(id, x, 32);
+    /* both rounds are pinned now (the polka, the certificate): nothing
+     * else gets a slot */
+    assert_int_equal(add(hv, 2, LUXC_PREVOTE, 12, 0), LUXC_EFULL);
+    assert_int_equal(luxc_heightvotes_add_proven(hv, LUXC_PRECOMMIT, 13, x), LUXC_EFULL);
+    assert_int_equal(luxc_heightvotes_add_proven(hv, (luxc_vote_phase)5, 4, x), LUXC_EINVAL);
+    assert_int_equal(luxc_heightvotes_add_proven(hv, LUXC_PREVOTE, 4, NULL), LUXC_EINVAL);
+    luxc_heightvotes_clear(hv);
+    assert_false(luxc_heightvotes_majority(hv, LUXC_PREVOTE, 4, id, NULL));
+    luxc_heightvotes_free(hv);
+}
+
 /* Slots: a new round takes the least heard-from slot; the current round
  * and rounds with a majority are never given up; EFULL otherwise. */
 static void test_slots(void **state)
@@ -305,6 +342,7 @@ int main(void)
         cmocka_unit_test(test_equivocation_per_round_and_phase),
         cmocka_unit_test(test_skip_round),
         cmocka_unit_test(test_decided),
+        cmocka_unit_test(test_proven_majority),
         cmocka_unit_test(test_slots),
         cmocka_unit_test(test_random_against_recount),
     };
