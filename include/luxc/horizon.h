@@ -113,6 +113,7 @@ LUXC_MUST_CHECK int luxc_cert_members_total(const luxc_cert_member *set, size_t 
  *   ascending index: index u32 | sig length u32 | sig bytes.
  * Signatures are over the vote message with accept = 1. */
 #define LUXC_CERT_MAGIC "LUXCERT"
+#define LUXC_POLKA_MAGIC "LUXPOLK" /* the same layout: prevotes (a polka) */
 #define LUXC_CERT_VERSION 1u
 #define LUXC_CERT_MAX_SIGBYTES 8192u   /* ML-DSA-65 (3309) + Ed25519 fit */
 #define LUXC_CERT_HEADERBYTES (8u + 2u + 140u + 4u)
@@ -121,8 +122,10 @@ LUXC_MUST_CHECK int luxc_cert_members_total(const luxc_cert_member *set, size_t 
 /* Owned by one thread at a time; immutable after decode. */
 typedef struct luxc_cert luxc_cert;
 
-/* A new empty certificate for v (v->accept must be 1).
- * Errors: LUXC_EINVAL, LUXC_ENOMEM. */
+/* A new empty certificate for v (v->accept must be 1). A certificate of
+ * finality is made of PRECOMMITs; one of PREVOTEs (v->phase) is a polka
+ * proof, encoded under LUXC_POLKA_MAGIC and read by luxc_cert_decode_polka
+ * only. Errors: LUXC_EINVAL, LUXC_ENOMEM. */
 LUXC_API
 LUXC_MUST_CHECK int luxc_cert_new(luxc_cert **out, const luxc_vote *v);
 LUXC_API
@@ -162,6 +165,12 @@ LUXC_MUST_CHECK int luxc_cert_encode(const luxc_cert *c, uint8_t *out, size_t ca
 LUXC_API
 LUXC_MUST_CHECK int luxc_cert_decode(luxc_cert **out, const uint8_t *buf, size_t len,
                                      const luxc_cert_member *set, size_t nset);
+/* The same for a polka proof (magic LUXC_POLKA_MAGIC, votes of phase
+ * PREVOTE); a certificate of finality is LUXC_ECORRUPT here, as a polka
+ * proof is for luxc_cert_decode. */
+LUXC_API
+LUXC_MUST_CHECK int luxc_cert_decode_polka(luxc_cert **out, const uint8_t *buf, size_t len,
+                                           const luxc_cert_member *set, size_t nset);
 
 /* Stake of the signers. Errors: LUXC_ENOTMEMBER, LUXC_EOVERFLOW. */
 LUXC_API

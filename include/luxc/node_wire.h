@@ -17,10 +17,12 @@
  *   9 UPCHITS     req u32 | upgrade proposal id (32) | choice u8 (0 reject,
  *                 1 approve, 2 not seen yet)
  *  10 PROPOSAL    round u32 | valid round u32 (LUXC_WIRE_NO_ROUND: none) |
- *                 block (rest): the round leader's proposal of the
- *                 round-based rule (docs/CONSENSUS.md); the valid round is
- *                 the round in which the block had a polka, if any. PROPOSE
- *                 stays the plain block transfer (answers to GET_BLOCK).
+ *                 block_len u32 | block | polka proof (rest): the round
+ *                 leader's proposal of the round-based rule
+ *                 (docs/CONSENSUS.md); with a valid round, the block had a
+ *                 polka in it and the proof (luxc_cert_decode_polka's
+ *                 encoding) shows it; without one the proof is empty.
+ *                 PROPOSE stays the plain block transfer (GET_BLOCK).
  *
  * Decoding checks every length against what remains and rejects trailing
  * bytes; pointers in a decoded message point into the input buffer.
@@ -68,7 +70,7 @@ typedef struct luxc_wire_msg {
     uint8_t choice;           /* UPCHITS: 0, 1 or 2 */
     const uint8_t *block;     /* PROPOSE, PROPOSAL, SYNC_BLOCK */
     size_t block_len;
-    const uint8_t *cert;      /* SYNC_BLOCK */
+    const uint8_t *cert;      /* SYNC_BLOCK; PROPOSAL: the polka proof */
     size_t cert_len;
     luxc_vote vote;           /* VOTE */
     const uint8_t *vote_msg;  /* VOTE: the 161 encoded bytes that were signed */
@@ -79,7 +81,7 @@ typedef struct luxc_wire_msg {
 /* Errors (distinct): LUXC_EINVAL (NULL), LUXC_ETRUNC (also: an empty
  * PROPOSE or PROPOSAL block or VOTE signature), LUXC_ETRAILING,
  * LUXC_ECORRUPT (unknown type; a PROPOSAL whose valid round is not below
- * its round), LUXC_ETOOBIG (signature, certificate or
+ * its round, or with a proof exactly when it has no valid round), LUXC_ETOOBIG (signature, certificate or
  * sync count over its maximum, empty SYNC_BLOCK block), and luxc_vote_decode's codes
  * for a bad vote. *m zeroed on failure. */
 LUXC_API
@@ -90,12 +92,13 @@ LUXC_MUST_CHECK int luxc_wire_decode(luxc_wire_msg *m, const uint8_t *buf, size_
 LUXC_API
 LUXC_MUST_CHECK int luxc_wire_propose(uint8_t *out, size_t cap, size_t *len,
                                       const uint8_t *block, size_t block_len);
-/* PROPOSAL: valid_round is LUXC_WIRE_NO_ROUND or below round (else
- * LUXC_EINVAL). */
+/* PROPOSAL: valid_round is LUXC_WIRE_NO_ROUND with no proof, or below
+ * round with one (else LUXC_EINVAL). */
 LUXC_API
 LUXC_MUST_CHECK int luxc_wire_proposal(uint8_t *out, size_t cap, size_t *len, uint32_t round,
                                        uint32_t valid_round, const uint8_t *block,
-                                       size_t block_len);
+                                       size_t block_len, const uint8_t *proof,
+                                       size_t proof_len);
 LUXC_API
 LUXC_MUST_CHECK int luxc_wire_query(uint8_t *out, size_t cap, size_t *len, uint8_t type,
                                     uint32_t req, uint64_t height, const uint8_t id[32]);

@@ -23,16 +23,26 @@ static int decode_body(luxc_wire_msg *m, const uint8_t *p, size_t len)
         m->block = p;
         m->block_len = len;
         return LUXC_OK;
-    case LUXC_WIRE_PROPOSAL:
-        if (len <= 8)
+    case LUXC_WIRE_PROPOSAL: {
+        if (len < 12)
             return LUXC_ETRUNC;
         m->round = luxc_be32_load(p);
         m->valid_round = luxc_be32_load(p + 4);
-        if (m->valid_round != LUXC_WIRE_NO_ROUND && m->valid_round >= m->round)
+        size_t bl = luxc_be32_load(p + 8);
+        if (bl == 0 || bl > len - 12)
+            return LUXC_ETRUNC;
+        size_t pl = len - 12 - bl;
+        if (pl > LUXC_WIRE_CERT_MAX)
+            return LUXC_ETOOBIG;
+        int reproposal = m->valid_round != LUXC_WIRE_NO_ROUND;
+        if ((reproposal && m->valid_round >= m->round) || reproposal != (pl > 0))
             return LUXC_ECORRUPT;
-        m->block = p + 8;
-        m->block_len = len - 8;
+        m->block = p + 12;
+        m->block_len = bl;
+        m->cert = pl ? p + 12 + bl : NULL;
+        m->cert_len = pl;
         return LUXC_OK;
+    }
     case LUXC_WIRE_QUERY:
     case LUXC_WIRE_CHITS:
         if ((rc = fixed(len, 4 + 8 + 32)) != LUXC_OK)
@@ -145,18 +155,24 @@ int luxc_wire_propose(uint8_t *out, size_t cap, size_t *len, const uint8_t *bloc
 }
 
 int luxc_wire_proposal(uint8_t *out, size_t cap, size_t *len, uint32_t round,
-                       uint32_t valid_round, const uint8_t *block, size_t block_len)
+                       uint32_t valid_round, const uint8_t *block, size_t block_len,
+                       const uint8_t *proof, size_t proof_len)
 {
-    if (!block || block_len == 0 || (valid_round != LUXC_WIRE_NO_ROUND && valid_round >= round))
+    int reproposal = valid_round != LUXC_WIRE_NO_ROUND;
+    if (!block || block_len == 0 || block_len > UINT32_MAX || (reproposal && valid_round >= round) ||
+        reproposal != (proof_len > 0) || (!proof && proof_len) || proof_len > LUXC_WIRE_CERT_MAX)
         return LUXC_EINVAL;
-    int rc = room(out, cap, len, 9 + block_len);
+    int rc = room(out, cap, len, 13 + block_len + proof_len);
     if (rc)
         return rc;
     out[0] = LUXC_WIRE_PROPOSAL;
     luxc_be32_store(out + 1, round);
     luxc_be32_store(out + 5, valid_round);
-    memcpy(out + 9, block, block_len);
-    *len = 9 + block_len;
+    luxc_be32_store(out + 9, (uint32_t)block_len);
+    memcpy(out + 13, block, block_len);
+    if (proof_len)
+        memcpy(out + 13 + block_len, proof, proof_len);
+    *len = 13 + block_len + proof_len;
     return LUXC_OK;
 }
 

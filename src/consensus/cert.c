@@ -2,6 +2,9 @@
  * Owns: the certificate object (a certified accept vote plus signers and
  * their signatures), its canonical encoding, the strict decoder checked
  * against a validator set, and verification through luxc_verifier.
+ * A polka proof (2f+1 prevotes of one round for one block, carried by a
+ * re-proposal) is the same object and layout under the magic "LUXPOLK\0";
+ * each decoder takes only its own kind, so neither passes for the other.
  * Layout (big-endian): "LUXCERT\0" | version u16 | chain_id(32) |
  * height u64 | round u32 | block(32) | parent(32) | state_root(32) |
  * count u32 | count x { index u32 | siglen u32 | sig }. Signers ascend. */
@@ -39,8 +42,8 @@ int luxc_cert_new(luxc_cert **out, const luxc_vote *v)
     if (!out)
         return LUXC_EINVAL;
     *out = NULL;
-    if (!v || v->accept != 1 || v->phase != LUXC_PRECOMMIT)
-        return LUXC_EINVAL; /* certificates are made of precommits only */
+    if (!v || v->accept != 1 || (v->phase != LUXC_PRECOMMIT && v->phase != LUXC_PREVOTE))
+        return LUXC_EINVAL;
     luxc_cert *c = calloc(1, sizeof *c);
     if (!c)
         return LUXC_ENOMEM;
@@ -115,7 +118,7 @@ int luxc_cert_encode(const luxc_cert *c, uint8_t *out, size_t cap, size_t *len)
     if (cap < need)
         return LUXC_EFULL;
     uint8_t *p = out;
-    memcpy(p, LUXC_CERT_MAGIC, 8);
+    memcpy(p, c->vote.phase == LUXC_PREVOTE ? LUXC_POLKA_MAGIC : LUXC_CERT_MAGIC, 8);
     luxc_be16_store(p + 8, LUXC_CERT_VERSION);
     p = put_vote_body(p + 10, &c->vote);
     luxc_be32_store(p, (uint32_t)c->n);
@@ -132,8 +135,8 @@ int luxc_cert_encode(const luxc_cert *c, uint8_t *out, size_t cap, size_t *len)
 
 /* Decode body checks, in order: framing, then membership, duplicates,
  * order and stake, so that each malformation maps to one code. */
-int luxc_cert_decode(luxc_cert **out, const uint8_t *buf, size_t len, const luxc_cert_member *set,
-                     size_t nset)
+static int decode_as(luxc_cert **out, const uint8_t *buf, size_t len, const luxc_cert_member *set,
+                     size_t nset, luxc_vote_phase phase)
 {
     if (!out)
         return LUXC_EINVAL;
@@ -142,7 +145,7 @@ int luxc_cert_decode(luxc_cert **out, const uint8_t *buf, size_t len, const luxc
         return LUXC_EINVAL;
     if (len < 10)
         return LUXC_ETRUNC;
-    if (memcmp(buf, LUXC_CERT_MAGIC, 8))
+    if (memcmp(buf, phase == LUXC_PREVOTE ? LUXC_POLKA_MAGIC : LUXC_CERT_MAGIC, 8))
         return LUXC_ECORRUPT;
     if (luxc_be16_load(buf + 8) != LUXC_CERT_VERSION)
         return LUXC_EVERSION;
@@ -157,6 +160,7 @@ int luxc_cert_decode(luxc_cert **out, const uint8_t *buf, size_t len, const luxc
     memcpy(v.parent, p + 76, 32);
     memcpy(v.state_root, p + 108, 32);
     v.accept = 1;
+    v.phase = (uint8_t)phase;
     uint32_t count = luxc_be32_load(p + 140);
     size_t off = LUXC_CERT_HEADERBYTES;
     /* Cap the count before allocating anything. */
@@ -231,6 +235,18 @@ fail:
     free(seen);
     luxc_cert_free(c);
     return rc;
+}
+
+int luxc_cert_decode(luxc_cert **out, const uint8_t *buf, size_t len, const luxc_cert_member *set,
+                     size_t nset)
+{
+    return decode_as(out, buf, len, set, nset, LUXC_PRECOMMIT);
+}
+
+int luxc_cert_decode_polka(luxc_cert **out, const uint8_t *buf, size_t len,
+                           const luxc_cert_member *set, size_t nset)
+{
+    return decode_as(out, buf, len, set, nset, LUXC_PREVOTE);
 }
 
 int luxc_cert_stake(const luxc_cert *c, const luxc_cert_member *set, size_t nset, uint64_t *stake)

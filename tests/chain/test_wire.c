@@ -74,9 +74,10 @@ static void test_propose_and_sync(void **state)
     assert_memory_equal(m.block, block, sizeof block);
     assert_int_equal(luxc_wire_decode(&m, buf, 1), LUXC_ETRUNC); /* empty block */
 
-    /* PROPOSAL: round, valid round, block */
+    /* PROPOSAL: round, valid round, block, and a proof with a valid round */
+    const uint8_t proof[] = {6, 6, 6};
     assert_int_equal(luxc_wire_proposal(buf, sizeof buf, &len, 7, LUXC_WIRE_NO_ROUND, block,
-                                        sizeof block),
+                                        sizeof block, NULL, 0),
                      LUXC_OK);
     assert_int_equal(luxc_wire_decode(&m, buf, len), LUXC_OK);
     assert_int_equal(m.type, LUXC_WIRE_PROPOSAL);
@@ -84,17 +85,33 @@ static void test_propose_and_sync(void **state)
     assert_int_equal(m.valid_round, LUXC_WIRE_NO_ROUND);
     assert_int_equal(m.block_len, sizeof block);
     assert_memory_equal(m.block, block, sizeof block);
-    assert_int_equal(luxc_wire_proposal(buf, sizeof buf, &len, 7, 6, block, sizeof block),
+    assert_int_equal(m.cert_len, 0);
+    for (size_t k = 0; k < len; k++) /* no prefix decodes */
+        assert_int_not_equal(luxc_wire_decode(&m, buf, k), LUXC_OK);
+    buf[len] = 0; /* a trailing byte is a proof without a valid round */
+    assert_int_equal(luxc_wire_decode(&m, buf, len + 1), LUXC_ECORRUPT);
+    assert_int_equal(luxc_wire_proposal(buf, sizeof buf, &len, 7, 6, block, sizeof block, proof,
+                                        sizeof proof),
                      LUXC_OK);
     assert_int_equal(luxc_wire_decode(&m, buf, len), LUXC_OK);
     assert_int_equal(m.valid_round, 6);
-    assert_int_equal(luxc_wire_decode(&m, buf, 9), LUXC_ETRUNC); /* no block */
+    assert_int_equal(m.cert_len, sizeof proof);
+    assert_memory_equal(m.cert, proof, sizeof proof);
+    assert_int_equal(luxc_wire_decode(&m, buf, 13 + sizeof block), LUXC_ECORRUPT); /* no proof */
+    assert_int_equal(luxc_wire_decode(&m, buf, 13), LUXC_ETRUNC);                  /* no block */
     buf[8] = 7; /* valid round 7 = round: not a round before it */
     assert_int_equal(luxc_wire_decode(&m, buf, len), LUXC_ECORRUPT);
-    assert_int_equal(luxc_wire_proposal(buf, sizeof buf, &len, 7, 7, block, sizeof block),
+    assert_int_equal(luxc_wire_proposal(buf, sizeof buf, &len, 7, 7, block, sizeof block, proof, 3),
                      LUXC_EINVAL);
-    assert_int_equal(luxc_wire_proposal(buf, 9, &len, 7, 1, block, sizeof block), LUXC_EFULL);
-    assert_int_equal(luxc_wire_proposal(buf, sizeof buf, &len, 7, 1, block, 0), LUXC_EINVAL);
+    assert_int_equal(luxc_wire_proposal(buf, sizeof buf, &len, 7, 1, block, sizeof block, NULL, 0),
+                     LUXC_EINVAL); /* a valid round needs its proof */
+    assert_int_equal(luxc_wire_proposal(buf, sizeof buf, &len, 7, LUXC_WIRE_NO_ROUND, block,
+                                        sizeof block, proof, 3),
+                     LUXC_EINVAL);
+    assert_int_equal(luxc_wire_proposal(buf, 15, &len, 7, 1, block, sizeof block, proof, 3),
+                     LUXC_EFULL);
+    assert_int_equal(luxc_wire_proposal(buf, sizeof buf, &len, 7, 1, block, 0, proof, 3),
+                     LUXC_EINVAL);
 
     assert_int_equal(luxc_wire_sync_block(buf, sizeof buf, &len, block, sizeof block, cert,
                                           sizeof cert),

@@ -1,6 +1,6 @@
 /* test_vote.c - the signed vote message: exact SPEC layout, round trip,
  * the two phases (a precommit is SPEC's vote, a prevote differs only in its
- * tag, and never makes a certificate), every decode error, signing through the interface, the finality rule
+ * tag), every decode error, signing through the interface, the finality rule
  * (exactly 2/3 is not final) and stake sums. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -91,14 +91,6 @@ static void test_phases(void **state)
     assert_int_equal(back.phase, LUXC_PRECOMMIT);
     v.phase = 2;
     assert_int_equal(luxc_vote_encode(pre, &v), LUXC_EINVAL);
-    /* a certificate is made of precommits only */
-    luxc_cert *c = (luxc_cert *)1;
-    v.phase = LUXC_PREVOTE;
-    assert_int_equal(luxc_cert_new(&c, &v), LUXC_EINVAL);
-    assert_null(c);
-    v.phase = LUXC_PRECOMMIT;
-    assert_int_equal(luxc_cert_new(&c, &v), LUXC_OK);
-    luxc_cert_free(c);
 }
 
 static void test_decode_errors(void **state)
