@@ -496,8 +496,43 @@ int luxc_ai_model_history_get(const luxc_ai_model *m, size_t i, double *x, doubl
  * file gets weight 0. Load is all-or-nothing. The history is not saved. */
 #define LUXC_AI_MODEL_MAGIC "LUXCAIMD"
 #define LUXC_AI_MODEL_VERSION 1u
+/* The largest file: 16 features with 31-byte names (680 bytes). */
+#define LUXC_AI_MODEL_ENCODED_MAX \
+    (8u + 4u + 4u + 8u + 8u + 8u + LUXC_AI_MAX_FEATURES * (1u + LUXC_AI_FEATURE_NAME_MAX + 8u))
 
-/* Bytes luxc_ai_model_save writes. */
+/* What a model file holds, apart from any model: the format's one encoder
+ * and one decoder work on it (save and load are these plus the model's
+ * schema). Entries in file order; names NUL-terminated. */
+typedef struct luxc_ai_model_file {
+    size_t n;              /* features, 1 .. LUXC_AI_MAX_FEATURES */
+    double learning_rate;
+    double bias;
+    char names[LUXC_AI_MAX_FEATURES][LUXC_AI_FEATURE_NAME_MAX + 1]; /* 1..31 bytes */
+    double w[LUXC_AI_MAX_FEATURES];
+} luxc_ai_model_file;
+
+/* Bytes luxc_ai_model_encode writes for f; 0 if f cannot be encoded
+ * (NULL, n or a name length out of range). */
+LUXC_API
+size_t luxc_ai_model_encoded_size(const luxc_ai_model_file *f);
+/* Writes f in format version 1. Checks only what the layout needs (n and
+ * name lengths: LUXC_EINVAL); values and names are written as given, so
+ * a file with a NaN weight or a name twice can be built on purpose (the
+ * decoder refuses it). LUXC_EFULL if cap is too small (*len then holds
+ * the size needed); buf may be NULL when cap is 0. */
+LUXC_API
+int luxc_ai_model_encode(const luxc_ai_model_file *f, uint8_t *buf, size_t cap, size_t *len);
+/* Reads and checks a whole file: LUXC_ETRUNC, LUXC_ECORRUPT (magic,
+ * checksum, lengths, a NUL in a name, non-finite values, learning rate
+ * not > 0, a name twice), LUXC_EVERSION, LUXC_ETRAILING. On failure *f
+ * is unspecified. Encoding what it accepted gives the same bytes back. */
+LUXC_API
+LUXC_MUST_CHECK int luxc_ai_model_decode(luxc_ai_model_file *f, const uint8_t *buf,
+                                         size_t len);
+
+/* Save = the model's parameters through luxc_ai_model_encode; load =
+ * luxc_ai_model_decode, then the names matched to the schema.
+ * Bytes luxc_ai_model_save writes. */
 LUXC_API
 size_t luxc_ai_model_saved_size(const luxc_ai_model *m);
 /* LUXC_EFULL if cap is too small (*len then holds the size needed). */
