@@ -11,6 +11,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 enum kind { K_CUSTOM, K_INFER, K_DECIDE, K_LEARN, K_COORD };
 
