@@ -1,6 +1,9 @@
-/* bench_ai.c - the nine reference benchmarks of the ai layer (SPEC section
- * 3) with the reference's exact workloads, plus batch and score-only
- * extras under their own names.
+/* bench_ai.c - the nine reference benchmarks of the Go reference's ai
+ * package (SPEC section 3) with the reference's exact workloads, plus
+ * batch, call and score-only extras under their own names. They time two
+ * layers: ai (the model, features and sigmoid the node uses) and
+ * ai_parity (registry, ShouldUpgrade, pipeline: UpdateChain, GetState,
+ * ShouldUpgrade, ConcurrentAccess, OrthogonalProcessing).
  * Parity: each case does at least its reference's work: SimpleModelDecide
  * builds the full decision record (id, action, confidence, timestamp,
  * proposer, reasoning text); ShouldUpgrade calls the logger;
@@ -14,6 +17,7 @@
 #include <string.h>
 
 #include "luxc/ai.h"
+#include "luxc/ai_parity.h"
 /* The library's inline sigmoid kernels (bench/ is part of this tree and
  * built with the library's flags): the Sigmoid cases time the kernel the
  * library's loops inline, as they did when it lived in the public header;

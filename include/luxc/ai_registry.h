@@ -1,6 +1,9 @@
 /* luxc/ai_registry.h - the chain-state registry and the upgrade decision
- * of the ai layer (SPEC section 2, "ChainState", "UpdateChain",
- * "GetState", "ShouldUpgrade").
+ * of the reference-parity layer (luxc/ai_parity.h; SPEC section 2,
+ * "ChainState", "UpdateChain", "GetState", "ShouldUpgrade"). The luxc node
+ * does not use them yet: its upgrade votes come from a luxc_ai_model
+ * directly (src/daemon/node_model.c); these mirror the Go reference so
+ * its benchmarks time the same work here.
  *
  * Model. A registry holds up to max_chains entries keyed by chain id. Each
  * entry: height, hash, validator list, performance {tps, latency_ms,

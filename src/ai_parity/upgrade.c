@@ -3,7 +3,12 @@
  * Owns: the chain feature schema, the question text, the model-backed
  * oracle. The registry lock is held only while copying the chain's
  * summary (luxc_ai_registry_lookup); the oracle and logger run unlocked.
- * In luxc the verdict becomes this node's vote on an upgrade proposal. */
+ * Not here: the node's vote on an upgrade proposal, which does not come
+ * from this file: src/daemon/node_model.c asks a luxc_ai_model over the
+ * upgrade extractor directly. Nothing in the node calls ShouldUpgrade;
+ * the ShouldUpgrade benchmark and tests/ai_parity/test_upgrade.c do.
+ * Layer ai_parity (the Go reference's ai package, kept for benchmark
+ * parity; the node does not use it, see luxc/ai_parity.h). */
 #include "luxc/ai_registry.h"
 
 #include <math.h>

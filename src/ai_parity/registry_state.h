@@ -3,6 +3,8 @@
  * below, nothing that runs. Not here: the lock's code (registry_lock.h,
  * included), the functions (registry.c, snapshot.c, registry_clock.c,
  * declared by registry_clock.h and snapshot_internal.h).
+ * Layer ai_parity (the Go reference's ai package, kept for benchmark
+ * parity; the node does not use it, see luxc/ai_parity.h).
  *
  * Who includes whom (calls point one way, there is no circle):
  *   registry_lock.h <- registry_state.h <- registry_clock.h  <- registry.c

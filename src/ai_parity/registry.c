@@ -4,7 +4,9 @@
  * lookup. Not here: snapshots (snapshot.c), the clock and its ticker
  * thread (registry_clock.c), the upgrade decision (upgrade.c). The top of
  * the registry's files: it calls snapshot.c and registry_clock.c, which
- * never call back. Layout and locking: registry_state.h. */
+ * never call back. Layout and locking: registry_state.h.
+ * Layer ai_parity (the Go reference's ai package, kept for benchmark
+ * parity; the node does not use it, see luxc/ai_parity.h). */
 #include "registry_clock.h"
 #include "snapshot_internal.h"
 

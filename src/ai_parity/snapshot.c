@@ -4,7 +4,9 @@
  * (created, closed and freed here). Not here: entries and their updates
  * (registry.c), the clock (registry_clock.c). Calls only the lock
  * (registry_lock.h); registry.c calls in through snapshot_internal.h.
- * Layout and locking: registry_state.h. */
+ * Layout and locking: registry_state.h.
+ * Layer ai_parity (the Go reference's ai package, kept for benchmark
+ * parity; the node does not use it, see luxc/ai_parity.h). */
 #include "snapshot_internal.h"
 
 #include <stdlib.h>

@@ -4,7 +4,9 @@
  * Owns: the ticker's start and stop, luxc_ai_registry_now. The read side,
  * luxc_ai_reg_now, is inline in registry_clock.h. Not here: the entries
  * (registry.c), snapshots (snapshot.c); calls neither (registry.c calls
- * this file). */
+ * this file).
+ * Layer ai_parity (the Go reference's ai package, kept for benchmark
+ * parity; the node does not use it, see luxc/ai_parity.h). */
 #include "registry_clock.h"
 
 /* The ticker thread: stores CLOCK_REALTIME, sleeps one period on a
