@@ -6,7 +6,8 @@
  * ShouldUpgrade, ConcurrentAccess, OrthogonalProcessing).
  * Parity: each case does at least its reference's work: SimpleModelDecide
  * builds the full decision record (id, action, confidence, timestamp,
- * proposer, reasoning text); ShouldUpgrade calls the logger;
+ * proposer, reasoning text); ShouldUpgrade logs every decision (its
+ * logfmt fields built, the log function called);
  * OrthogonalProcessing runs all four stages; GetState returns a snapshot
  * the caller could keep (and releases it); ConcurrentAccess runs
  * UpdateChain then GetState on every thread. */
@@ -89,18 +90,15 @@ static int proceed_oracle(void *ctx, const char *q, size_t ql, const luxc_ai_cha
 
 typedef struct log_count {
     uint64_t infos;
-    double last_conf;
+    int fields_ok;
 } log_count;
 
-static void count_log(void *ctx, int level, const char *msg, const char *chain,
-                      const char *action, double conf)
+static void count_log(void *ctx, luxc_log_level level, const char *event, const char *fields)
 {
-    (void)msg;
-    (void)chain;
-    (void)action;
+    (void)event;
     log_count *lc = ctx;
-    lc->infos += level == 0;
-    lc->last_conf = conf;
+    lc->infos += level == LUXC_LOG_INFO;
+    lc->fields_ok &= fields != NULL && fields[0] == 'c'; /* "chain=..." */
 }
 
 static void bench_should_upgrade(luxc_bench_b *b)
@@ -113,15 +111,14 @@ static void bench_should_upgrade(luxc_bench_b *b)
     luxc_ai_perf perf = {.tps = 1000};
     (void)luxc_ai_registry_update(r, "chain-1", 1000, "hash", val1, 1, &perf);
     luxc_ai_oracle o = {proceed_oracle, NULL};
-    log_count lc = {0, 0};
-    luxc_ai_logger lg = {count_log, &lc};
+    log_count lc = {0, 1};
     luxc_ai_verdict v;
     int bad = 0;
     luxc_bench_reset_timer(b);
     for (uint64_t i = 0; i < b->n; i++)
-        bad |= luxc_ai_should_upgrade(r, "chain-1", &o, &lg, &v);
+        bad |= luxc_ai_should_upgrade(r, "chain-1", &o, count_log, &lc, &v);
     luxc_bench_stop_timer(b);
-    if (bad || lc.infos != b->n)
+    if (bad || lc.infos != b->n || !lc.fields_ok)
         luxc_bench_fail(b, "should_upgrade failed");
     luxc_ai_registry_free(r);
 }
