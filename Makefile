@@ -76,10 +76,12 @@ test-asan: asan
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest $(CTEST_FLAGS) -j $(JOBS)
 
 # ThreadSanitizer over the programs that run threads on our own code: the
-# ai layer (registry: lock-free lookup, backoff lock, ticker; pipeline;
-# model) and crypto's multi-threaded test. Not the node/net tests: libzmq
+# ai layer (model) and ai_parity (registry: lock-free lookup, backoff lock,
+# ticker; pipeline) and crypto's multi-threaded test. Not the node/net tests: libzmq
 # and LMDB are not instrumented, and TSan reports their internals.
-TSAN_TESTS := $(patsubst tests/ai/%.c,ai_%,$(wildcard tests/ai/test_*.c)) crypto_test_threads
+TSAN_TESTS := $(patsubst tests/ai/%.c,ai_%,$(wildcard tests/ai/test_*.c)) \
+              $(patsubst tests/ai_parity/%.c,ai_parity_%,$(wildcard tests/ai_parity/test_*.c)) \
+              crypto_test_threads
 empty :=
 space := $(empty) $(empty)
 

@@ -1,9 +1,13 @@
-/* bench_ai.c - the nine reference benchmarks of the ai layer (SPEC section
- * 3) with the reference's exact workloads, plus batch and score-only
- * extras under their own names.
+/* bench_ai.c - the nine reference benchmarks of the Go reference's ai
+ * package (SPEC section 3) with the reference's exact workloads, plus
+ * batch, call and score-only extras under their own names. They time two
+ * layers: ai (the model, features and sigmoid the node uses) and
+ * ai_parity (registry, ShouldUpgrade, pipeline: UpdateChain, GetState,
+ * ShouldUpgrade, ConcurrentAccess, OrthogonalProcessing).
  * Parity: each case does at least its reference's work: SimpleModelDecide
  * builds the full decision record (id, action, confidence, timestamp,
- * proposer, reasoning text); ShouldUpgrade calls the logger;
+ * proposer, reasoning text); ShouldUpgrade logs every decision (its
+ * logfmt fields built, the log function called);
  * OrthogonalProcessing runs all four stages; GetState returns a snapshot
  * the caller could keep (and releases it); ConcurrentAccess runs
  * UpdateChain then GetState on every thread. */
@@ -14,6 +18,12 @@
 #include <string.h>
 
 #include "luxc/ai.h"
+#include "luxc/ai_parity.h"
+/* The library's inline sigmoid kernels (bench/ is part of this tree and
+ * built with the library's flags): the Sigmoid cases time the kernel the
+ * library's loops inline, as they did when it lived in the public header;
+ * SigmoidCall times the public out-of-line function. */
+#include "ai/sigmoid_kernel.h"
 
 static const char *const val1[] = {"val1"};
 
@@ -80,18 +90,15 @@ static int proceed_oracle(void *ctx, const char *q, size_t ql, const luxc_ai_cha
 
 typedef struct log_count {
     uint64_t infos;
-    double last_conf;
+    int fields_ok;
 } log_count;
 
-static void count_log(void *ctx, int level, const char *msg, const char *chain,
-                      const char *action, double conf)
+static void count_log(void *ctx, luxc_log_level level, const char *event, const char *fields)
 {
-    (void)msg;
-    (void)chain;
-    (void)action;
+    (void)event;
     log_count *lc = ctx;
-    lc->infos += level == 0;
-    lc->last_conf = conf;
+    lc->infos += level == LUXC_LOG_INFO;
+    lc->fields_ok &= fields != NULL && fields[0] == 'c'; /* "chain=..." */
 }
 
 static void bench_should_upgrade(luxc_bench_b *b)
@@ -104,15 +111,14 @@ static void bench_should_upgrade(luxc_bench_b *b)
     luxc_ai_perf perf = {.tps = 1000};
     (void)luxc_ai_registry_update(r, "chain-1", 1000, "hash", val1, 1, &perf);
     luxc_ai_oracle o = {proceed_oracle, NULL};
-    log_count lc = {0, 0};
-    luxc_ai_logger lg = {count_log, &lc};
+    log_count lc = {0, 1};
     luxc_ai_verdict v;
     int bad = 0;
     luxc_bench_reset_timer(b);
     for (uint64_t i = 0; i < b->n; i++)
-        bad |= luxc_ai_should_upgrade(r, "chain-1", &o, &lg, &v);
+        bad |= luxc_ai_should_upgrade(r, "chain-1", &o, count_log, &lc, &v);
     luxc_bench_stop_timer(b);
-    if (bad || lc.infos != b->n)
+    if (bad || lc.infos != b->n || !lc.fields_ok)
         luxc_bench_fail(b, "should_upgrade failed");
     luxc_ai_registry_free(r);
 }
@@ -291,8 +297,8 @@ static void bench_features(luxc_bench_b *b)
  * (with AVX-512: luxc_ai_sigmoid_pd8 on two vectors of 8 lanes, the
  * kernel luxc_ai_sigmoid_batch runs; else the scalar inline kernel,
  * which the compiler may vectorise); the lanes' final arguments are
- * checked against i % 100. SigmoidScalar below is the same work one call
- * at a time. */
+ * checked against i % 100. SigmoidScalar below is the same work one
+ * kernel at a time, SigmoidCall one public call at a time. */
 #define SIG_LANES 16
 static void bench_sigmoid(luxc_bench_b *b)
 {
@@ -321,7 +327,7 @@ static void bench_sigmoid(luxc_bench_b *b)
     }
     for (; i + SIG_LANES <= b->n; i += SIG_LANES) {
         for (int j = 0; j < SIG_LANES; j++) {
-            acc[j] += luxc_ai_sigmoid(x[j]);
+            acc[j] += luxc_ai_sigmoid_kernel(x[j]);
             double y = x[j] + SIG_LANES;
             x[j] = y >= 100.0 ? y - 100.0 : y;
         }
@@ -333,13 +339,23 @@ static void bench_sigmoid(luxc_bench_b *b)
     for (int j = 0; j < SIG_LANES; j++)
         drift |= x[j] != (double)((i + (uint64_t)j) % 100);
     for (; i < b->n; i++)
-        sink += luxc_ai_sigmoid((double)(i % 100));
+        sink += luxc_ai_sigmoid_kernel((double)(i % 100));
     luxc_bench_sink_double(sink);
     if (drift)
         luxc_bench_fail(b, "lane arguments drifted from i % 100");
 }
 
 static void bench_sigmoid_scalar(luxc_bench_b *b)
+{
+    double sink = 0;
+    for (uint64_t i = 0; i < b->n; i++)
+        sink += luxc_ai_sigmoid_kernel((double)(i % 100));
+    luxc_bench_sink_double(sink);
+}
+
+/* SigmoidScalar through the public function: what a caller outside
+ * libluxc pays (a call per element; the loop cannot be vectorised). */
+static void bench_sigmoid_call(luxc_bench_b *b)
 {
     double sink = 0;
     for (uint64_t i = 0; i < b->n; i++)
@@ -418,6 +434,7 @@ const luxc_bench_case luxc_bench_cases_ai[] = {
     {"FeatureExtraction", bench_features, 36.97, 0, 0, NULL},
     {"Sigmoid", bench_sigmoid, 5.6, 0, 0, NULL},
     {"SigmoidScalar", bench_sigmoid_scalar, 0, 0, 0, NULL},
+    {"SigmoidCall", bench_sigmoid_call, 0, 0, 0, NULL},
     {"SigmoidBatch", bench_sigmoid_batch, 0, 0, 0, "per element"},
     {"DecideBatch", bench_decide_batch, 0, 0, 0, "per row"},
     {"SimpleModelScore", bench_score, 0, 0, 0, NULL},

@@ -1,7 +1,12 @@
 /* fuzz_ai_model.c - libFuzzer target for the model file decoder
- * (luxc_ai_model_load, luxc/ai_model.h) on a model over the block
- * extractor's schema (height, tx_count, age_seconds, age_normalized,
- * hash_complexity, time_since_last). Properties checked on every input:
+ * (luxc_ai_model_decode, and luxc_ai_model_load on a model over the block
+ * extractor's schema: height, tx_count, age_seconds, age_normalized,
+ * hash_complexity, time_since_last; luxc/ai_model.h). Properties checked
+ * on every input:
+ *  - luxc_ai_model_decode accepts exactly what load accepts or refuses
+ *    with LUXC_EPARAM (load is decode plus the schema), refusing with
+ *    the same code otherwise; whatever it accepts, luxc_ai_model_encode
+ *    writes back byte for byte;
  *  - a rejected input returns a documented code and leaves the model
  *    exactly as it was (load is all-or-nothing: weights, bias and
  *    learning rate compared bit for bit);
@@ -21,7 +26,7 @@
 #include "luxc/ai_model.h"
 
 #define NF LUXC_AI_BLOCK_FEATURES
-#define SAVED_MAX (8 + 4 + 4 + 8 + 8 + 8 + LUXC_AI_MAX_FEATURES * (1 + LUXC_AI_FEATURE_NAME_MAX + 8))
+#define SAVED_MAX LUXC_AI_MODEL_ENCODED_MAX
 
 typedef struct params {
     double w[NF], bias, lr;
@@ -66,7 +71,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     params before, after;
     get(m, &before);
     /* load reads buf even for len 0; give it a valid pointer */
-    int rc = luxc_ai_model_load(m, size ? data : (const uint8_t *)"", size);
+    const uint8_t *in = size ? data : (const uint8_t *)"";
+    luxc_ai_model_file file;
+    int drc = luxc_ai_model_decode(&file, in, size);
+    if (drc == LUXC_OK) {
+        uint8_t back[SAVED_MAX];
+        size_t bl;
+        if (luxc_ai_model_encode(&file, back, sizeof back, &bl) != LUXC_OK || bl != size ||
+            memcmp(back, data, size) != 0)
+            abort();
+    }
+    int rc = luxc_ai_model_load(m, in, size);
+    if (rc != drc && !(drc == LUXC_OK && rc == LUXC_EPARAM))
+        abort();
     get(m, &after);
     if (rc != LUXC_OK) {
         if (memcmp(&before, &after, sizeof before) != 0 ||

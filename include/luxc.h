@@ -7,7 +7,9 @@
  *   luxc/common.h       error codes (luxc_strerror), LUXC_API, version
  *   luxc/rng.h          seeded deterministic RNG
  *   luxc/crypto.h       ML-KEM-768, ML-DSA-65, X25519/Ed25519 hybrids, AEAD
- *   luxc/ai.h           features, sigmoid, logistic model, registry, pipeline
+ *   luxc/ai.h           features, sigmoid, logistic model (the node's)
+ *   luxc/ai_parity.h    the Go reference's registry and pipeline, for
+ *                       benchmark parity (the node does not use them)
  *   luxc/consensus.h    photon, wave, focus, snowball/snowman, prism
  *   luxc/horizon.h      votes, finality certificates, vote sets
  *   luxc/consensus_sim.h  in-process network simulation
@@ -27,6 +29,7 @@
 #include "luxc/rng.h"
 #include "luxc/crypto.h"
 #include "luxc/ai.h"
+#include "luxc/ai_parity.h"
 #include "luxc/consensus.h"
 #include "luxc/horizon.h"
 #include "luxc/rounds.h"

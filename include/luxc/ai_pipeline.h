@@ -1,5 +1,7 @@
-/* luxc/ai_pipeline.h - the ai layer's module pipeline ("orthogonal
- * processing", SPEC section 2) and node weights.
+/* luxc/ai_pipeline.h - the module pipeline ("orthogonal processing",
+ * SPEC section 2) and node weights of the reference-parity layer
+ * (luxc/ai_parity.h). The luxc node does not use them yet: they mirror
+ * the Go reference so that OrthogonalProcessing times the same work here.
  *
  * Pipeline. luxc_ai_pipeline_process runs four stages in order, in the
  * calling thread:

@@ -1,6 +1,9 @@
 /* luxc/ai_registry.h - the chain-state registry and the upgrade decision
- * of the ai layer (SPEC section 2, "ChainState", "UpdateChain",
- * "GetState", "ShouldUpgrade").
+ * of the reference-parity layer (luxc/ai_parity.h; SPEC section 2,
+ * "ChainState", "UpdateChain", "GetState", "ShouldUpgrade"). The luxc node
+ * does not use them yet: its upgrade votes come from a luxc_ai_model
+ * directly (src/daemon/node_model.c); these mirror the Go reference so
+ * its benchmarks time the same work here.
  *
  * Model. A registry holds up to max_chains entries keyed by chain id. Each
  * entry: height, hash, validator list, performance {tps, latency_ms,
@@ -31,7 +34,7 @@
  * the read lock, so readers do not block each other. Snapshots are
  * immutable: any thread may read them; retain/release are atomic. No
  * callback runs under a lock: luxc_ai_should_upgrade copies what it needs
- * under the read lock, then calls the oracle and the logger unlocked.
+ * under the read lock, then calls the oracle and the log function unlocked.
  * _free must not overlap other calls on the registry; it stops and joins
  * the ticker thread. After fork() a child must not use a registry its
  * parent created (the ticker thread does not exist in the child, so its
@@ -228,13 +231,6 @@ typedef struct luxc_ai_oracle {
     void *ctx;
 } luxc_ai_oracle;
 
-/* Log sink (the reference's Logger). level: 0 info, 1 warn, 2 error. */
-typedef struct luxc_ai_logger {
-    void (*log)(void *ctx, int level, const char *msg, const char *chain_id,
-                const char *action, double confidence);
-    void *ctx;
-} luxc_ai_logger;
-
 /* An oracle backed by a luxc_ai_model whose extractor is
  * luxc_ai_extractor_chain: action "upgrade" if the score is >= 0, else
  * "hold"; confidence = sigmoid(score) for upgrade, 1 - that for hold.
@@ -244,13 +240,18 @@ luxc_ai_oracle luxc_ai_oracle_from_model(luxc_ai_model *m);
 
 /* ShouldUpgrade: looks the chain up (LUXC_ENOTFOUND if unknown), builds
  * the question "Should chain <id> upgrade based on current performance and
- * issues?" and the chain features, asks the oracle, and logs "upgrade
- * decision" (info) with action and confidence, or the failure (error).
- * log may be NULL. LUXC_EINVAL (NULL), LUXC_ERANGE (oracle confidence not
+ * issues?" and the chain features, asks the oracle, and logs through log
+ * (the common luxc_log_fn, luxc/common.h; NULL = silent) the event
+ * "upgrade decision" at LUXC_LOG_INFO with the fields
+ *   chain=<id> action=<action> confidence=<3 decimals>
+ * or "upgrade decision failed" at LUXC_LOG_ERROR with chain=<id>
+ * err="<luxc_strerror text>". Values with a space, '"', '=', '\' or a
+ * control byte are quoted, '"' and '\' escaped with '\', control bytes
+ * written as '?'. LUXC_EINVAL (NULL), LUXC_ERANGE (oracle confidence not
  * in [0, 1]), or the oracle's error. Allocates nothing. */
 LUXC_API
 int luxc_ai_should_upgrade(luxc_ai_registry *r, const char *chain_id,
-                           const luxc_ai_oracle *oracle, const luxc_ai_logger *log,
+                           const luxc_ai_oracle *oracle, luxc_log_fn log, void *log_ctx,
                            luxc_ai_verdict *out);
 
 #ifdef __cplusplus

@@ -6,6 +6,7 @@
 #include "model_internal.h"
 
 #include <math.h>
+#include <string.h>
 
 /* GCC's -O2 cost model ("very cheap") does not vectorise loops that need
  * an alias check or an epilogue; ask for the -O3 one here so -O2 builds

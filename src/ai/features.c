@@ -4,6 +4,7 @@
  * Owns: turning one input struct into a fixed-order feature vector.
  * Not here: normalisation (normalizer.c), the model (model.c). Pure. */
 #include "luxc/ai_model.h"
+#include "sigmoid_kernel.h"
 
 #include <math.h>
 
@@ -106,7 +107,7 @@ int luxc_ai_extract_block(const luxc_ai_block *b, int64_t now_ns, double out[6])
     out[0] = (double)b->height;
     out[1] = (double)b->tx_count;
     out[2] = age;
-    out[3] = luxc_ai_sigmoid(age / 3600.0);
+    out[3] = luxc_ai_sigmoid_kernel(age / 3600.0);
     out[4] = luxc_ai_hash_complexity(b->hash, hl);
     out[5] = (double)(floor_seconds(now_ns) - floor_seconds(b->timestamp_ns));
     return LUXC_OK;

@@ -5,6 +5,7 @@
  * (batch.c). Decide and learn allocate nothing and take no locks; see
  * luxc/ai_model.h for the thread rules. */
 #include "model_internal.h"
+#include "sigmoid_kernel.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -179,7 +180,7 @@ int luxc_ai_model_score(const luxc_ai_model *m, const double *x, size_t n, doubl
     if (score)
         *score = s;
     if (confidence)
-        *confidence = luxc_ai_sigmoid(s);
+        *confidence = luxc_ai_sigmoid_kernel(s);
     return LUXC_OK;
 }
 
@@ -204,7 +205,7 @@ static int decide_at(luxc_ai_model *m, const double *x, int64_t now, luxc_ai_dec
         infl[f] = fabs(m->w[f] * v[f]);
     out->action = s >= 0.0 ? LUXC_AI_APPROVE : LUXC_AI_REJECT;
     out->score = s;
-    out->confidence = luxc_ai_sigmoid(s);
+    out->confidence = luxc_ai_sigmoid_kernel(s);
     out->timestamp_ns = now;
     /* Relaxed: the counter only has to hand out distinct values. */
     uint64_t seq = atomic_fetch_add_explicit(&m->seq, 1, memory_order_relaxed);
@@ -304,7 +305,7 @@ static int learn_one(luxc_ai_model *m, const luxc_ai_example *e)
         (void)luxc_ai_normalizer_apply(&m->nz, z, x);
         v = z;
     }
-    double p = luxc_ai_sigmoid(dot_bias(m, v));
+    double p = luxc_ai_sigmoid_kernel(dot_bias(m, v));
     double target = (e->feedback + 1.0) / 2.0;
     /* Same operation order as the reference, so results match it bit for
      * bit: grad = err * p * (1 - p) * x * weight; w += lr * grad. */

@@ -1,13 +1,19 @@
-/* model_io.c - save and load a model's parameters (format version 1, see
- * luxc/ai_model.h). Owns: the byte layout and its checks. The decoder
- * checks the remaining length before every read, trusts no length field,
- * and commits nothing until the whole buffer has been verified. */
+/* model_io.c - the model file format (version 1, see luxc/ai_model.h),
+ * written once: luxc_ai_model_encode / luxc_ai_model_decode on a
+ * luxc_ai_model_file, and save / load, which are those plus the model's
+ * schema. Owns: the byte layout and its checks. Not here: the model
+ * (model.c). The decoder checks the remaining length before every read,
+ * trusts no length field, and load commits nothing to the model until
+ * the whole buffer has been verified. scripts/make_fuzz_corpus.c writes
+ * its seed files through the encoder too, so no second copy of the
+ * layout can drift from this one. */
 #include "model_internal.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -40,21 +46,41 @@ static double get_f64(const uint8_t *p)
     return v;
 }
 
-size_t luxc_ai_model_saved_size(const luxc_ai_model *m)
+/* The size of a file with n entries whose names total name_bytes. */
+static size_t layout_size(size_t n, size_t name_bytes)
 {
-    if (m == NULL)
-        return 0;
-    size_t n = 8 + 4 + 4 + 8 + 8 + 8;
-    for (size_t f = 0; f < m->n; f++)
-        n += 1 + m->name_len[f] + 8;
-    return n;
+    return 8 + 4 + 4 + 8 + 8 + n * (1 + 8) + name_bytes + 8;
 }
 
-int luxc_ai_model_save(const luxc_ai_model *m, uint8_t *buf, size_t cap, size_t *len)
+/* Length of f's name i, or 0 if it is empty or longer than the format
+ * allows (reads at most LUXC_AI_FEATURE_NAME_MAX + 1 bytes). */
+static size_t name_len(const luxc_ai_model_file *f, size_t i)
 {
-    if (m == NULL || len == NULL || (buf == NULL && cap != 0))
+    size_t l = strnlen(f->names[i], LUXC_AI_FEATURE_NAME_MAX + 1);
+    return l > LUXC_AI_FEATURE_NAME_MAX ? 0 : l;
+}
+
+size_t luxc_ai_model_encoded_size(const luxc_ai_model_file *f)
+{
+    if (f == NULL || f->n == 0 || f->n > LUXC_AI_MAX_FEATURES)
+        return 0;
+    size_t bytes = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        size_t l = name_len(f, i);
+        if (l == 0)
+            return 0;
+        bytes += l;
+    }
+    return layout_size(f->n, bytes);
+}
+
+int luxc_ai_model_encode(const luxc_ai_model_file *f, uint8_t *buf, size_t cap, size_t *len)
+{
+    if (f == NULL || len == NULL || (buf == NULL && cap != 0))
         return LUXC_EINVAL;
-    size_t need = luxc_ai_model_saved_size(m);
+    size_t need = luxc_ai_model_encoded_size(f);
+    if (need == 0)
+        return LUXC_EINVAL;
     *len = need;
     if (cap < need)
         return LUXC_EFULL;
@@ -63,26 +89,27 @@ int luxc_ai_model_save(const luxc_ai_model *m, uint8_t *buf, size_t cap, size_t 
     p += 8;
     luxc_be32_store(p, LUXC_AI_MODEL_VERSION);
     p += 4;
-    luxc_be32_store(p, (uint32_t)m->n);
+    luxc_be32_store(p, (uint32_t)f->n);
     p += 4;
-    put_f64(p, m->lr);
+    put_f64(p, f->learning_rate);
     p += 8;
-    put_f64(p, m->bias);
+    put_f64(p, f->bias);
     p += 8;
-    for (size_t f = 0; f < m->n; f++) {
-        *p++ = m->name_len[f];
-        memcpy(p, m->names[f], m->name_len[f]);
-        p += m->name_len[f];
-        put_f64(p, m->w[f]);
+    for (size_t i = 0; i < f->n; i++) {
+        size_t l = name_len(f, i);
+        *p++ = (uint8_t)l;
+        memcpy(p, f->names[i], l);
+        p += l;
+        put_f64(p, f->w[i]);
         p += 8;
     }
     luxc_be64_store(p, fnv1a64(buf, (size_t)(p - buf)));
     return LUXC_OK;
 }
 
-int luxc_ai_model_load(luxc_ai_model *m, const uint8_t *buf, size_t len)
+int luxc_ai_model_decode(luxc_ai_model_file *f, const uint8_t *buf, size_t len)
 {
-    if (m == NULL || buf == NULL)
+    if (f == NULL || buf == NULL)
         return LUXC_EINVAL;
     size_t off = 0;
     if (len < 8 + 4)
@@ -100,12 +127,12 @@ int luxc_ai_model_load(luxc_ai_model *m, const uint8_t *buf, size_t len)
     off += 4;
     if (n == 0 || n > LUXC_AI_MAX_FEATURES)
         return LUXC_ECORRUPT;
-    double lr = get_f64(buf + off), bias = get_f64(buf + off + 8);
+    f->n = n;
+    f->learning_rate = get_f64(buf + off);
+    f->bias = get_f64(buf + off + 8);
     off += 16;
-    char names[LUXC_AI_MAX_FEATURES][LUXC_AI_FEATURE_NAME_MAX + 1];
     uint8_t nlen[LUXC_AI_MAX_FEATURES];
-    double w[LUXC_AI_MAX_FEATURES];
-    for (uint32_t f = 0; f < n; f++) {
+    for (uint32_t i = 0; i < n; i++) {
         if (len - off < 1)
             return LUXC_ETRUNC;
         uint8_t l = buf[off++];
@@ -113,11 +140,11 @@ int luxc_ai_model_load(luxc_ai_model *m, const uint8_t *buf, size_t len)
             return LUXC_ECORRUPT;
         if (len - off < (size_t)l + 8)
             return LUXC_ETRUNC;
-        memcpy(names[f], buf + off, l);
-        names[f][l] = '\0';
-        nlen[f] = l;
+        memcpy(f->names[i], buf + off, l);
+        f->names[i][l] = '\0';
+        nlen[i] = l;
         off += l;
-        w[f] = get_f64(buf + off);
+        f->w[i] = get_f64(buf + off);
         off += 8;
     }
     if (len - off < 8)
@@ -127,25 +154,62 @@ int luxc_ai_model_load(luxc_ai_model *m, const uint8_t *buf, size_t len)
     off += 8;
     if (off != len)
         return LUXC_ETRAILING;
-    /* Semantic checks after the checksum: a damaged file reads as corrupt. */
-    if (!isfinite(lr) || lr <= 0.0 || !isfinite(bias))
+    /* Semantic checks after the checksum: a damaged file reads as corrupt.
+     * A NUL inside a name would make it a different, shorter name. */
+    if (!isfinite(f->learning_rate) || f->learning_rate <= 0.0 || !isfinite(f->bias))
         return LUXC_ECORRUPT;
-    double nw[LUXC_AI_MAX_FEATURES] = {0};
-    uint32_t seen = 0;
-    for (uint32_t f = 0; f < n; f++) {
-        if (!isfinite(w[f]) || memchr(names[f], '\0', nlen[f]) != NULL)
+    for (uint32_t i = 0; i < n; i++) {
+        if (!isfinite(f->w[i]) || memchr(f->names[i], '\0', nlen[i]) != NULL)
             return LUXC_ECORRUPT;
-        int idx = luxc_ai_model_feature_index(m, names[f]);
+        for (uint32_t j = 0; j < i; j++)
+            if (nlen[j] == nlen[i] && memcmp(f->names[j], f->names[i], nlen[i]) == 0)
+                return LUXC_ECORRUPT;
+    }
+    return LUXC_OK;
+}
+
+size_t luxc_ai_model_saved_size(const luxc_ai_model *m)
+{
+    if (m == NULL)
+        return 0;
+    size_t bytes = 0;
+    for (size_t f = 0; f < m->n; f++)
+        bytes += m->name_len[f];
+    return layout_size(m->n, bytes);
+}
+
+int luxc_ai_model_save(const luxc_ai_model *m, uint8_t *buf, size_t cap, size_t *len)
+{
+    if (m == NULL || len == NULL || (buf == NULL && cap != 0))
+        return LUXC_EINVAL;
+    luxc_ai_model_file f;
+    f.n = m->n;
+    f.learning_rate = m->lr;
+    f.bias = m->bias;
+    memcpy(f.names, m->names, sizeof f.names);
+    memcpy(f.w, m->w, sizeof f.w);
+    return luxc_ai_model_encode(&f, buf, cap, len);
+}
+
+int luxc_ai_model_load(luxc_ai_model *m, const uint8_t *buf, size_t len)
+{
+    if (m == NULL || buf == NULL)
+        return LUXC_EINVAL;
+    luxc_ai_model_file f;
+    int rc = luxc_ai_model_decode(&f, buf, len);
+    if (rc != LUXC_OK)
+        return rc;
+    /* decode refused repeated names, so each schema index is hit once. */
+    double nw[LUXC_AI_MAX_FEATURES] = {0};
+    for (size_t i = 0; i < f.n; i++) {
+        int idx = luxc_ai_model_feature_index(m, f.names[i]);
         if (idx < 0)
             return LUXC_EPARAM;
-        if (seen & (UINT32_C(1) << idx))
-            return LUXC_ECORRUPT;
-        seen |= UINT32_C(1) << idx;
-        nw[idx] = w[f];
+        nw[idx] = f.w[i];
     }
     memcpy(m->w, nw, sizeof m->w);
-    m->bias = bias;
-    m->lr = lr;
+    m->bias = f.bias;
+    m->lr = f.learning_rate;
     return LUXC_OK;
 }
 
@@ -153,7 +217,7 @@ int luxc_ai_model_save_file(const luxc_ai_model *m, const char *path)
 {
     if (m == NULL || path == NULL || path[0] == '\0')
         return LUXC_EINVAL;
-    uint8_t buf[8 + 4 + 4 + 8 + 8 + 8 + LUXC_AI_MAX_FEATURES * (1 + LUXC_AI_FEATURE_NAME_MAX + 8)];
+    uint8_t buf[LUXC_AI_MODEL_ENCODED_MAX];
     size_t len;
     int rc = luxc_ai_model_save(m, buf, sizeof buf, &len);
     if (rc != LUXC_OK)

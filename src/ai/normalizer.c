@@ -4,6 +4,7 @@
 #include "luxc/ai_model.h"
 
 #include <math.h>
+#include <string.h>
 
 int luxc_ai_normalizer_init(luxc_ai_normalizer *nz, size_t n)
 {

@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 static const double pow10_tab[4] = {1.0, 10.0, 100.0, 1000.0};
 

@@ -1,9 +1,15 @@
-/* sigmoid.c - the array form of the sigmoid.
- * Owns: luxc_ai_sigmoid_batch. The kernels (luxc_ai_sigmoid and, with
- * AVX-512, luxc_ai_sigmoid_pd8) are inline in luxc/ai_model.h so that
- * callers' loops inline them; both give identical results, so the batch
- * form equals the scalar one element by element. */
+/* sigmoid.c - the public exponential and sigmoid: luxc_ai_exp,
+ * luxc_ai_sigmoid and the array form.
+ * Owns: those three functions. Not here: the arithmetic (the inline
+ * kernels of sigmoid_kernel.h, which the library's own loops inline
+ * directly). The scalar and eight-lane kernels give identical results,
+ * so the batch form equals the scalar one element by element. */
 #include "luxc/ai_model.h"
+#include "sigmoid_kernel.h"
+
+double luxc_ai_exp(double x) { return luxc_ai_exp_kernel(x); }
+
+double luxc_ai_sigmoid(double x) { return luxc_ai_sigmoid_kernel(x); }
 
 /* GCC's -O2 cost model ("very cheap") does not vectorise loops that need
  * an alias check or an epilogue; ask for the -O3 one here so -O2 builds
@@ -30,7 +36,7 @@ void luxc_ai_sigmoid_batch(double *y, const double *x, size_t n)
         _mm512_storeu_pd(y + i, luxc_ai_sigmoid_pd8(_mm512_loadu_pd(x + i)));
 #endif
     for (; i < n; i++)
-        y[i] = luxc_ai_sigmoid(x[i]);
+        y[i] = luxc_ai_sigmoid_kernel(x[i]);
 }
 
 size_t luxc_ai_max_features(void) { return LUXC_AI_MAX_FEATURES; }

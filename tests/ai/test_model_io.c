@@ -1,6 +1,7 @@
-/* test_model_io.c - model save/load: round trip, every truncation, flipped
- * bytes, crafted bad fields with valid checksums, schema mismatch, files,
- * and random garbage. */
+/* test_model_io.c - the model file format: encode/decode (round trip,
+ * known bytes, small buffers, what each refuses), model save/load (round
+ * trip, every truncation, flipped bytes, crafted bad fields with valid
+ * checksums, schema mismatch, files, and random garbage). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -305,6 +306,171 @@ static void test_garbage(void **state)
     luxc_ai_model_free(b);
 }
 
+/* A model file written by hand from the format's description (not by the
+ * encoder): n 2, learning rate 0.05, bias -0.75, "height" 0.125,
+ * "tx_count" -2.5, FNV-1a 64 checksum 0x9a56c7877b5a3253. */
+static const uint8_t known_file[72] = {
+    0x4c, 0x55, 0x58, 0x43, 0x41, 0x49, 0x4d, 0x44, 0x00, 0x00, 0x00, 0x01,
+    0x00, 0x00, 0x00, 0x02, 0x3f, 0xa9, 0x99, 0x99, 0x99, 0x99, 0x99, 0x9a,
+    0xbf, 0xe8, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x06, 0x68, 0x65, 0x69,
+    0x67, 0x68, 0x74, 0x3f, 0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x08,
+    0x74, 0x78, 0x5f, 0x63, 0x6f, 0x75, 0x6e, 0x74, 0xc0, 0x04, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x9a, 0x56, 0xc7, 0x87, 0x7b, 0x5a, 0x32, 0x53,
+};
+
+static void file_equal(const luxc_ai_model_file *a, const luxc_ai_model_file *b)
+{
+    assert_int_equal(a->n, b->n);
+    assert_memory_equal(&a->learning_rate, &b->learning_rate, sizeof(double));
+    assert_memory_equal(&a->bias, &b->bias, sizeof(double));
+    for (size_t i = 0; i < a->n; i++) {
+        assert_string_equal(a->names[i], b->names[i]);
+        assert_memory_equal(&a->w[i], &b->w[i], sizeof(double));
+    }
+}
+
+static void test_decode_known_bytes(void **state)
+{
+    (void)state;
+    luxc_ai_model_file f;
+    memset(&f, 0xa5, sizeof f);
+    assert_int_equal(luxc_ai_model_decode(&f, known_file, sizeof known_file), LUXC_OK);
+    assert_int_equal(f.n, 2);
+    assert_true(f.learning_rate == 0.05 && f.bias == -0.75);
+    assert_string_equal(f.names[0], "height");
+    assert_string_equal(f.names[1], "tx_count");
+    assert_true(f.w[0] == 0.125 && f.w[1] == -2.5);
+    /* ... and back: the same bytes. */
+    uint8_t out[LUXC_AI_MODEL_ENCODED_MAX];
+    size_t len = 0;
+    assert_int_equal(luxc_ai_model_encoded_size(&f), sizeof known_file);
+    assert_int_equal(luxc_ai_model_encode(&f, out, sizeof out, &len), LUXC_OK);
+    assert_int_equal(len, sizeof known_file);
+    assert_memory_equal(out, known_file, sizeof known_file);
+    /* A model over that schema saves exactly these bytes too. */
+    static const char *const two[] = {"height", "tx_count"};
+    luxc_ai_extractor ex2 = {2, two, luxc_ai_extractor_block_basic.extract, 1};
+    luxc_ai_model_cfg cfg = {.node_id = "n", .extractor = &ex2, .learning_rate = 0.05};
+    luxc_ai_model *m = NULL;
+    assert_int_equal(luxc_ai_model_new(&m, &cfg), LUXC_OK);
+    double w[2] = {0.125, -2.5};
+    assert_int_equal(luxc_ai_model_set_weights(m, w, 2, -0.75), LUXC_OK);
+    assert_int_equal(save(m, out, sizeof out), sizeof known_file);
+    assert_memory_equal(out, known_file, sizeof known_file);
+    luxc_ai_model_free(m);
+    /* Every shorter prefix is refused (the format's own checks). */
+    for (size_t cut = 0; cut < sizeof known_file; cut++) {
+        int rc = luxc_ai_model_decode(&f, known_file, cut);
+        assert_true(rc == LUXC_ETRUNC || rc == LUXC_ECORRUPT);
+    }
+    assert_int_equal(luxc_ai_model_decode(NULL, known_file, sizeof known_file), LUXC_EINVAL);
+    assert_int_equal(luxc_ai_model_decode(&f, NULL, 0), LUXC_EINVAL);
+}
+
+static void test_encode_decode_round_trip(void **state)
+{
+    (void)state;
+    uint64_t seed = luxc_test_seed(), st = seed;
+    for (int k = 0; k < 200; k++) {
+        luxc_ai_model_file a, b;
+        memset(&a, 0, sizeof a);
+        a.n = 1 + (size_t)(luxc_test_rand(&st) % LUXC_AI_MAX_FEATURES);
+        a.learning_rate = (double)(1 + luxc_test_rand(&st) % 1000) / 997.0;
+        a.bias = k == 0 ? -0.0 : ((double)(luxc_test_rand(&st) % 2001) - 1000.0) / 7.0;
+        for (size_t i = 0; i < a.n; i++) {
+            /* distinct names of 1..31 bytes: a per-index prefix + filler */
+            size_t l = 2 + (size_t)(luxc_test_rand(&st) % (LUXC_AI_FEATURE_NAME_MAX - 1));
+            memset(a.names[i], 'a' + (int)(luxc_test_rand(&st) % 26), l);
+            a.names[i][0] = (char)('A' + (int)i);
+            a.names[i][l] = '\0';
+            uint64_t bits = luxc_test_rand(&st);
+            if (((bits >> 52) & 0x7ffu) == 0x7ffu)
+                bits ^= UINT64_C(1) << 62; /* NaN or Inf -> finite */
+            memcpy(&a.w[i], &bits, sizeof bits);
+        }
+        a.w[0] = k == 1 ? 1e-310 : a.w[0]; /* subnormal */
+        uint8_t buf[LUXC_AI_MODEL_ENCODED_MAX], again[LUXC_AI_MODEL_ENCODED_MAX];
+        size_t len = 0, len2 = 0;
+        assert_int_equal(luxc_ai_model_encode(&a, buf, sizeof buf, &len), LUXC_OK);
+        assert_int_equal(len, luxc_ai_model_encoded_size(&a));
+        memset(&b, 0x5a, sizeof b);
+        if (luxc_ai_model_decode(&b, buf, len) != LUXC_OK)
+            LUXC_TEST_FAIL_SEED(seed, "round %d: encoded file refused", k);
+        file_equal(&a, &b);
+        assert_int_equal(luxc_ai_model_encode(&b, again, sizeof again, &len2), LUXC_OK);
+        assert_int_equal(len2, len);
+        assert_memory_equal(buf, again, len);
+    }
+}
+
+static void test_encode_refusals(void **state)
+{
+    (void)state;
+    luxc_ai_model_file f;
+    assert_int_equal(luxc_ai_model_decode(&f, known_file, sizeof known_file), LUXC_OK);
+    uint8_t buf[LUXC_AI_MODEL_ENCODED_MAX];
+    size_t len = 0;
+    /* Too small a buffer: every size below the file's, nothing written. */
+    for (size_t cap = 0; cap < sizeof known_file; cap++) {
+        memset(buf, 0xee, sizeof buf);
+        len = 0;
+        assert_int_equal(luxc_ai_model_encode(&f, buf, cap, &len), LUXC_EFULL);
+        assert_int_equal(len, sizeof known_file);
+        for (size_t i = 0; i < sizeof buf; i++)
+            assert_int_equal(buf[i], 0xee);
+    }
+    assert_int_equal(luxc_ai_model_encode(&f, NULL, 0, &len), LUXC_EFULL);
+    assert_int_equal(luxc_ai_model_encode(&f, NULL, 5, &len), LUXC_EINVAL);
+    assert_int_equal(luxc_ai_model_encode(&f, buf, sizeof buf, NULL), LUXC_EINVAL);
+    assert_int_equal(luxc_ai_model_encode(NULL, buf, sizeof buf, &len), LUXC_EINVAL);
+    /* What the layout cannot hold. */
+    luxc_ai_model_file g = f;
+    g.n = 0;
+    assert_int_equal(luxc_ai_model_encoded_size(&g), 0);
+    assert_int_equal(luxc_ai_model_encode(&g, buf, sizeof buf, &len), LUXC_EINVAL);
+    g.n = LUXC_AI_MAX_FEATURES + 1;
+    assert_int_equal(luxc_ai_model_encode(&g, buf, sizeof buf, &len), LUXC_EINVAL);
+    g = f;
+    g.names[1][0] = '\0';
+    assert_int_equal(luxc_ai_model_encode(&g, buf, sizeof buf, &len), LUXC_EINVAL);
+    g = f;
+    memset(g.names[1], 'x', sizeof g.names[1]); /* 32 bytes, no NUL */
+    assert_int_equal(luxc_ai_model_encoded_size(&g), 0);
+    assert_int_equal(luxc_ai_model_encode(&g, buf, sizeof buf, &len), LUXC_EINVAL);
+    g.names[1][LUXC_AI_FEATURE_NAME_MAX] = '\0'; /* 31: the longest */
+    assert_int_equal(luxc_ai_model_encode(&g, buf, sizeof buf, &len), LUXC_OK);
+    assert_int_equal(luxc_ai_model_decode(&g, buf, len), LUXC_OK);
+    /* Written as given, refused by the decoder: a name twice, a NaN
+     * weight, learning rate 0 or an infinite bias. */
+    g = f;
+    memcpy(g.names[1], "height", 7);
+    assert_int_equal(luxc_ai_model_encode(&g, buf, sizeof buf, &len), LUXC_OK);
+    assert_int_equal(luxc_ai_model_decode(&g, buf, len), LUXC_ECORRUPT);
+    g = f;
+    g.w[1] = NAN;
+    assert_int_equal(luxc_ai_model_encode(&g, buf, sizeof buf, &len), LUXC_OK);
+    assert_int_equal(luxc_ai_model_decode(&g, buf, len), LUXC_ECORRUPT);
+    g = f;
+    g.learning_rate = 0.0;
+    assert_int_equal(luxc_ai_model_encode(&g, buf, sizeof buf, &len), LUXC_OK);
+    assert_int_equal(luxc_ai_model_decode(&g, buf, len), LUXC_ECORRUPT);
+    g = f;
+    g.bias = -INFINITY;
+    assert_int_equal(luxc_ai_model_encode(&g, buf, sizeof buf, &len), LUXC_OK);
+    assert_int_equal(luxc_ai_model_decode(&g, buf, len), LUXC_ECORRUPT);
+    /* The largest file is LUXC_AI_MODEL_ENCODED_MAX bytes. */
+    memset(&g, 0, sizeof g);
+    g.n = LUXC_AI_MAX_FEATURES;
+    g.learning_rate = 1;
+    for (size_t i = 0; i < g.n; i++) {
+        memset(g.names[i], 'n', LUXC_AI_FEATURE_NAME_MAX);
+        g.names[i][0] = (char)('a' + (int)i);
+    }
+    assert_int_equal(luxc_ai_model_encoded_size(&g), LUXC_AI_MODEL_ENCODED_MAX);
+    assert_int_equal(luxc_ai_model_encode(&g, buf, sizeof buf, &len), LUXC_OK);
+    assert_int_equal(luxc_ai_model_decode(&g, buf, len), LUXC_OK);
+}
+
 static void test_files(void **state)
 {
     (void)state;
@@ -357,6 +523,9 @@ static void test_files(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_decode_known_bytes),
+        cmocka_unit_test(test_encode_decode_round_trip),
+        cmocka_unit_test(test_encode_refusals),
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_every_truncation),
         cmocka_unit_test(test_flipped_bytes),

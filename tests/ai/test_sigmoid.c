@@ -1,5 +1,6 @@
-/* test_sigmoid.c - luxc_ai_exp / luxc_ai_sigmoid against libm, and the
- * batch form against the scalar one. */
+/* test_sigmoid.c - luxc_ai_exp / luxc_ai_sigmoid against libm, the batch
+ * form against the scalar one, and the public functions against the
+ * inline kernels the library's loops use (src/ai/sigmoid_kernel.h). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "ai/sigmoid_kernel.h"
 #include "luxc/ai_model.h"
 #include "testutil.h"
 
@@ -149,6 +151,43 @@ static void test_batch_equals_scalar(void **state)
     assert_int_equal(luxc_ai_reasoningbytes(), LUXC_AI_REASONINGBYTES);
 }
 
+/* The out-of-line public functions are the inline kernels, bit for bit
+ * (both compiled with the library's flags), and with AVX-512 the
+ * eight-lane kernel equals the scalar one lane by lane. */
+static void test_public_equals_kernel(void **state)
+{
+    (void)state;
+    uint64_t seed = luxc_test_seed(), st = seed;
+    static const double edge[] = {0.0, -0.0, 1.0, -1.0, 708.0, -708.0, 709.0, -709.0,
+                                  1e300, -1e300, INFINITY, -INFINITY, NAN, 5e-324};
+    for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++) {
+        assert_true(same_double(luxc_ai_exp(edge[i]), luxc_ai_exp_kernel(edge[i])));
+        assert_true(same_double(luxc_ai_sigmoid(edge[i]), luxc_ai_sigmoid_kernel(edge[i])));
+    }
+    for (int i = 0; i < 100000; i++) {
+        double u = (double)(luxc_test_rand(&st) >> 11) / 9007199254740992.0;
+        double x = -800.0 + u * 1600.0;
+        if (!same_double(luxc_ai_exp(x), luxc_ai_exp_kernel(x)) ||
+            !same_double(luxc_ai_sigmoid(x), luxc_ai_sigmoid_kernel(x)))
+            LUXC_TEST_FAIL_SEED(seed, "public != kernel at %.17g", x);
+    }
+#ifdef LUXC_AI_HAVE_SIGMOID_PD8
+    double x[8], y[8];
+    for (int i = 0; i < 10000; i++) {
+        for (int j = 0; j < 8; j++) {
+            double u = (double)(luxc_test_rand(&st) >> 11) / 9007199254740992.0;
+            x[j] = -800.0 + u * 1600.0;
+        }
+        if (i == 0)
+            memcpy(x, edge, sizeof x);
+        _mm512_storeu_pd(y, luxc_ai_sigmoid_pd8(_mm512_loadu_pd(x)));
+        for (int j = 0; j < 8; j++)
+            if (!same_double(y[j], luxc_ai_sigmoid_kernel(x[j])))
+                LUXC_TEST_FAIL_SEED(seed, "pd8 lane %d != scalar at %.17g", j, x[j]);
+    }
+#endif
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -157,6 +196,7 @@ int main(void)
         cmocka_unit_test(test_sigmoid_values),
         cmocka_unit_test(test_sigmoid_accuracy),
         cmocka_unit_test(test_batch_equals_scalar),
+        cmocka_unit_test(test_public_equals_kernel),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,9 +2,13 @@
  * validators, performance, issues, metadata) updated in place.
  * Owns: luxc_ai_registry's life cycle, update, set_issues, set_metadata,
  * lookup. Not here: snapshots (snapshot.c), the clock and its ticker
- * thread (registry_clock.c), the upgrade decision (upgrade.c). Locking:
- * see registry_internal.h. */
-#include "registry_internal.h"
+ * thread (registry_clock.c), the upgrade decision (upgrade.c). The top of
+ * the registry's files: it calls snapshot.c and registry_clock.c, which
+ * never call back. Layout and locking: registry_state.h.
+ * Layer ai_parity (the Go reference's ai package, kept for benchmark
+ * parity; the node does not use it, see luxc/ai_parity.h). */
+#include "registry_clock.h"
+#include "snapshot_internal.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -168,13 +172,9 @@ int luxc_ai_registry_new(luxc_ai_registry **out, const luxc_ai_registry_cfg *cfg
         return LUXC_ENOMEM;
     memset(r, 0, sizeof *r);
     r->e = calloc(cap, sizeof *r->e);
-    r->pool = calloc(1, sizeof *r->pool);
-    if (r->e == NULL || r->pool == NULL)
+    if (r->e == NULL || luxc_ai_reg_snapshots_init(r) != LUXC_OK)
         goto fail;
-    if (pthread_mutex_init(&r->pool->mu, NULL) != 0)
-        goto fail;
-    atomic_init(&r->lock, 0);
-    atomic_init(&r->wwait, 0);
+    luxc_ai_reg_lock_init(&r->lock);
     r->cap = cap;
     atomic_init(&r->demand, 0);
     if (cfg) {
@@ -182,13 +182,12 @@ int luxc_ai_registry_new(luxc_ai_registry **out, const luxc_ai_registry_cfg *cfg
         r->clock_ctx = cfg->clock_ctx;
     }
     if (r->clock == NULL && tick != LUXC_AI_TICK_OFF && luxc_ai_reg_ticker_start(r, tick) != LUXC_OK) {
-        pthread_mutex_destroy(&r->pool->mu);
+        luxc_ai_reg_snapshots_close(r);
         goto fail;
     }
     *out = r;
     return LUXC_OK;
 fail:
-    free(r->pool);
     free(r->e);
     free(r);
     return LUXC_ENOMEM;
@@ -198,10 +197,8 @@ void luxc_ai_registry_free(luxc_ai_registry *r)
 {
     if (r == NULL)
         return;
-    pool *p = r->pool;
     luxc_ai_reg_ticker_stop(r);
-    luxc_ai_snapshot_release(r->cached);
-    luxc_ai_reg_pool_close(p);
+    luxc_ai_reg_snapshots_close(r);
     size_t n = atomic_load_explicit(&r->n, memory_order_relaxed);
     for (size_t i = 0; i < n; i++)
         free(r->e[i]);
@@ -317,15 +314,15 @@ int luxc_ai_registry_update(luxc_ai_registry *r, const char *chain_id, uint64_t 
     id_key k = id_key_of(chain_id, (size_t)il);
     int64_t now = luxc_ai_reg_now(r);
 
-    /* Found before locking (see `n` in registry_internal.h), so the
+    /* Found before locking (see `n` in registry_state.h), so the
      * lookup's loads overlap the lock's compare-and-swap. */
     entry *e = find(r, chain_id, (size_t)il, k);
-    luxc_ai_reg_wrlock(r);
+    luxc_ai_reg_wrlock(&r->lock);
     if (e == NULL && (e = find(r, chain_id, (size_t)il, k)) == NULL) {
         e = new_entry(r, chain_id, (size_t)il, k);
         if (e == NULL) {
             int full = atomic_load_explicit(&r->n, memory_order_relaxed) == r->cap;
-            luxc_ai_reg_wrunlock(r);
+            luxc_ai_reg_wrunlock(&r->lock);
             return full ? LUXC_EFULL : LUXC_ENOMEM;
         }
     }
@@ -341,7 +338,7 @@ int luxc_ai_registry_update(luxc_ai_registry *r, const char *chain_id, uint64_t 
     luxc_ai_snapshot *old = NULL;
     if (atomic_load_explicit(&r->demand, memory_order_relaxed))
         old = republish(r);
-    luxc_ai_reg_wrunlock(r);
+    luxc_ai_reg_wrunlock(&r->lock);
     if (old)
         luxc_ai_snapshot_release(old);
     return LUXC_OK;
@@ -362,7 +359,7 @@ int luxc_ai_registry_set_issues(luxc_ai_registry *r, const char *chain_id,
         return (int)ib;
     id_key k = id_key_of(chain_id, (size_t)il);
     int64_t now = luxc_ai_reg_now(r);
-    luxc_ai_reg_wrlock(r);
+    luxc_ai_reg_wrlock(&r->lock);
     entry *e = find(r, chain_id, (size_t)il, k);
     if (e) {
         e->iss_bytes = (uint32_t)pack_list(e->iss, issues, n_issues, lens);
@@ -370,7 +367,7 @@ int luxc_ai_registry_set_issues(luxc_ai_registry *r, const char *chain_id,
         e->seq = ++r->version;
         r->last_update = now;
     }
-    luxc_ai_reg_wrunlock(r);
+    luxc_ai_reg_wrunlock(&r->lock);
     return e ? LUXC_OK : LUXC_ENOTFOUND;
 }
 
@@ -405,7 +402,7 @@ int luxc_ai_registry_set_metadata(luxc_ai_registry *r, const char *chain_id,
         return LUXC_ETOOBIG;
     id_key k = id_key_of(chain_id, (size_t)il);
     int64_t now = luxc_ai_reg_now(r);
-    luxc_ai_reg_wrlock(r);
+    luxc_ai_reg_wrlock(&r->lock);
     entry *e = find(r, chain_id, (size_t)il, k);
     if (e) {
         /* Lengths measured above: copy exactly them (bytes fits). */
@@ -423,7 +420,7 @@ int luxc_ai_registry_set_metadata(luxc_ai_registry *r, const char *chain_id,
         e->seq = ++r->version;
         r->last_update = now;
     }
-    luxc_ai_reg_wrunlock(r);
+    luxc_ai_reg_wrunlock(&r->lock);
     return e ? LUXC_OK : LUXC_ENOTFOUND;
 }
 
@@ -436,7 +433,7 @@ int luxc_ai_registry_lookup(luxc_ai_registry *r, const char *chain_id,
     if (il < 0)
         return il == LUXC_ETOOBIG ? LUXC_ENOTFOUND : (int)il;
     id_key k = id_key_of(chain_id, (size_t)il);
-    luxc_ai_reg_rdlock(r);
+    luxc_ai_reg_rdlock(&r->lock);
     const entry *e = find(r, chain_id, (size_t)il, k);
     if (e) {
         memcpy(out->chain_id, e->id, e->id_len + 1);
@@ -449,18 +446,16 @@ int luxc_ai_registry_lookup(luxc_ai_registry *r, const char *chain_id,
         out->n_issues = e->n_iss;
         out->n_metadata = e->n_meta;
     }
-    luxc_ai_reg_rdunlock(r);
+    luxc_ai_reg_rdunlock(&r->lock);
     return e ? LUXC_OK : LUXC_ENOTFOUND;
 }
-
-int64_t luxc_ai_registry_now(luxc_ai_registry *r) { return r ? luxc_ai_reg_now(r) : 0; }
 
 size_t luxc_ai_registry_count(luxc_ai_registry *r)
 {
     if (r == NULL)
         return 0;
-    luxc_ai_reg_rdlock(r);
+    luxc_ai_reg_rdlock(&r->lock);
     size_t n = atomic_load_explicit(&r->n, memory_order_relaxed);
-    luxc_ai_reg_rdunlock(r);
+    luxc_ai_reg_rdunlock(&r->lock);
     return n;
 }

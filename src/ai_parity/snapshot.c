@@ -1,16 +1,37 @@
 /* snapshot.c - immutable, reference-counted snapshots of the chain
  * registry: the cached snapshot, its rebuild, the buffer pool, and the
- * read-only accessors. Owns: luxc_ai_snapshot. Locking: see
- * registry_internal.h. */
-#include "registry_internal.h"
+ * read-only accessors. Owns: luxc_ai_snapshot, the pool's whole life
+ * (created, closed and freed here). Not here: entries and their updates
+ * (registry.c), the clock (registry_clock.c). Calls only the lock
+ * (registry_lock.h); registry.c calls in through snapshot_internal.h.
+ * Layout and locking: registry_state.h.
+ * Layer ai_parity (the Go reference's ai package, kept for benchmark
+ * parity; the node does not use it, see luxc/ai_parity.h). */
+#include "snapshot_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-void luxc_ai_reg_pool_destroy(pool *p)
+#define POOL_KEEP 4u /* idle snapshot buffers kept for reuse */
+
+static void pool_destroy(pool *p)
 {
     pthread_mutex_destroy(&p->mu);
     free(p);
+}
+
+int luxc_ai_reg_snapshots_init(luxc_ai_registry *r)
+{
+    pool *p = calloc(1, sizeof *p);
+    if (p == NULL)
+        return LUXC_ENOMEM;
+    if (pthread_mutex_init(&p->mu, NULL) != 0) {
+        free(p);
+        return LUXC_ENOMEM;
+    }
+    r->pool = p;
+    r->cached = NULL;
+    return LUXC_OK;
 }
 
 void luxc_ai_snapshot_retain(luxc_ai_snapshot *s)
@@ -40,11 +61,15 @@ void luxc_ai_snapshot_release(luxc_ai_snapshot *s)
     pthread_mutex_unlock(&p->mu);
     free(s);
     if (destroy)
-        luxc_ai_reg_pool_destroy(p);
+        pool_destroy(p);
 }
 
-void luxc_ai_reg_pool_close(pool *p)
+void luxc_ai_reg_snapshots_close(luxc_ai_registry *r)
 {
+    luxc_ai_snapshot_release(r->cached);
+    r->cached = NULL;
+    pool *p = r->pool;
+    r->pool = NULL;
     pthread_mutex_lock(&p->mu);
     p->closed = 1;
     luxc_ai_snapshot *s = p->free_list;
@@ -59,7 +84,7 @@ void luxc_ai_reg_pool_close(pool *p)
     int destroy = p->live == 0;
     pthread_mutex_unlock(&p->mu);
     if (destroy)
-        luxc_ai_reg_pool_destroy(p);
+        pool_destroy(p);
 }
 
 /* A buffer of at least `need` bytes: a pooled one if one fits, else new. */
@@ -161,30 +186,30 @@ int luxc_ai_registry_snapshot(luxc_ai_registry *r, luxc_ai_snapshot **out)
     /* Relaxed: a hint only; the lock orders the data. */
     if (!atomic_load_explicit(&r->demand, memory_order_relaxed))
         atomic_store_explicit(&r->demand, 1, memory_order_relaxed);
-    luxc_ai_reg_rdlock(r);
+    luxc_ai_reg_rdlock(&r->lock);
     luxc_ai_snapshot *s = r->cached;
     if (s && s->version == r->version) {
         /* Relaxed: the cache's own reference keeps s alive while we hold
          * the lock; the caller's later reads are ordered by the unlock. */
         atomic_fetch_add_explicit(&s->refs, 1, memory_order_relaxed);
-        luxc_ai_reg_rdunlock(r);
+        luxc_ai_reg_rdunlock(&r->lock);
         *out = s;
         return LUXC_OK;
     }
-    luxc_ai_reg_rdunlock(r);
+    luxc_ai_reg_rdunlock(&r->lock);
 
-    luxc_ai_reg_wrlock(r);
+    luxc_ai_reg_wrlock(&r->lock);
     s = r->cached;
     luxc_ai_snapshot *old = NULL;
     if (s == NULL || s->version != r->version) {
         if (luxc_ai_reg_refresh(r, &old) != LUXC_OK) {
-            luxc_ai_reg_wrunlock(r);
+            luxc_ai_reg_wrunlock(&r->lock);
             return LUXC_ENOMEM;
         }
         s = r->cached;
     }
     atomic_fetch_add_explicit(&s->refs, 1, memory_order_relaxed);
-    luxc_ai_reg_wrunlock(r);
+    luxc_ai_reg_wrunlock(&r->lock);
     luxc_ai_snapshot_release(old);
     *out = s;
     return LUXC_OK;

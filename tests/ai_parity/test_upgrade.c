@@ -47,22 +47,19 @@ static int oracle(void *ctx, const char *q, size_t ql, const luxc_ai_chain_summa
 }
 
 typedef struct logs {
-    int n, level;
-    char msg[64], chain[80], action[64];
-    double conf;
+    int n;
+    luxc_log_level level;
+    char msg[64], fields[512];
     luxc_ai_registry *reenter;
 } logs;
 
-static void logger(void *ctx, int level, const char *msg, const char *chain,
-                   const char *action, double conf)
+static void logger(void *ctx, luxc_log_level level, const char *event, const char *fields)
 {
     logs *l = ctx;
     l->n++;
     l->level = level;
-    snprintf(l->msg, sizeof l->msg, "%s", msg);
-    snprintf(l->chain, sizeof l->chain, "%s", chain);
-    snprintf(l->action, sizeof l->action, "%s", action);
-    l->conf = conf;
+    snprintf(l->msg, sizeof l->msg, "%s", event);
+    snprintf(l->fields, sizeof l->fields, "%s", fields);
     if (l->reenter)
         (void)luxc_ai_registry_update(l->reenter, "from-logger", 1, "h", NULL, 0, NULL);
 }
@@ -82,9 +79,8 @@ static void test_should_upgrade(void **state)
     seen s = {.conf = 0.85};
     logs l = {0};
     luxc_ai_oracle o = {oracle, &s};
-    luxc_ai_logger lg = {logger, &l};
     luxc_ai_verdict v;
-    assert_int_equal(luxc_ai_should_upgrade(r, "chain-1", &o, &lg, &v), LUXC_ENOTFOUND);
+    assert_int_equal(luxc_ai_should_upgrade(r, "chain-1", &o, logger, &l, &v), LUXC_ENOTFOUND);
     assert_int_equal(s.calls, 0);
     assert_int_equal(l.n, 0);
 
@@ -94,7 +90,7 @@ static void test_should_upgrade(void **state)
     const char *iss[] = {"slow", "forks", "stalls"};
     assert_int_equal(luxc_ai_registry_set_issues(r, "chain-1", iss, 3), LUXC_OK);
     int64_t before = now_ns();
-    assert_int_equal(luxc_ai_should_upgrade(r, "chain-1", &o, &lg, &v), LUXC_OK);
+    assert_int_equal(luxc_ai_should_upgrade(r, "chain-1", &o, logger, &l, &v), LUXC_OK);
     int64_t after = now_ns();
     assert_string_equal(s.question,
                         "Should chain chain-1 upgrade based on current performance and issues?");
@@ -107,44 +103,59 @@ static void test_should_upgrade(void **state)
     assert_string_equal(v.action, "proceed");
     assert_true(v.confidence == 0.85);
     assert_int_equal(l.n, 1);
-    assert_int_equal(l.level, 0);
+    assert_int_equal(l.level, LUXC_LOG_INFO);
     assert_string_equal(l.msg, "upgrade decision");
-    assert_string_equal(l.chain, "chain-1");
-    assert_string_equal(l.action, "proceed");
-    assert_true(l.conf == 0.85);
+    assert_string_equal(l.fields, "chain=chain-1 action=proceed confidence=0.850");
     /* No logger is fine. */
-    assert_int_equal(luxc_ai_should_upgrade(r, "chain-1", &o, NULL, &v), LUXC_OK);
+    assert_int_equal(luxc_ai_should_upgrade(r, "chain-1", &o, NULL, NULL, &v), LUXC_OK);
 
     /* Oracle failure: returned and logged at error level. */
     s.rc = LUXC_EIO;
-    assert_int_equal(luxc_ai_should_upgrade(r, "chain-1", &o, &lg, &v), LUXC_EIO);
-    assert_int_equal(l.level, 2);
+    assert_int_equal(luxc_ai_should_upgrade(r, "chain-1", &o, logger, &l, &v), LUXC_EIO);
+    assert_int_equal(l.level, LUXC_LOG_ERROR);
     assert_string_equal(l.msg, "upgrade decision failed");
+    assert_string_equal(l.fields, "chain=chain-1 err=\"I/O error\"");
     s.rc = 5; /* not a LUXC_E* code */
-    assert_int_equal(luxc_ai_should_upgrade(r, "chain-1", &o, &lg, &v), LUXC_EINVAL);
+    assert_int_equal(luxc_ai_should_upgrade(r, "chain-1", &o, logger, &l, &v), LUXC_EINVAL);
     s.rc = LUXC_OK;
     s.conf = 1.5;
-    assert_int_equal(luxc_ai_should_upgrade(r, "chain-1", &o, &lg, &v), LUXC_ERANGE);
+    assert_int_equal(luxc_ai_should_upgrade(r, "chain-1", &o, logger, &l, &v), LUXC_ERANGE);
     s.conf = NAN;
-    assert_int_equal(luxc_ai_should_upgrade(r, "chain-1", &o, &lg, &v), LUXC_ERANGE);
+    assert_int_equal(luxc_ai_should_upgrade(r, "chain-1", &o, logger, &l, &v), LUXC_ERANGE);
+    s.conf = 0.5;
+
+    /* logfmt: a chain id that needs quoting, confidence at the ends. */
+    assert_int_equal(luxc_ai_registry_update(r, "a \"b\\c=\x01", 1, "h", NULL, 0, NULL),
+                     LUXC_OK);
+    assert_int_equal(luxc_ai_should_upgrade(r, "a \"b\\c=\x01", &o, logger, &l, &v), LUXC_OK);
+    assert_string_equal(l.fields, "chain=\"a \\\"b\\\\c=?\" action=proceed confidence=0.500");
+    s.conf = 1.0;
+    assert_int_equal(luxc_ai_should_upgrade(r, "chain-1", &o, logger, &l, &v), LUXC_OK);
+    assert_string_equal(l.fields, "chain=chain-1 action=proceed confidence=1.000");
+    s.conf = 0.0;
+    assert_int_equal(luxc_ai_should_upgrade(r, "chain-1", &o, logger, &l, &v), LUXC_OK);
+    assert_string_equal(l.fields, "chain=chain-1 action=proceed confidence=0.000");
+    s.conf = 0.0004999;
+    assert_int_equal(luxc_ai_should_upgrade(r, "chain-1", &o, logger, &l, &v), LUXC_OK);
+    assert_string_equal(l.fields, "chain=chain-1 action=proceed confidence=0.000");
     s.conf = 0.5;
 
     /* Oracle and logger may call back into the registry: no lock held. */
     s.reenter = r;
     l.reenter = r;
-    assert_int_equal(luxc_ai_should_upgrade(r, "chain-1", &o, &lg, &v), LUXC_OK);
+    assert_int_equal(luxc_ai_should_upgrade(r, "chain-1", &o, logger, &l, &v), LUXC_OK);
     luxc_ai_chain_summary c;
     assert_int_equal(luxc_ai_registry_lookup(r, "other", &c), LUXC_OK);
     assert_int_equal(luxc_ai_registry_lookup(r, "from-logger", &c), LUXC_OK);
 
     /* Bad input. */
-    assert_int_equal(luxc_ai_should_upgrade(NULL, "chain-1", &o, &lg, &v), LUXC_EINVAL);
-    assert_int_equal(luxc_ai_should_upgrade(r, NULL, &o, &lg, &v), LUXC_EINVAL);
-    assert_int_equal(luxc_ai_should_upgrade(r, "", &o, &lg, &v), LUXC_EINVAL);
-    assert_int_equal(luxc_ai_should_upgrade(r, "chain-1", NULL, &lg, &v), LUXC_EINVAL);
-    assert_int_equal(luxc_ai_should_upgrade(r, "chain-1", &o, &lg, NULL), LUXC_EINVAL);
+    assert_int_equal(luxc_ai_should_upgrade(NULL, "chain-1", &o, logger, &l, &v), LUXC_EINVAL);
+    assert_int_equal(luxc_ai_should_upgrade(r, NULL, &o, logger, &l, &v), LUXC_EINVAL);
+    assert_int_equal(luxc_ai_should_upgrade(r, "", &o, logger, &l, &v), LUXC_EINVAL);
+    assert_int_equal(luxc_ai_should_upgrade(r, "chain-1", NULL, logger, &l, &v), LUXC_EINVAL);
+    assert_int_equal(luxc_ai_should_upgrade(r, "chain-1", &o, logger, &l, NULL), LUXC_EINVAL);
     luxc_ai_oracle none = {NULL, NULL};
-    assert_int_equal(luxc_ai_should_upgrade(r, "chain-1", &none, &lg, &v), LUXC_EINVAL);
+    assert_int_equal(luxc_ai_should_upgrade(r, "chain-1", &none, logger, &l, &v), LUXC_EINVAL);
     luxc_ai_registry_free(r);
 }
 
@@ -165,10 +176,10 @@ static void test_model_backed_oracle(void **state)
     p.upgrade_needed = 0;
     assert_int_equal(luxc_ai_registry_update(r, "b", 1, "h", NULL, 0, &p), LUXC_OK);
     luxc_ai_verdict v;
-    assert_int_equal(luxc_ai_should_upgrade(r, "a", &o, NULL, &v), LUXC_OK);
+    assert_int_equal(luxc_ai_should_upgrade(r, "a", &o, NULL, NULL, &v), LUXC_OK);
     assert_string_equal(v.action, "upgrade"); /* score 2 - 1 = 1 */
     assert_true(fabs(v.confidence - 1.0 / (1.0 + exp(-1.0))) < 1e-14);
-    assert_int_equal(luxc_ai_should_upgrade(r, "b", &o, NULL, &v), LUXC_OK);
+    assert_int_equal(luxc_ai_should_upgrade(r, "b", &o, NULL, NULL, &v), LUXC_OK);
     assert_string_equal(v.action, "hold"); /* score -1 */
     assert_true(fabs(v.confidence - (1.0 - 1.0 / (1.0 + exp(1.0)))) < 1e-14);
     /* Features straight from a summary. */
@@ -184,7 +195,7 @@ static void test_model_backed_oracle(void **state)
     luxc_ai_model *m2;
     assert_int_equal(luxc_ai_model_new(&m2, &cfg2), LUXC_OK);
     luxc_ai_oracle o2 = luxc_ai_oracle_from_model(m2);
-    assert_int_equal(luxc_ai_should_upgrade(r, "a", &o2, NULL, &v), LUXC_EINVAL);
+    assert_int_equal(luxc_ai_should_upgrade(r, "a", &o2, NULL, NULL, &v), LUXC_EINVAL);
     luxc_ai_model_free(m2);
     luxc_ai_model_free(m);
     luxc_ai_registry_free(r);

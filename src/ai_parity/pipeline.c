@@ -1,6 +1,8 @@
 /* pipeline.c - the module pipeline: inference -> decision -> learning ->
  * coordination, with real modules (see luxc/ai_pipeline.h).
  * Owns: luxc_ai_pipeline, its built-in modules and its inbox.
+ * Layer ai_parity (the Go reference's ai package, kept for benchmark
+ * parity; the node does not use it, see luxc/ai_parity.h).
  *
  * Locks: `inbox_mu` guards the outcome queue and the peer table, filled by
  * report_outcome / peer_state from any thread. process drains them into
@@ -11,6 +13,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 enum kind { K_CUSTOM, K_INFER, K_DECIDE, K_LEARN, K_COORD };
 

@@ -3,12 +3,15 @@
  *   w <- 0.1 * perf + 0.9 * w, clamped to [0.01, 10]; new nodes 0.1.
  * Owns: luxc_ai_node_weights. Thread-safe: one mutex guards the table;
  * nothing is called under it. Lookups are linear (tables are small:
- * validator sets). */
+ * validator sets). Used by pipeline.c's coordination stage only.
+* Layer ai_parity (the Go reference's ai package, kept for benchmark
+ * parity; the node does not use it, see luxc/ai_parity.h). */
 #include "luxc/ai_pipeline.h"
 
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 typedef struct node {
     size_t len;

@@ -1,9 +1,13 @@
 /* registry_clock.c - the registry's clock: a ticker thread that stores
  * CLOCK_REALTIME every tick_ms, so updates stamp last_seen with one load
  * (the way Redis caches its unixtime) instead of a ~5 ns clock call.
- * Owns: the ticker's start and stop. The read side, luxc_ai_reg_now, is
- * inline in registry_internal.h. */
-#include "registry_internal.h"
+ * Owns: the ticker's start and stop, luxc_ai_registry_now. The read side,
+ * luxc_ai_reg_now, is inline in registry_clock.h. Not here: the entries
+ * (registry.c), snapshots (snapshot.c); calls neither (registry.c calls
+ * this file).
+ * Layer ai_parity (the Go reference's ai package, kept for benchmark
+ * parity; the node does not use it, see luxc/ai_parity.h). */
+#include "registry_clock.h"
 
 /* The ticker thread: stores CLOCK_REALTIME, sleeps one period on a
  * monotonic condition variable (so _free wakes it at once), repeats. */
@@ -70,3 +74,5 @@ void luxc_ai_reg_ticker_stop(luxc_ai_registry *r)
     r->tick.running = 0;
 }
 
+
+int64_t luxc_ai_registry_now(luxc_ai_registry *r) { return r ? luxc_ai_reg_now(r) : 0; }
