@@ -68,8 +68,20 @@ int luxc_jparse(const luxc_jctx *ctx, const char *json, size_t len, cJSON **out)
 {
     const char *end = NULL;
     *out = cJSON_ParseWithLengthOpts(json, len, &end, 0);
-    if (*out)
-        return LUXC_OK;
+    if (*out) {
+        /* cJSON stops after the first value; anything but whitespace after
+         * it (a second object, a stray brace) is not one JSON text and must
+         * not be ignored. (cJSON's own check wants a NUL inside len.) */
+        const char *tail = end ? end : json + len;
+        while (tail < json + len && (*tail == ' ' || *tail == '\t' || *tail == '\n' ||
+                                     *tail == '\r'))
+            tail++;
+        if (tail == json + len)
+            return LUXC_OK;
+        cJSON_Delete(*out);
+        *out = NULL;
+        end = tail;
+    }
     size_t line = 1, col = 1;
     if (end) {
         for (const char *p = json; p < end && p < json + len; p++) {
