@@ -105,11 +105,17 @@ int luxc_jcheck_keys(const luxc_jctx *ctx, const cJSON *obj, const char *where,
         int ok = 0;
         for (const char *const *a = allowed; *a && !ok; a++)
             ok = it->string && strcmp(it->string, *a) == 0;
-        if (!ok) {
+        /* cJSON keeps both members of {"a": 1, "a": 2} and lookups find the
+         * first: the one a person appended last would be ignored. */
+        int twice = 0;
+        for (const cJSON *p = obj->child; ok && p != it && !twice; p = p->next)
+            twice = p->string && strcmp(p->string, it->string) == 0;
+        if (!ok || twice) {
             char field[160];
             snprintf(field, sizeof field, "%s%s%s", where ? where : "", where ? "." : "",
                      it->string ? it->string : "?");
-            return luxc_jerr(ctx, LUXC_EINVAL, field, "unknown field");
+            return twice ? luxc_jerr(ctx, LUXC_EDUPLICATE, field, "given twice")
+                         : luxc_jerr(ctx, LUXC_EINVAL, field, "unknown field");
         }
     }
     return LUXC_OK;

@@ -29,7 +29,8 @@ int luxc_read_file(const char *path, size_t max, char **out, size_t *len,
  * a message with line and column, LUXC_ECORRUPT. */
 int luxc_jparse(const luxc_jctx *ctx, const char *json, size_t len, cJSON **out);
 
-/* Refuse members not in `allowed` (NULL-terminated): LUXC_EINVAL naming it. */
+/* Refuse members not in `allowed` (NULL-terminated): LUXC_EINVAL naming it;
+ * a member given twice: LUXC_EDUPLICATE. */
 int luxc_jcheck_keys(const luxc_jctx *ctx, const cJSON *obj, const char *where,
                      const char *const *allowed);
 
