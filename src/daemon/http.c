@@ -245,13 +245,15 @@ int luxc_http_get(const char *hostport, const char *path, char *buf, size_t cap,
         else
             rc = LUXC_EIO;
     }
+    /* Up to cap - 1 bytes and the NUL; reading into the NUL's byte too
+     * tells "exactly cap - 1" (then EOF) from "longer" (cap bytes). */
     size_t got = 0;
     while (rc == LUXC_OK) {
-        if (got == cap - 1) {
+        if (got == cap) {
             rc = LUXC_ETOOBIG;
             break;
         }
-        ssize_t r = recv(fd, buf + got, cap - 1 - got, 0);
+        ssize_t r = recv(fd, buf + got, cap - got, 0);
         if (r > 0)
             got += (size_t)r;
         else if (r == 0)
