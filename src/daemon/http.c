@@ -32,7 +32,8 @@ int luxc_hostport_parse(const char *hostport, char *host, size_t hostcap, uint16
     if (!hostport || !host || !port || hostcap == 0)
         return LUXC_EINVAL;
     const char *colon = strrchr(hostport, ':');
-    if (!colon || colon == hostport || colon[1] == '\0')
+    /* digits only: strtol alone would also take " 80" and "+80" */
+    if (!colon || colon == hostport || colon[1] < '0' || colon[1] > '9')
         return LUXC_EINVAL;
     size_t hl = (size_t)(colon - hostport);
     if (hl >= hostcap)
