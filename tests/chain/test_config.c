@@ -185,7 +185,8 @@ static void test_endpoints(void **state)
         "tcp://127.0.0.1:65536", "tcp://127.0.0.1:-1", "tcp://127.0.0.1:", "tcp://127.0.0.1",
         "tcp://:7000",           "tcp://",             "ipc://",           "udp://h:1",
         "TCP://h:1",             "tcp://h:70x",        "tcp://h:99999999999999999999",
-        "h:1",                   "inproc://x",
+        "h:1",                   "inproc://x",            "tcp://h: 80",
+        "tcp://h:+80",           "tcp://h:0x50",
     };
     char extra[256], msg[320];
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
@@ -212,7 +213,7 @@ static void test_metrics(void **state)
     (void)state;
     static const char *const good[] = {"127.0.0.1:9100", "localhost:0", "h:65535", "[::1]:80"};
     static const char *const wrong[] = {"127.0.0.1", ":9100", "h:", "h:65536", "h:-1", "h:9x",
-                                        "tcp://h:1x"};
+                                        "tcp://h:1x", "h: 80", "h:+80"};
     char extra[256], msg[320];
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
         snprintf(extra, sizeof extra, "\"metrics\": \"%s\"", good[i]);

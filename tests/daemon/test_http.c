@@ -451,7 +451,7 @@ static void test_hostport_parse(void **state)
         assert_int_equal(port, good[i].port);
     }
     static const char *const bad[] = {"", "h", ":80", "h:", "h:65536", "h:-1", "h:80x",
-                                      "h:99999999999999999999"};
+                                      "h:99999999999999999999", "h: 80", "h:+80", "h:\t1"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         if (luxc_hostport_parse(bad[i], host, sizeof host, &port) != LUXC_EINVAL)
             fail_msg("\"%s\" accepted", bad[i]);
