@@ -23,9 +23,10 @@ static int endpoint_ok(const char *s)
     const char *colon = strrchr(s + 6, ':');
     if (!colon || colon == s + 6)
         return 0;
+    /* digits only: strtol alone would also take " 80" and "+80" */
     char *end;
     long port = strtol(colon + 1, &end, 10);
-    return *end == '\0' && colon[1] != '\0' && port >= 0 && port <= 65535;
+    return *end == '\0' && colon[1] >= '0' && colon[1] <= '9' && port >= 0 && port <= 65535;
 }
 
 /* host:port for the metrics HTTP server. */
@@ -36,7 +37,7 @@ static int hostport_ok(const char *s)
         return 0;
     char *end;
     long port = strtol(colon + 1, &end, 10);
-    return *end == '\0' && colon[1] != '\0' && port >= 0 && port <= 65535;
+    return *end == '\0' && colon[1] >= '0' && colon[1] <= '9' && port >= 0 && port <= 65535;
 }
 
 static int resolve(const luxc_jctx *ctx, const char *field, char *path, size_t cap,

@@ -67,8 +67,20 @@ int luxc_jparse(const luxc_jctx *ctx, const char *json, size_t len, cJSON **out)
 {
     const char *end = NULL;
     *out = cJSON_ParseWithLengthOpts(json, len, &end, 0);
-    if (*out)
-        return LUXC_OK;
+    if (*out) {
+        /* cJSON stops after the first value; anything but whitespace after
+         * it (a second object, a stray brace) is not one JSON text and must
+         * not be ignored. (cJSON's own check wants a NUL inside len.) */
+        const char *tail = end ? end : json + len;
+        while (tail < json + len && (*tail == ' ' || *tail == '\t' || *tail == '\n' ||
+                                     *tail == '\r'))
+            tail++;
+        if (tail == json + len)
+            return LUXC_OK;
+        cJSON_Delete(*out);
+        *out = NULL;
+        end = tail;
+    }
     size_t line = 1, col = 1;
     if (end) {
         for (const char *p = json; p < end && p < json + len; p++) {
@@ -92,11 +104,17 @@ int luxc_jcheck_keys(const luxc_jctx *ctx, const cJSON *obj, const char *where,
         int ok = 0;
         for (const char *const *a = allowed; *a && !ok; a++)
             ok = it->string && strcmp(it->string, *a) == 0;
-        if (!ok) {
+        /* cJSON keeps both members of {"a": 1, "a": 2} and lookups find the
+         * first: the one a person appended last would be ignored. */
+        int twice = 0;
+        for (const cJSON *p = obj->child; ok && p != it && !twice; p = p->next)
+            twice = p->string && strcmp(p->string, it->string) == 0;
+        if (!ok || twice) {
             char field[160];
             snprintf(field, sizeof field, "%s%s%s", where ? where : "", where ? "." : "",
                      it->string ? it->string : "?");
-            return luxc_jerr(ctx, LUXC_EINVAL, field, "unknown field");
+            return twice ? luxc_jerr(ctx, LUXC_EDUPLICATE, field, "given twice")
+                         : luxc_jerr(ctx, LUXC_EINVAL, field, "unknown field");
         }
     }
     return LUXC_OK;

@@ -29,10 +29,12 @@ int luxc_jerr(const luxc_jctx *ctx, int rc, const char *field, const char *fmt, 
 int luxc_read_file(const char *path, size_t max, char **out, size_t *len,
                    char *err, size_t errlen);
 
-/* Parse text; on failure a message with line and column, LUXC_ECORRUPT. */
+/* Parse text: exactly one JSON value, only whitespace after it. On failure
+ * a message with line and column, LUXC_ECORRUPT. */
 int luxc_jparse(const luxc_jctx *ctx, const char *json, size_t len, cJSON **out);
 
-/* Refuse members not in `allowed` (NULL-terminated): LUXC_EINVAL naming it. */
+/* Refuse members not in `allowed` (NULL-terminated): LUXC_EINVAL naming it;
+ * a member given twice: LUXC_EDUPLICATE. */
 int luxc_jcheck_keys(const luxc_jctx *ctx, const cJSON *obj, const char *where,
                      const char *const *allowed);
 

@@ -8,9 +8,12 @@
  * a constant distance, so the compiler sees independent lanes.
  * Bit-for-bit the same results as PQClean's ntt / invntt_tomont (same
  * Montgomery reduction, same order of operations per coefficient):
- * tests/crypto/test_keccak4x.c compares them on random polynomials.
- * zetas[k] = 2^32 * 1753^BitRev8(k) mod q, centred, computed from FIPS 204
- * s7.5 (1753 is the 512th root of unity). Pure functions, no state. */
+ * tests/crypto/test_mldsa_ntt.c compares them on random and extreme
+ * polynomials and checks NTT^-1(NTT(a)) = mont * a.
+ * zetas[k] = 2^32 * 1753^BitRev8(k) mod q, centred, for k = 1..255, from
+ * FIPS 204 s7.5 (1753 is the 512th root of unity); zetas[0] is never read
+ * (the forward layers start at k0 = 1, the inverse ends at index 1) and is
+ * 0 as in PQClean. Pure functions, no state. */
 #include "mldsa_ntt.h"
 
 #define NTT_Q 8380417

@@ -32,7 +32,8 @@ int luxc_hostport_parse(const char *hostport, char *host, size_t hostcap, uint16
     if (!hostport || !host || !port || hostcap == 0)
         return LUXC_EINVAL;
     const char *colon = strrchr(hostport, ':');
-    if (!colon || colon == hostport || colon[1] == '\0')
+    /* digits only: strtol alone would also take " 80" and "+80" */
+    if (!colon || colon == hostport || colon[1] < '0' || colon[1] > '9')
         return LUXC_EINVAL;
     size_t hl = (size_t)(colon - hostport);
     if (hl >= hostcap)
@@ -245,13 +246,15 @@ int luxc_http_get(const char *hostport, const char *path, char *buf, size_t cap,
         else
             rc = LUXC_EIO;
     }
+    /* Up to cap - 1 bytes and the NUL; reading into the NUL's byte too
+     * tells "exactly cap - 1" (then EOF) from "longer" (cap bytes). */
     size_t got = 0;
     while (rc == LUXC_OK) {
-        if (got == cap - 1) {
+        if (got == cap) {
             rc = LUXC_ETOOBIG;
             break;
         }
-        ssize_t r = recv(fd, buf + got, cap - 1 - got, 0);
+        ssize_t r = recv(fd, buf + got, cap - got, 0);
         if (r > 0)
             got += (size_t)r;
         else if (r == 0)

@@ -1,6 +1,10 @@
 # tests/system/system.cmake - tests of the repository and its products as a
 # whole, included from the root CMakeLists.txt.
 #   system_self_contained  no tracked file names a path outside the checkout
+#   system_layout          tests mirror the tree (tests/<layer>/test_<file>.c
+#                          per src/<layer>/<file>.c, or a reason in the
+#                          script's ALLOW list) and includes point down the
+#                          layers of CMakeLists.txt (layout_test.sh)
 #   system_man_page        man/luxc.1 covers every command and option
 #   system_symbols         libluxc.so exports only luxc_* symbols and needs
 #                          no libmicrohttpd; luxc holds no benchmark code
@@ -27,7 +31,10 @@ add_test(NAME system_self_contained
 add_test(NAME system_man_page
   COMMAND bash ${CMAKE_SOURCE_DIR}/tests/system/man_test.sh $<TARGET_FILE:luxc_cli>
           ${CMAKE_SOURCE_DIR}/man/luxc.1)
-set_tests_properties(system_self_contained system_man_page PROPERTIES LABELS system TIMEOUT 60)
+add_test(NAME system_layout
+  COMMAND bash ${CMAKE_SOURCE_DIR}/tests/system/layout_test.sh ${CMAKE_SOURCE_DIR})
+set_tests_properties(system_self_contained system_man_page system_layout PROPERTIES
+  LABELS system TIMEOUT 60)
 if(NOT LUXC_SANITIZE AND NOT LUXC_FUZZ AND NOT LUXC_TSAN)
   add_test(NAME system_symbols
     COMMAND bash ${CMAKE_SOURCE_DIR}/tests/system/symbols_test.sh $<TARGET_FILE:luxc_shared>
