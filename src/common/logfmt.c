@@ -40,18 +40,23 @@ const char *luxc_logfmt_value(char *out, size_t cap, const char *s)
     return out;
 }
 
-void luxc_log_emitf(luxc_log_fn fn, void *ctx, luxc_log_level level, const char *event,
-                    const char *fmt, ...)
+void luxc_log_emitv(luxc_log_fn fn, void *ctx, luxc_log_level level, const char *event,
+                    const char *fmt, va_list ap)
 {
     if (!fn)
         return;
     char fields[LUXC_LOGFMT_FIELDS_MAX];
     fields[0] = '\0';
-    if (fmt) {
-        va_list ap;
-        va_start(ap, fmt);
+    if (fmt)
         vsnprintf(fields, sizeof fields, fmt, ap);
-        va_end(ap);
-    }
     fn(ctx, level, event, fmt ? fields : NULL);
+}
+
+void luxc_log_emitf(luxc_log_fn fn, void *ctx, luxc_log_level level, const char *event,
+                    const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    luxc_log_emitv(fn, ctx, level, event, fmt, ap);
+    va_end(ap);
 }

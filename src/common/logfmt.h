@@ -6,6 +6,7 @@
 #ifndef LUXC_SRC_COMMON_LOGFMT_H
 #define LUXC_SRC_COMMON_LOGFMT_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "luxc/common.h"
@@ -23,5 +24,8 @@ const char *luxc_logfmt_value(char *out, size_t cap, const char *s);
 #define LUXC_LOGFMT_FIELDS_MAX 512u
 void luxc_log_emitf(luxc_log_fn fn, void *ctx, luxc_log_level level, const char *event,
                     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* The same with a va_list (for callers' own printf-style wrappers). */
+void luxc_log_emitv(luxc_log_fn fn, void *ctx, luxc_log_level level, const char *event,
+                    const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
 
 #endif

@@ -82,18 +82,11 @@ int luxc_heightvotes_new(luxc_heightvotes **out, uint32_t n, const uint64_t *sta
     if (n == 0 || n > LUXC_CERT_MAX_SIGNERS || !stakes || max_rounds < 2 ||
         max_rounds > LUXC_HEIGHTVOTES_MAX_ROUNDS)
         return LUXC_EINVAL;
-    uint64_t total = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        if (stakes[i] > UINT64_MAX - total)
-            return LUXC_EOVERFLOW;
-        total += stakes[i];
-    }
     luxc_heightvotes *hv = calloc(1, sizeof *hv);
     if (!hv)
         return LUXC_ENOMEM;
     hv->n = n;
     hv->max_rounds = max_rounds;
-    hv->total = total;
     hv->stakes = malloc(n * sizeof *hv->stakes);
     hv->slots = calloc(max_rounds, sizeof *hv->slots);
     int rc = hv->stakes && hv->slots ? LUXC_OK : LUXC_ENOMEM;
@@ -105,10 +98,11 @@ int luxc_heightvotes_new(luxc_heightvotes **out, uint32_t n, const uint64_t *sta
         if (rc == LUXC_OK && !(s->heard = calloc((n + 7) / 8, 1)))
             rc = LUXC_ENOMEM;
     }
-    if (rc != LUXC_OK) {
+    if (rc != LUXC_OK) { /* the vote sets refuse stakes that overflow */
         luxc_heightvotes_free(hv);
         return rc;
     }
+    hv->total = luxc_voteset_total(hv->slots[0].set[0]);
     memcpy(hv->stakes, stakes, n * sizeof *stakes);
     *out = hv;
     return LUXC_OK;

@@ -13,15 +13,10 @@ void node_logf(const luxc_node *n, luxc_log_level lvl, const char *msg, const ch
 {
     if (!n->cfg.log || lvl > n->cfg.log_level)
         return; /* before formatting: debug events sit on the vote path */
-    char fields[LUXC_LOGFMT_FIELDS_MAX];
-    fields[0] = '\0';
-    if (fmt) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(fields, sizeof fields, fmt, ap);
-        va_end(ap);
-    }
-    n->cfg.log(n->cfg.log_ctx, lvl, msg, fmt ? fields : NULL);
+    va_list ap;
+    va_start(ap, fmt);
+    luxc_log_emitv(n->cfg.log, n->cfg.log_ctx, lvl, msg, fmt, ap);
+    va_end(ap);
 }
 
 void node_send(luxc_node *n, uint32_t peer, const uint8_t *msg, size_t len)
