@@ -6,7 +6,8 @@
 #   2. no file in src/<layer> includes a header of a layer above it;
 #   3. every folder under src/ is a layer or the program, and a layer's
 #      dependencies come before it in LUXC_LAYERS (CMake links only the
-#      layers already defined: a later one would be dropped silently).
+#      layers already defined: a later one would be dropped silently);
+#   4. no source file is over 600 lines unless its top says why.
 #
 # Usage: layout_test.sh SOURCE_DIR
 # The layers, their order and who may use whom are read from CMakeLists.txt
@@ -184,7 +185,18 @@ for key in $(printf "%s\n" "${!allowed[@]}" | sort); do
   [[ -f src/$key ]] || echo "note: ALLOW lists $key, which does not exist (stale entry?)"
 done
 
+# 2. one idea per file: a source file over MAX_LINES says at its top why
+# ("Long because: ..." in its opening comment).
+MAX_LINES=600
+for f in src/*/*.c src/*/*.h include/luxc/*.h include/luxc.h; do
+  [[ -f $f ]] || continue
+  n=$(wc -l <"$f")
+  if (( n > MAX_LINES )) && ! head -n 30 "$f" | grep -q 'Long because:'; then
+    err "$f has $n lines (> $MAX_LINES): split it, or say why at its top (\"Long because: ...\")"
+  fi
+done
+
 if (( fail )); then
   exit 1
 fi
-echo "ok: ${#layers[@]} layers (${layers[*]}), includes point down, every file tested"
+echo "ok: ${#layers[@]} layers (${layers[*]}), includes point down, every file tested, none over $MAX_LINES lines"
