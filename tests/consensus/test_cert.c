@@ -238,8 +238,9 @@ static void test_polka_proof(void **state)
     assert_int_equal(luxc_vote_encode(m1, luxc_cert_vote(d)), LUXC_OK);
     assert_int_equal(luxc_vote_encode(m2, &v), LUXC_OK);
     assert_memory_not_equal(m1, m2, LUXC_VOTE_BYTES);
-    assert_int_equal(luxc_cert_decode_polka(&d, a, la, set, NVAL), LUXC_ECORRUPT);
     luxc_cert_free(d);
+    assert_int_equal(luxc_cert_decode_polka(&d, a, la, set, NVAL), LUXC_ECORRUPT);
+    assert_null(d);
     luxc_cert_free(c);
     v.phase = 2;
     assert_int_equal(luxc_cert_new(&c, &v), LUXC_EINVAL);
