@@ -3,8 +3,8 @@
  *  - a rejected input leaves the message all zero and returns a
  *    documented code (the wire's own or luxc_vote_decode's);
  *  - an accepted input round-trips: the encoder of its type
- *    (luxc_wire_propose, _query, _vote, _sync_req, _sync_block,
- *    _get_block, _upgrade) fed the decoded fields reproduces the input
+ *    (luxc_wire_propose, _proposal, _query, _vote, _sync_req,
+ *    _sync_block, _get_block, _upgrade) fed the decoded fields reproduces the input
  *    bytes exactly (decode -> encode -> compare), and a buffer one byte
  *    short is LUXC_EFULL;
  *  - pointers in the decoded message point into the input.
@@ -34,6 +34,9 @@ static int encode(const luxc_wire_msg *m, uint8_t *out, size_t cap, size_t *len)
     switch (m->type) {
     case LUXC_WIRE_PROPOSE:
         return luxc_wire_propose(out, cap, len, m->block, m->block_len);
+    case LUXC_WIRE_PROPOSAL:
+        return luxc_wire_proposal(out, cap, len, m->round, m->valid_round, m->block,
+                                  m->block_len, m->cert, m->cert_len);
     case LUXC_WIRE_QUERY:
     case LUXC_WIRE_CHITS:
         return luxc_wire_query(out, cap, len, m->type, m->req, m->height, m->id);

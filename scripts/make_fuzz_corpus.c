@@ -200,6 +200,13 @@ static void wire(const uint8_t *blk, size_t blklen)
     memset(sig, 0x51, sizeof sig);
     check(luxc_wire_propose(out, sizeof out, &len, blk, blklen), "propose");
     put("fuzz_node_wire", "propose", out, len);
+    check(luxc_wire_proposal(out, sizeof out, &len, 3, LUXC_WIRE_NO_ROUND, blk, blklen, NULL, 0),
+          "proposal");
+    put("fuzz_node_wire", "proposal", out, len);
+    memset(cert, 0xce, sizeof cert);
+    check(luxc_wire_proposal(out, sizeof out, &len, 5, 2, blk, blklen, cert, 40),
+          "proposal_again");
+    put("fuzz_node_wire", "proposal_again", out, len);
     check(luxc_wire_query(out, sizeof out, &len, LUXC_WIRE_QUERY, 9, 5, id), "query");
     put("fuzz_node_wire", "query", out, len);
     check(luxc_wire_query(out, sizeof out, &len, LUXC_WIRE_CHITS, 9, 5, id), "chits");
