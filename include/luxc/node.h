@@ -1,20 +1,23 @@
 /* luxc/node.h - a validator's consensus core: proposes blocks by leader
- * rotation, polls sampled peers with the snowman engine, signs an accept
- * vote once its engine decides, and finalizes a block only with a horizon
- * certificate: ML-DSA-65-signed accept votes from more than 2/3 of stake.
+ * rotation, runs the round rule of docs/CONSENSUS.md (Tendermint's
+ * PROPOSAL / PREVOTE / PRECOMMIT with a lock; in round 0 the prevote is
+ * the block its snowman race over sampled peers decided), and finalizes a
+ * block only with a horizon certificate: ML-DSA-65-signed PRECOMMITs for
+ * it from more than 2/3 of stake in one round.
  *
  * The core does no I/O of its own: messages go out through cfg.io.send and
  * come in through luxc_node_receive; time comes in through luxc_node_tick.
- * So the same code runs in `luxc node` (ZeroMQ transport, node/runtime.c)
- * and in deterministic in-process tests with a simulated network.
+ * So the same code runs in `luxc node` (ZeroMQ transport, the program's
+ * runtime) and in deterministic in-process tests with a simulated network.
  *
  * Heights move one at a time: the block at height h is proposed on top of
  * the finalized block h-1 and finalized before h+1 is proposed. The leader
- * of (height, round) is validator (height + round) mod n; a round that
- * finalizes nothing within round_timeout_ms moves to the next leader.
- * Each validator signs at most one accept vote per height (persisted in the
- * store before it is sent, so a restart cannot double-sign); two conflicting
- * certificates would need more than 1/3 of stake to sign twice.
+ * of (height, round) is validator (height + round) mod n. A validator signs
+ * at most one PREVOTE and one PRECOMMIT per round, each persisted in the
+ * store before it is sent, so a restart can neither double-sign nor forget
+ * its lock; two conflicting certificates would need more than 1/3 of stake
+ * to sign twice. Rounds' timeouts grow, so once the network is timely every
+ * honest validator finalizes again, whatever happened before.
  *
  * A node that falls behind (restart, partition) asks peers for finalized
  * blocks with their certificates and verifies each certificate before it
@@ -153,6 +156,7 @@ typedef struct luxc_node_status {
     uint64_t dropped_msgs;        /* malformed or invalid messages */
     uint64_t dropped_txs;
     uint64_t equivocations_seen;  /* validators caught signing twice */
+    uint64_t proposals_evicted;   /* blocks the full proposal table gave up */
     uint64_t mempool_len;
     uint64_t upgrades_pending;    /* proposals seen in final blocks, undecided */
     uint64_t upgrades_approved, upgrades_rejected; /* decided by the network */

@@ -1,10 +1,11 @@
 /* node.c - the validator core's driver (luxc/node.h).
  * Owns: construction and recovery, message dispatch with drop counting,
  * the timer entry point, status, and the height loop: after every message
- * and tick, drive() moves the height on - a decided race gets our vote, a
- * certified block is committed, the next height starts and the messages
- * that arrived early for it are replayed (through dispatch, not the public
- * API, so they are counted once).
+ * and tick, drive() applies the round rule (consensus/rounds.c) until it
+ * has nothing more to do - a proposal is asked for, a vote is cast, a
+ * round changes, a certified block is committed - then the next height
+ * starts and the messages that arrived early for it are replayed (through
+ * dispatch, not the public API, so they are counted once).
  * Not here: the rules of each step (node_race.c, node_votes.c,
  * node_sync.c, node_commit.c, node_upgrade.c; see node_int.h). */
 #include "node_int.h"
@@ -20,6 +21,52 @@ int luxc_behaviour_parse(const char *s)
         if (!strcmp(s, names[i]))
             return i;
     return -1;
+}
+
+/* ---- the round rule's view of this node ------------------------------- */
+
+static int view_leads(void *ctx, uint32_t round)
+{
+    luxc_node *n = ctx;
+    return node_leader(n, n->tip.height + 1, round) == n->cfg.self;
+}
+
+static int view_proposal(void *ctx, uint32_t round, uint8_t id[32], uint32_t *valid_round)
+{
+    luxc_node *n = ctx;
+    const node_round_prop *p = node_race_proposal(n, round);
+    if (!p || !node_proposal_find(n, p->id))
+        return 0;
+    memcpy(id, p->id, 32);
+    *valid_round = p->valid_round;
+    return 1;
+}
+
+/* Held means checked: the table takes only blocks that passed the chain's
+ * checks as the child of our tip. */
+static int view_valid(void *ctx, const uint8_t id[32])
+{
+    return node_proposal_find(ctx, id) != NULL;
+}
+
+static int view_choice(void *ctx, uint8_t id[32])
+{
+    const node_proposal *p = node_race_decided(ctx);
+    if (!p)
+        return 0;
+    memcpy(id, p->id, 32);
+    return 1;
+}
+
+static void rule_view(luxc_node *n)
+{
+    luxc_round_view *v = &n->ballot.view;
+    v->ctx = n;
+    v->leads = view_leads;
+    v->proposal = view_proposal;
+    v->valid = view_valid;
+    v->choice = view_choice;
+    luxc_round_view_votes(v, n->ballot.votes);
 }
 
 static int build_members(luxc_node *n, uint32_t mempool_max)
@@ -40,9 +87,18 @@ static int build_members(luxc_node *n, uint32_t mempool_max)
         c->members[i].pklen = LUXC_MLDSA_PUBLICKEYBYTES;
     }
     c->total_stake = c->genesis->total_stake;
-    int rc = luxc_voteset_new(&n->ballot.set, c->n, c->stakes);
+    int rc = luxc_heightvotes_new(&n->ballot.votes, c->n, c->stakes, NODE_HELD_ROUNDS);
     if (rc != LUXC_OK)
         return rc;
+    /* timeouts: a round's first step waits a round timeout, the two vote
+     * steps half of one, and every round waits half a timeout longer than
+     * the one before (so after GST some round is long enough) */
+    uint64_t half = c->round_timeout_us / 2 ? c->round_timeout_us / 2 : 1;
+    luxc_rounds_cfg rc_cfg = {.propose_us = c->round_timeout_us, .prevote_us = half,
+                              .precommit_us = half, .step_up_us = half};
+    if ((rc = luxc_rounds_new(&n->ballot.rule, &rc_cfg)) != LUXC_OK)
+        return rc;
+    rule_view(n);
     return luxc_photon_new(&n->photon, c->n, LUXC_PHOTON_STAKE, c->stakes, 0);
 }
 
@@ -87,8 +143,9 @@ static void copy_setup(node_setup *c, const luxc_node_cfg *cfg)
     c->block_time_us = (uint64_t)cfg->params.block_time_ms * 1000u;
 }
 
-/* The last final block from the store (else genesis), and our vote at the
- * height after it: re-adopted, with the block it was for restored. */
+/* The last final block from the store (else genesis), and our votes at
+ * the height after it: re-adopted with the blocks they were for, and the
+ * round rule's state rebuilt from them. */
 static int recover(luxc_node *n, uint64_t genesis_us)
 {
     int rc = luxc_chain_block_genesis(&n->tip.last_hdr, n->cfg.genesis->chain_id, genesis_us);
@@ -98,28 +155,16 @@ static int recover(luxc_node *n, uint64_t genesis_us)
         rc = luxc_chain_block_encode(&n->tip.last_hdr, n->buf, NODE_MSG_MAX, &len,
                                      n->tip.last_id);
     }
-    uint8_t *rec = NULL;
-    size_t rec_len = 0;
     if (rc == LUXC_OK)
-        rc = node_sync_recover(n, &n->tip, &rec, &rec_len);
+        rc = node_sync_recover(n, &n->tip);
     n->tip.durable_height = n->tip.height;
     memcpy(n->tip.durable_id, n->tip.last_id, 32);
     if (rc == LUXC_OK)
         rc = node_race_start(n, 0);
-    const uint8_t *block;
-    size_t block_len;
-    uint8_t voted_id[32];
-    if (rc == LUXC_OK && rec)
-        rc = node_votes_restore(n, rec, rec_len, voted_id, &block, &block_len);
-    if (rc == LUXC_OK && rec) {
-        node_race_decide(n, voted_id);
-        int prc = block_len ? node_race_on_propose(n, n->cfg.self, block, block_len, 0, 1)
-                            : LUXC_OK;
-        if (prc != LUXC_OK)
-            node_logf(n, LUXC_LOG_WARN, "voted block not restored", "error=\"%s\"",
-                      luxc_strerror(prc));
-    }
-    free(rec);
+    if (rc == LUXC_OK)
+        rc = node_votes_restore(n); /* the rule starts at the first event */
+    if (rc == LUXC_OK)
+        node_race_adopt_table(n);
     return rc;
 }
 
@@ -137,7 +182,8 @@ int luxc_node_new(luxc_node **out, const luxc_node_cfg *cfg)
     if (!n)
         return LUXC_ENOMEM;
     copy_setup(&n->cfg, cfg);
-    n->race.proposed_round = UINT32_MAX;
+    n->race.proposed_round = n->race.propose_round = UINT32_MAX;
+    n->ballot.wake_us = UINT64_MAX;
     uint64_t seed = cfg->seed;
     if (seed == 0)
         luxc_randombytes((uint8_t *)&seed, sizeof seed);
@@ -171,7 +217,8 @@ void luxc_node_free(luxc_node *n)
     luxc_photon_free(n->photon);
     free(n->cfg.stakes);
     free(n->cfg.members);
-    luxc_voteset_free(n->ballot.set);
+    luxc_heightvotes_free(n->ballot.votes);
+    luxc_rounds_free(n->ballot.rule);
     free(n->buf);
     free(n->race.poll.votes);
     luxc_keypair_wipe(&n->cfg.keys);
@@ -207,6 +254,8 @@ static int dispatch(luxc_node *n, uint32_t from, const luxc_wire_msg *m, const u
     switch (m->type) {
     case LUXC_WIRE_PROPOSE:
         return node_race_on_propose(n, from, m->block, m->block_len, now_us, 0);
+    case LUXC_WIRE_PROPOSAL:
+        return node_race_on_proposal(n, from, m, now_us);
     case LUXC_WIRE_QUERY:
         return node_race_on_query(n, from, m);
     case LUXC_WIRE_CHITS:
@@ -259,6 +308,7 @@ static int next_height(luxc_node *n, uint64_t now_us, node_final_block *final)
     int rc = node_race_start(n, now_us);
     if (rc != LUXC_OK)
         return rc;
+    (void)node_votes_begin(n, now_us); /* nothing restored: cannot fail */
     uint32_t count = n->nfuture;
     node_future future[NODE_FUTURE_MAX];
     memcpy(future, n->future, count * sizeof *future);
@@ -273,6 +323,41 @@ static int next_height(luxc_node *n, uint64_t now_us, node_final_block *final)
     return LUXC_OK;
 }
 
+/* One action of the round rule. *final is filled by a decision. */
+static int act(luxc_node *n, const luxc_round_action *a, uint64_t now_us, node_final_block *final)
+{
+    switch (a->act) {
+    case LUXC_ACT_PROPOSE: {
+        /* a re-proposal carries its polka's proof, built from our votes */
+        uint8_t *proof = NULL;
+        size_t proof_len = 0;
+        if (a->valid_round != LUXC_NO_ROUND &&
+            node_votes_polka_proof(n, a->valid_round, &proof, &proof_len) != LUXC_OK)
+            proof = NULL; /* the polka's votes are gone: a new block instead */
+        node_race_want_proposal(n, a->round, a->valid_round, a->id, proof, proof_len, now_us);
+        return LUXC_OK;
+    }
+    case LUXC_ACT_PREVOTE:
+        return node_votes_cast(n, LUXC_PREVOTE, a->round, a->id, now_us);
+    case LUXC_ACT_PRECOMMIT:
+        return node_votes_cast(n, LUXC_PRECOMMIT, a->round, a->id, now_us);
+    case LUXC_ACT_ROUND:
+        luxc_heightvotes_set_round(n->ballot.votes, a->round);
+        node_logf(n, LUXC_LOG_DEBUG, "round", "height=%llu round=%u",
+                  (unsigned long long)n->tip.height + 1, a->round);
+        return LUXC_OK;
+    case LUXC_ACT_DECIDE: /* committed by drive(), again until the store takes it */
+        n->ballot.decided = 1;
+        n->ballot.decided_round = a->round;
+        memcpy(n->ballot.decided_id, a->id, 32);
+        (void)final;
+        return LUXC_OK;
+    case LUXC_ACT_NONE:
+        break;
+    }
+    return LUXC_OK;
+}
+
 /* Move the height on as far as what we hold allows. `pending` is a block
  * certified by catch-up (or NULL). */
 static int drive(luxc_node *n, node_final_block *pending, uint64_t now_us)
@@ -282,15 +367,36 @@ static int drive(luxc_node *n, node_final_block *pending, uint64_t now_us)
         f = *pending;
         *pending = (node_final_block){0};
     }
-    int rc = LUXC_OK;
+    int rc = node_votes_begin(n, now_us);
+    if (rc != LUXC_OK)
+        return rc;
     for (;;) {
-        if (!f.block && !n->ballot.voted) {
-            const node_proposal *p = node_race_decided(n);
-            if (p && (rc = node_votes_cast(n, p, now_us)) != LUXC_OK)
-                break; /* logged; tried again at the next event */
+        if (!f.block && n->ballot.decided) {
+            if (!node_votes_final(n, n->ballot.decided_round, n->ballot.decided_id, &f))
+                break; /* out of memory: tried again at the next event */
         }
-        if (!f.block && !node_votes_final(n, &f))
-            break;
+        if (!f.block) {
+            luxc_round_action a;
+            n->ballot.wake_us = UINT64_MAX;
+            if (n->ballot.pending) {
+                /* a vote of ours not yet durable: the rule waits for it;
+                 * a certificate of others does not need it */
+                uint32_t r;
+                uint8_t id[32];
+                if (!luxc_heightvotes_decided(n->ballot.votes, &r, id) ||
+                    !node_proposal_find(n, id))
+                    break;
+                n->ballot.decided = 1;
+                n->ballot.decided_round = r;
+                memcpy(n->ballot.decided_id, id, 32);
+                continue;
+            }
+            if (!luxc_rounds_step(n->ballot.rule, &n->ballot.view, now_us, &a, &n->ballot.wake_us))
+                break;
+            if ((rc = act(n, &a, now_us, &f)) != LUXC_OK)
+                break; /* logged; tried again at the next event */
+            continue;
+        }
         rc = node_commit(n, &f, now_us);
         node_final_block_free(&f);
         if (rc != LUXC_OK)
@@ -351,8 +457,6 @@ int luxc_node_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us)
     *next_us = now_us + 1000000u;
     if (n->cfg.behaviour == LUXC_SILENT)
         return LUXC_OK;
-    if (n->race.round_start_us == 0)
-        n->race.round_start_us = now_us;
     if (n->tip.last_final_us == 0)
         n->tip.last_final_us = now_us;
     if (n->worker)
@@ -364,9 +468,10 @@ int luxc_node_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us)
     node_sync_tick(n, now_us, next_us);
     node_want_tick(n, now_us, next_us);
     node_votes_tick(n, now_us, next_us);
-    node_race_tick(n, n->ballot.voted, now_us, next_us);
+    node_race_tick(n, luxc_rounds_state(n->ballot.rule)->round, now_us, next_us);
     node_upgrade_tick(n, now_us, next_us);
     (void)drive(n, NULL, now_us);
+    node_earliest(next_us, n->ballot.wake_us);
     if (n->tip.height != height)
         *next_us = now_us; /* finalized inside this tick: the new height's
                               timers (our turn to propose?) were not seen */
@@ -388,7 +493,7 @@ void luxc_node_status_get(const luxc_node *n, luxc_node_status *out)
     *out = n->st;
     out->height = n->tip.durable_height;
     memcpy(out->last_id, n->tip.durable_id, 32); /* with height: the durable block */
-    out->round = n->race.round;
+    out->round = luxc_rounds_state(n->ballot.rule)->round;
     out->mempool_len = n->pool.count;
     out->latency_p50_ms = out->latency_p99_ms = 0;
     if (n->nlat) {

@@ -55,12 +55,62 @@ node_proposal *node_proposal_find(luxc_node *n, const uint8_t id[32])
     return NULL;
 }
 
+/* A block the round rule may still need: our lock and valid value, the
+ * block a certificate names, snowman's decision, the current round's
+ * proposal, the block we are fetching. */
+static int pinned(const luxc_node *n, const node_proposal *p)
+{
+    const luxc_round_state *st = luxc_rounds_state(n->ballot.rule);
+    uint32_t r;
+    uint8_t id[32];
+    if ((st->locked_round != LUXC_NO_ROUND && !memcmp(st->locked_id, p->id, 32)) ||
+        (st->valid_round != LUXC_NO_ROUND && !memcmp(st->valid_id, p->id, 32)) ||
+        (n->race.decided && !memcmp(n->race.decided_id, p->id, 32)) ||
+        (n->table.want && !memcmp(n->table.want_id, p->id, 32)) ||
+        (luxc_heightvotes_decided(n->ballot.votes, &r, id) && !memcmp(id, p->id, 32)))
+        return 1;
+    const node_round_prop *cur = &n->race.props[st->round % NODE_ROUND_PROPS];
+    return cur->have && cur->round == st->round && !memcmp(cur->id, p->id, 32);
+}
+
+/* A full table gives up the unpinned block whose round is farthest from
+ * the current one (blocks of long-gone rounds, or a flood of far-off
+ * ones); LUXC_EFULL when every block is pinned. */
+static int make_room(luxc_node *n)
+{
+    uint32_t cur = luxc_rounds_state(n->ballot.rule)->round;
+    int victim = -1;
+    uint32_t worst = 0;
+    for (uint32_t i = 0; i < n->table.count; i++) {
+        const node_proposal *p = &n->table.items[i];
+        if (pinned(n, p))
+            continue;
+        uint32_t d = p->hdr.round > cur ? p->hdr.round - cur : cur - p->hdr.round;
+        if (victim < 0 || d > worst) {
+            victim = (int)i;
+            worst = d;
+        }
+    }
+    if (victim < 0)
+        return LUXC_EFULL;
+    node_proposal *v = &n->table.items[victim];
+    node_logf(n, LUXC_LOG_DEBUG, "proposal evicted", "height=%llu round=%u",
+              (unsigned long long)v->hdr.height, v->hdr.round);
+    free(v->bytes);
+    *v = n->table.items[--n->table.count];
+    n->st.proposals_evicted++;
+    return LUXC_OK;
+}
+
 int node_proposal_add(luxc_node *n, const uint8_t id[32], const uint8_t *block, size_t len,
                       node_proposal **out)
 {
     *out = NULL;
-    if (n->table.count == NODE_MAX_PROPOSALS)
-        return LUXC_EFULL;
+    if (n->table.count == NODE_MAX_PROPOSALS) {
+        int rc = make_room(n);
+        if (rc != LUXC_OK)
+            return rc;
+    }
     node_proposal *p = &n->table.items[n->table.count];
     memset(p, 0, sizeof *p);
     p->bytes = malloc(len);

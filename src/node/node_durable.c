@@ -56,9 +56,10 @@ int node_vote_build(const luxc_node *n, const luxc_vote *v, uint8_t **wire, size
     return LUXC_OK;
 }
 
-/* Our vote record in the store: wire_len u32 | vote wire | block bytes.
- * The block is kept with the vote, or nobody might hold the bytes of a
- * block everyone voted for after a crash. */
+/* Our vote record in the store: wire_len u32 | vote wire | block bytes
+ * (none for nil), under round * 4 + phase. The block is kept with the
+ * vote, or nobody might hold the bytes of a block everyone voted for
+ * after a crash. */
 int node_vote_store(const luxc_node *n, const luxc_vote *v, const uint8_t *wire, size_t wire_len,
                     const uint8_t *block, size_t block_len)
 {
@@ -68,8 +69,14 @@ int node_vote_store(const luxc_node *n, const luxc_vote *v, const uint8_t *wire,
         return LUXC_ENOMEM;
     luxc_be32_store(rec, (uint32_t)wire_len);
     memcpy(rec + 4, wire, wire_len);
-    memcpy(rec + 4 + wire_len, block, block_len);
-    int rc = luxc_store_vote_put(n->cfg.store, v->height, v->round, n->cfg.keys.pk, rec, len);
+    if (block_len)
+        memcpy(rec + 4 + wire_len, block, block_len);
+    if (v->round >= NODE_MAX_ROUND) {
+        free(rec);
+        return LUXC_ERANGE;
+    }
+    int rc = luxc_store_vote_put(n->cfg.store, v->height, v->round * 4u + v->phase, n->cfg.keys.pk,
+                                 rec, len);
     free(rec);
     return rc;
 }

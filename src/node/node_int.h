@@ -2,11 +2,13 @@
  * file that writes it; the files and who calls whom (no circles):
  *
  *   node.c          the driver: lifecycle, dispatch, timers; drives each
- *                   height (a decided race gets our vote, a certified block
- *                   is committed, the next height starts and its buffered
+ *                   height with the round rule and its view of the node
+ *                   (votes are cast, rounds change, a certified block is
+ *                   committed, the next height starts and its buffered
  *                   messages are replayed)
- *     -> node_race.c    one height's race: proposals, snowman engine, polls
- *     -> node_votes.c   our accept vote and peers' votes; the certificate
+ *     -> node_race.c    one height's blocks: proposals, snowman engine, polls
+ *                       (-> node_votes.c for a re-proposal's polka proof)
+ *     -> node_votes.c   our votes and peers', per round; the certificate
  *     -> node_sync.c    catch-up from peers' certified blocks; recovery
  *     -> node_commit.c  a final block: durable, reported, mempool, learning
  *     -> node_upgrade.c the network's decision on upgrade proposals
@@ -32,6 +34,10 @@
 #include <pthread.h>
 
 #define NODE_MAX_PROPOSALS 16u
+#define NODE_OWN_VOTES 64u     /* our signed votes at one height, resent */
+#define NODE_ROUND_PROPS 16u   /* leaders' proposals, by round % this */
+#define NODE_HELD_ROUNDS 32u   /* rounds whose votes a height keeps */
+#define NODE_MAX_ROUND (1u << 30) /* a vote's store key is round * 4 + kind */
 #define NODE_LATENCY_RING 1024u
 #define NODE_FUTURE_MAX 64u /* buffered messages for the next height */
 #define NODE_ASKED_RING 8u
@@ -108,24 +114,55 @@ typedef struct node_poll {
     int settled;          /* the outcome cannot change any more: close now */
 } node_poll;
 
+/* A round's proposal from its leader, as the round rule asks for it. */
+typedef struct node_round_prop {
+    int have;
+    uint32_t round, valid_round;
+    uint8_t id[32];
+} node_round_prop;
+
 typedef struct node_race {
-    uint32_t round;
-    uint64_t round_start_us;
-    uint32_t proposed_round; /* UINT32_MAX: not proposed at this height */
-    uint64_t proposal_sent_us;
-    luxc_snowman *engine;
+    luxc_snowman *engine; /* round 0's choice (docs/CONSENSUS.md s3) */
     int decided;
     uint8_t decided_id[32];
     node_poll poll;
+    /* our turn to propose: the rule asked (LUXC_ACT_PROPOSE); sent once the
+     * block is due */
+    uint32_t propose_round; /* UINT32_MAX: nothing to propose */
+    uint32_t propose_vr;
+    uint8_t propose_id[32];
+    uint8_t *propose_proof; /* its polka proof (owned; NULL: none) */
+    size_t propose_proof_len;
+    uint32_t proposed_round; /* UINT32_MAX: not proposed at this height */
+    uint64_t proposal_sent_us;
+    uint8_t *proposal_wire; /* our PROPOSAL message, resent in its round */
+    size_t proposal_len;
+    node_round_prop props[NODE_ROUND_PROPS];
 } node_race;
 
 /* ---- node_votes.c: votes for height + 1 ------------------------------- */
+typedef struct node_own_vote {
+    uint32_t round;
+    uint8_t phase;
+    uint8_t *wire; /* the signed VOTE message */
+    size_t len;
+} node_own_vote;
+
 typedef struct node_ballot {
-    luxc_voteset *set; /* consensus/voteset.c */
-    int voted;
-    uint8_t *my_vote_wire; /* our signed vote message, resent until final */
-    size_t my_vote_wire_len;
+    luxc_heightvotes *votes; /* consensus/heightvotes.c */
+    luxc_rounds *rule;       /* consensus/rounds.c */
+    luxc_round_view view;
+    node_own_vote own[NODE_OWN_VOTES];
+    uint32_t nown;
     uint64_t vote_sent_us;
+    int pending;     /* a vote in the worker: the rule waits until it is durable */
+    uint64_t wake_us; /* the rule's next timeout */
+    int started;      /* the rule's timers run (from the first event) */
+    int restored;     /* restored_state holds our votes' state from the store */
+    luxc_round_state restored_state;
+    int decided;      /* the rule decided: committing until the store takes it */
+    uint32_t decided_round;
+    uint8_t decided_id[32];
 } node_ballot;
 
 /* ---- node_sync.c: catching up ----------------------------------------- */
@@ -290,7 +327,9 @@ uint32_t node_mempool_drop_included(node_mempool *p, const uint8_t *payload, siz
 /* ---- node_durable.c (thread-safe: reads only keys, store, chain id) ---- */
 /* Sign v into a new vote message (*wire, owned by the caller). */
 int node_vote_build(const luxc_node *n, const luxc_vote *v, uint8_t **wire, size_t *wire_len);
-/* Persist our vote with the block it is for. */
+/* Persist our vote with the block it is for (may be NULL/0), under the
+ * key (height, round * 4 + phase, our id): one record per round and phase,
+ * and the store refuses a second, different one. */
 int node_vote_store(const luxc_node *n, const luxc_vote *v, const uint8_t *wire, size_t wire_len,
                     const uint8_t *block, size_t block_len);
 /* Split a stored vote record into its vote message and block. */
@@ -315,36 +354,52 @@ void node_job_free(node_job *j);
 /* ---- node_race.c -------------------------------------------------------- */
 int node_race_start(luxc_node *n, uint64_t now_us);
 void node_race_clear(luxc_node *n);
-/* requested: a block we asked for, or our own voted block restored. */
+/* A block for height + 1 (PROPOSE: a leader's block, or one we asked for;
+ * requested: we asked for it, or it is our own restored from the store). */
 int node_race_on_propose(luxc_node *n, uint32_t from, const uint8_t *block, size_t len,
                          uint64_t now_us, int requested);
+/* A round leader's PROPOSAL (with its polka proof when it re-proposes). */
+int node_race_on_proposal(luxc_node *n, uint32_t from, const luxc_wire_msg *m, uint64_t now_us);
 int node_race_on_query(luxc_node *n, uint32_t from, const luxc_wire_msg *m);
 int node_race_on_chits(luxc_node *n, uint32_t from, const luxc_wire_msg *m, uint64_t now_us);
 int node_race_on_get_block(luxc_node *n, uint32_t from, const luxc_wire_msg *m);
-/* voted: our vote at this height is cast (a stalled round then keeps the
- * engine as it is). */
-void node_race_tick(luxc_node *n, int voted, uint64_t now_us, uint64_t *next_us);
+/* The rule says we lead `round`: propose id with its valid round and the
+ * polka proof (handed over; NULL: a new block instead), or a new block
+ * (valid_round LUXC_NO_ROUND), once the block is due. */
+void node_race_want_proposal(luxc_node *n, uint32_t round, uint32_t valid_round,
+                             const uint8_t id[32], uint8_t *proof, size_t proof_len,
+                             uint64_t now_us);
+/* round: the rule's round (snowman polls run in round 0 only). */
+void node_race_tick(luxc_node *n, uint32_t round, uint64_t now_us, uint64_t *next_us);
+/* Blocks put in the table by others (restored from our vote records) join
+ * the engine: our preference after a restart is what we voted for. */
+void node_race_adopt_table(luxc_node *n);
 /* The decided block, when the race has decided and we hold it. */
 const node_proposal *node_race_decided(luxc_node *n);
-/* Our vote (restored at start) is for id: the race is over for us. */
-void node_race_decide(luxc_node *n, const uint8_t id[32]);
+/* The proposal of `round` from its leader, if it came and we hold it. */
+const node_round_prop *node_race_proposal(const luxc_node *n, uint32_t round);
 
 /* ---- node_votes.c ------------------------------------------------------- */
 int node_votes_on_vote(luxc_node *n, uint32_t from, const luxc_wire_msg *m);
-/* Sign (and persist before sending) our vote for p; once per height. */
-int node_votes_cast(luxc_node *n, const node_proposal *p, uint64_t now_us);
+/* Sign our vote of `phase` in round for id (zero: nil), persist it, then
+ * send it (async: the worker persists, node_votes_signed sends). */
+int node_votes_cast(luxc_node *n, luxc_vote_phase phase, uint32_t round, const uint8_t id[32],
+                    uint64_t now_us);
 /* A vote the worker signed and made durable goes out. */
 void node_votes_signed(luxc_node *n, node_job *j, uint64_t now_us);
-/* Stake of the votes held for block id. */
+/* Stake that prevoted or precommitted block id, in any round. */
 uint64_t node_votes_stake(const luxc_node *n, const uint8_t id[32]);
-/* 1 and *out filled when a certificate exists for a block we hold; a
- * certified block we lack is fetched from a signer. */
-int node_votes_final(luxc_node *n, node_final_block *out);
-/* Re-adopt our vote found in the store at start; voted_id and
- * *block, *block_len (inside rec) name the block it was for, to be restored
- * into the race. */
-int node_votes_restore(luxc_node *n, const uint8_t *rec, size_t len, uint8_t voted_id[32],
-                       const uint8_t **block, size_t *block_len);
+/* The certificate of `round` for id with the block: 1 and *out filled. */
+int node_votes_final(luxc_node *n, uint32_t round, const uint8_t id[32], node_final_block *out);
+/* A polka proof for id in round (encoded, owned), for a re-proposal. */
+int node_votes_polka_proof(luxc_node *n, uint32_t round, uint8_t **out, size_t *out_len);
+/* After a restart: our vote records at height + 1 (as the store holds
+ * them) give back our votes, their blocks and the rule's state (kept for
+ * node_votes_begin). */
+int node_votes_restore(luxc_node *n);
+/* The first event: the rule starts (or resumes its restored state) with
+ * its timers running from now. */
+int node_votes_begin(luxc_node *n, uint64_t now_us);
 void node_votes_clear(luxc_node *n);
 void node_votes_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us);
 
@@ -354,10 +409,8 @@ int node_sync_on_req(luxc_node *n, uint32_t from, const luxc_wire_msg *m);
 int node_sync_on_block(luxc_node *n, const luxc_wire_msg *m, node_final_block *out);
 void node_sync_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us);
 /* After a restart: the last final block from the store into *tip (left
- * as it is when the store is empty), and our vote record for the height
- * after it (owned, NULL when none): we must not sign another. Uses n->buf. */
-int node_sync_recover(const luxc_node *n, node_tip *tip, uint8_t **vote_rec,
-                      size_t *vote_rec_len);
+ * as it is when the store is empty). Uses n->buf. */
+int node_sync_recover(const luxc_node *n, node_tip *tip);
 
 /* ---- node_commit.c ------------------------------------------------------ */
 /* Make f (checked as the child of the last final block) final: durable

@@ -1,10 +1,12 @@
-/* node_race.c - one height's race (node_int.h): the leader's proposal,
- * the model's score as initial preference, and snowman polls over sampled
- * peers until the engine decides.
- * Owns: node_race - the round and its timer, the per-height snowman
- * engine, the poll in flight, our proposal.
- * Not here: what happens once the race has decided (node.c casts our vote
- * through node_votes.c); the proposal table itself (node_base.c). */
+/* node_race.c - one height's blocks and race (node_int.h): the round
+ * leaders' proposals (PROPOSAL, with the polka proof of a re-proposal),
+ * ours when the round rule asks for one, the model's score as initial
+ * preference, and snowman polls over sampled peers in round 0, whose
+ * decision is this validator's round-0 prevote (docs/CONSENSUS.md s3).
+ * Owns: node_race - the per-height snowman engine, the poll in flight,
+ * the proposals by round, our proposal.
+ * Not here: the round rule and the votes (node_votes.c, consensus/
+ * rounds.c); the proposal table itself (node_base.c). */
 #include "node_int.h"
 
 #include <stdlib.h>
@@ -21,25 +23,32 @@ static void on_accepted(void *ctx, const luxc_block *b)
     }
 }
 
+
 const node_proposal *node_race_decided(luxc_node *n)
 {
     return n->race.decided ? node_proposal_find(n, n->race.decided_id) : NULL;
 }
 
-void node_race_decide(luxc_node *n, const uint8_t id[32])
-{
-    n->race.decided = 1;
-    memcpy(n->race.decided_id, id, 32);
-}
-
 void node_race_clear(luxc_node *n)
 {
-    luxc_snowman_free(n->race.engine);
-    n->race.engine = NULL;
+    node_race *r = &n->race;
+    luxc_snowman_free(r->engine);
+    r->engine = NULL;
     node_proposals_clear(n);
-    n->race.decided = 0;
-    n->race.poll.active = 0;
-    n->race.proposed_round = UINT32_MAX;
+    r->decided = 0;
+    r->poll.active = 0;
+    r->proposed_round = r->propose_round = UINT32_MAX;
+    free(r->proposal_wire);
+    r->proposal_wire = NULL;
+    free(r->propose_proof);
+    r->propose_proof = NULL;
+    memset(r->props, 0, sizeof r->props);
+}
+
+const node_round_prop *node_race_proposal(const luxc_node *n, uint32_t round)
+{
+    const node_round_prop *p = &n->race.props[round % NODE_ROUND_PROPS];
+    return p->have && p->round == round ? p : NULL;
 }
 
 static int engine_new(luxc_node *n)
@@ -61,12 +70,8 @@ static int engine_new(luxc_node *n)
 /* The race for height + 1 on top of the last finalized block. */
 int node_race_start(luxc_node *n, uint64_t now_us)
 {
+    (void)now_us;
     node_race_clear(n);
-    n->race.round = 0;
-    /* round 0 starts when its block is due, not when the last one became
-     * final: with a long block time the timer would otherwise fire first */
-    uint64_t due = n->tip.last_hdr.timestamp_us + n->cfg.block_time_us;
-    n->race.round_start_us = due > now_us ? due : now_us;
     return engine_new(n);
 }
 
@@ -98,6 +103,12 @@ static int add_to_engine(luxc_node *n, node_proposal *p)
     return rc;
 }
 
+void node_race_adopt_table(luxc_node *n)
+{
+    for (uint32_t i = 0; i < n->table.count && !n->race.decided; i++)
+        (void)add_to_engine(n, &n->table.items[i]);
+}
+
 int node_race_on_propose(luxc_node *n, uint32_t from, const uint8_t *block, size_t len,
                          uint64_t now_us, int requested)
 {
@@ -125,8 +136,7 @@ int node_race_on_propose(luxc_node *n, uint32_t from, const uint8_t *block, size
     int wanted = requested || (n->table.want && !memcmp(n->table.want_id, id, 32)) ||
                  node_was_asked(n, id);
     if (hdr.proposer >= n->cfg.n || hdr.proposer != node_leader(n, hdr.height, hdr.round) ||
-        (!wanted && from != hdr.proposer && from != n->cfg.self) ||
-        hdr.round > n->race.round + n->cfg.n)
+        (!wanted && from != hdr.proposer && from != n->cfg.self))
         return LUXC_EAUTH;
     node_proposal *p;
     rc = node_proposal_add(n, id, block, len, &p);
@@ -134,11 +144,14 @@ int node_race_on_propose(luxc_node *n, uint32_t from, const uint8_t *block, size
         return rc;
     const luxc_node_model *m = &n->cfg.model;
     p->score = m->score ? m->score(m->ctx, block, len, now_us) : 0.5;
-    /* The model's score sets our initial preference: a block it rejects
-     * is polled for only when peers name it (then the network decides). */
-    if (p->score >= 0 || wanted)
-        rc = add_to_engine(n, p);
-    return rc;
+    /* The model's score sets our initial preference in round 0's race: a
+     * block it rejects is polled for only when peers name it. It never
+     * keeps the block out of the table, so the round rule can still
+     * prevote it (an AI that fails cannot stop liveness). An engine that
+     * has already decided takes nothing more; that is no error here. */
+    if (!n->race.decided && (p->score >= 0 || wanted))
+        (void)add_to_engine(n, p);
+    return LUXC_OK;
 }
 
 int node_race_on_query(luxc_node *n, uint32_t from, const luxc_wire_msg *m)
@@ -222,7 +235,44 @@ int node_race_on_get_block(luxc_node *n, uint32_t from, const luxc_wire_msg *m)
     return rc;
 }
 
-static int propose(luxc_node *n, uint64_t now_us, int variant)
+/* Our PROPOSAL of `round` (block bytes, valid round, proof) goes out and
+ * is kept for resending; our own copy is taken like anyone's. */
+static int send_proposal(luxc_node *n, uint32_t round, uint32_t vr, const uint8_t *block,
+                         size_t len, const uint8_t *proof, size_t proof_len, int variant)
+{
+    size_t wlen = 13 + len + proof_len;
+    uint8_t *w = malloc(wlen);
+    if (!w)
+        return LUXC_ENOMEM;
+    int rc = luxc_wire_proposal(w, wlen, &wlen, round, vr, block, len, proof, proof_len);
+    if (rc != LUXC_OK) {
+        free(w);
+        return rc;
+    }
+    n->st.proposals_made++;
+    if (n->cfg.behaviour == LUXC_EQUIVOCATE) {
+        /* each half of the validators sees a different block */
+        for (uint32_t i = 0; i < n->cfg.n; i++)
+            if ((i % 2) == (uint32_t)variant)
+                node_send(n, i, w, wlen);
+    } else {
+        node_broadcast(n, w, wlen);
+    }
+    luxc_wire_msg m;
+    rc = luxc_wire_decode(&m, w, wlen);
+    if (rc == LUXC_OK)
+        rc = node_race_on_proposal(n, n->cfg.self, &m, 0);
+    if (variant == 0) {
+        free(n->race.proposal_wire);
+        n->race.proposal_wire = w;
+        n->race.proposal_len = wlen;
+    } else {
+        free(w);
+    }
+    return rc;
+}
+
+static int propose(luxc_node *n, uint32_t round, uint64_t now_us, int variant)
 {
     uint8_t *payload = malloc(LUXC_CHAIN_PAYLOAD_MAX);
     if (!payload)
@@ -236,7 +286,7 @@ static int propose(luxc_node *n, uint64_t now_us, int variant)
     b.timestamp_us = now_us > last->timestamp_us ? now_us : last->timestamp_us;
     b.timestamp_us += (uint64_t)variant; /* an equivocating twin differs */
     b.proposer = n->cfg.self;
-    b.round = n->race.round;
+    b.round = round;
     b.payload = payload;
     b.payload_len = (uint32_t)node_mempool_peek(&n->pool, n->cfg.max_block_txs, payload,
                                                 LUXC_CHAIN_PAYLOAD_MAX, &b.tx_count);
@@ -248,39 +298,115 @@ static int propose(luxc_node *n, uint64_t now_us, int variant)
     free(payload);
     if (rc != LUXC_OK)
         return rc;
-    n->buf[0] = LUXC_WIRE_PROPOSE;
     node_logf(n, LUXC_LOG_DEBUG, "proposing", "height=%llu round=%u txs=%u",
               (unsigned long long)b.height, b.round, b.tx_count);
-    n->st.proposals_made++;
-    if (n->cfg.behaviour == LUXC_EQUIVOCATE) {
-        /* each half of the validators sees a different block */
-        for (uint32_t i = 0; i < n->cfg.n; i++)
-            if ((i % 2) == (uint32_t)variant)
-                node_send(n, i, n->buf, len + 1);
-    } else {
-        node_broadcast(n, n->buf, len + 1);
-    }
-    /* handle our own proposal like anyone's (copy: buf is reused) */
+    /* buf is reused by what follows: the block goes out from a copy */
     uint8_t *copy = malloc(len);
     if (!copy)
         return LUXC_ENOMEM;
     memcpy(copy, n->buf + 1, len);
-    rc = node_race_on_propose(n, n->cfg.self, copy, len, now_us, 0);
+    rc = send_proposal(n, round, LUXC_NO_ROUND, copy, len, NULL, 0, variant);
     free(copy);
     return rc;
+}
+
+/* The valid value again, with the polka that makes it valid. A block we
+ * no longer hold, or a proof we cannot build, falls back to a new block. */
+static int repropose(luxc_node *n, uint32_t round, uint32_t vr, const uint8_t id[32],
+                     uint64_t now_us)
+{
+    node_proposal *p = node_proposal_find(n, id);
+    const uint8_t *proof = n->race.propose_proof;
+    size_t proof_len = n->race.propose_proof_len;
+    if (!p || !proof)
+        return propose(n, round, now_us, 0);
+    node_logf(n, LUXC_LOG_DEBUG, "proposing again", "height=%llu round=%u valid_round=%u",
+              (unsigned long long)n->tip.height + 1, round, vr);
+    uint8_t *copy = malloc(p->len);
+    int rc = copy ? LUXC_OK : LUXC_ENOMEM;
+    if (copy) {
+        memcpy(copy, p->bytes, p->len);
+        rc = send_proposal(n, round, vr, copy, p->len, proof, proof_len, 0);
+    }
+    free(copy);
+    return rc;
+}
+
+
+static int verify_cb(void *ctx, const uint8_t *sig, size_t siglen, const uint8_t *msg,
+                     size_t mlen, const uint8_t *pk, size_t pklen)
+{
+    (void)ctx;
+    return node_vote_verify(sig, siglen, msg, mlen, pk, pklen);
+}
+
+/* A re-proposal's polka proof: prevotes of round vr for id at our next
+ * height, signed by more than 2/3 of the stake. */
+static int check_polka(luxc_node *n, const luxc_wire_msg *m, const uint8_t id[32])
+{
+    luxc_cert *c;
+    int rc = luxc_cert_decode_polka(&c, m->cert, m->cert_len, n->cfg.members, n->cfg.n);
+    if (rc != LUXC_OK)
+        return rc;
+    const luxc_vote *v = luxc_cert_vote(c);
+    luxc_verifier vf = {verify_cb, NULL};
+    if (memcmp(v->block, id, 32) || v->height != n->tip.height + 1 || v->round != m->valid_round ||
+        memcmp(v->chain_id, n->cfg.chain_id, 32) || memcmp(v->parent, n->tip.last_id, 32))
+        rc = LUXC_EINVAL;
+    else
+        rc = luxc_cert_verify(c, n->cfg.members, n->cfg.n, &vf);
+    luxc_cert_free(c);
+    return rc;
+}
+
+int node_race_on_proposal(luxc_node *n, uint32_t from, const luxc_wire_msg *m, uint64_t now_us)
+{
+    luxc_chain_block hdr;
+    uint8_t id[32];
+    int rc = luxc_chain_block_decode(&hdr, id, m->block, m->block_len);
+    if (rc != LUXC_OK)
+        return rc;
+    if (hdr.height != n->tip.height + 1) {
+        if (hdr.height > n->tip.height + 1)
+            node_note_height(n, from, hdr.height - 1);
+        return LUXC_OK; /* stale or early: harmless */
+    }
+    if (from != node_leader(n, hdr.height, m->round) && from != n->cfg.self)
+        return LUXC_EAUTH; /* only the round's leader proposes in it */
+    /* a fresh block is the leader's own of this round; a re-proposal names
+     * an earlier round's block with the polka it had */
+    int fresh = m->valid_round == LUXC_WIRE_NO_ROUND;
+    if ((fresh && (hdr.round != m->round || hdr.proposer != from)) ||
+        (!fresh && hdr.round > m->valid_round))
+        return LUXC_EINVAL;
+    if (!fresh) {
+        if ((rc = check_polka(n, m, id)) != LUXC_OK)
+            return rc;
+        rc = luxc_heightvotes_add_proven(n->ballot.votes, LUXC_PREVOTE, m->valid_round, id);
+        if (rc != LUXC_OK && rc != LUXC_EFULL)
+            return rc;
+    }
+    if (!node_proposal_find(n, id)) {
+        rc = node_race_on_propose(n, from, m->block, m->block_len, now_us, !fresh);
+        if (rc != LUXC_OK)
+            return rc;
+    }
+    node_round_prop *p = &n->race.props[m->round % NODE_ROUND_PROPS];
+    if (!p->have || p->round <= m->round) {
+        /* a second proposal of one round from its leader: the first stands */
+        if (p->have && p->round == m->round)
+            return LUXC_OK;
+        *p = (node_round_prop){1, m->round, m->valid_round, {0}};
+        memcpy(p->id, id, 32);
+    }
+    return LUXC_OK;
 }
 
 /* Re-send our proposal (peers that connected late never saw it). */
 static void resend_proposal(luxc_node *n)
 {
-    for (uint32_t i = 0; i < n->table.count; i++) {
-        node_proposal *p = &n->table.items[i];
-        if (p->hdr.proposer != n->cfg.self || p->hdr.round != n->race.round)
-            continue;
-        size_t len;
-        if (luxc_wire_propose(n->buf, NODE_MSG_MAX, &len, p->bytes, p->len) == LUXC_OK)
-            node_broadcast(n, n->buf, len);
-    }
+    if (n->race.proposal_wire)
+        node_broadcast(n, n->race.proposal_wire, n->race.proposal_len);
 }
 
 static void close_poll(luxc_node *n)
@@ -326,101 +452,56 @@ static void start_poll(luxc_node *n, uint64_t now_us)
     q->settled = poll_settled(n);
 }
 
-/* Order for re-polling after a stalled round: blocks others already voted
- * for first (an honest voter is locked on its block), then a coin that
- * changes every round, so honest nodes that start split cannot stay split
- * by the same tie forever. */
-static int reset_before(const luxc_node *n, const node_proposal *a, const node_proposal *b)
-{
-    uint64_t sa = node_votes_stake(n, a->id), sb = node_votes_stake(n, b->id);
-    if (sa != sb)
-        return sa > sb;
-    uint8_t in[36], ha[32], hb[32];
-    memcpy(in, &n->race.round, 4);
-    memcpy(in + 4, a->id, 32);
-    if (luxc_hash(ha, in, sizeof in) != LUXC_OK)
-        return 0;
-    memcpy(in + 4, b->id, 32);
-    if (luxc_hash(hb, in, sizeof in) != LUXC_OK)
-        return 0;
-    return memcmp(ha, hb, 32) < 0;
-}
-
-/* A round passed without finality and we have not voted: snowman's state is
- * only our local opinion, so start it again with a preference every honest
- * node holding the same votes computes alike. (A leader that equivocates
- * can split first-seen preferences so that no poll ever succeeds.) */
-static void engine_reset(luxc_node *n)
-{
-    luxc_snowman_free(n->race.engine);
-    n->race.engine = NULL;
-    n->race.poll.active = 0;
-    if (engine_new(n) != LUXC_OK)
-        return;
-    node_proposal *items = n->table.items;
-    uint32_t count = n->table.count;
-    uint8_t used[NODE_MAX_PROPOSALS] = {0};
-    for (uint32_t k = 0; k < count; k++) {
-        int best = -1;
-        for (uint32_t i = 0; i < count; i++) {
-            if (used[i] || !(items[i].in_engine || node_votes_stake(n, items[i].id) > 0))
-                continue;
-            if (best < 0 || reset_before(n, &items[i], &items[best]))
-                best = (int)i;
-        }
-        if (best < 0)
-            break;
-        used[best] = 1;
-        items[best].in_engine = 0;
-        add_to_engine(n, &items[best]);
-    }
-    for (uint32_t i = 0; i < count; i++)
-        if (!used[i])
-            items[i].in_engine = 0;
-}
-
-/* Propose when we lead this round and the block time has passed; re-send
- * our proposal a few times a round. */
+/* Propose when the rule asked and the block time has passed; re-send our
+ * proposal a few times a round. */
 static void proposer_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us)
 {
     node_race *r = &n->race;
-    if (node_leader(n, n->tip.height + 1, r->round) == n->cfg.self &&
-        r->proposed_round != r->round) {
+    if (r->propose_round != UINT32_MAX && r->proposed_round != r->propose_round) {
         /* block time = least spacing of block timestamps, so a block that
          * took longer than that to finalize is followed at once */
         uint64_t due = n->tip.last_hdr.timestamp_us + n->cfg.block_time_us;
         if (now_us >= due) {
-            r->proposed_round = r->round;
+            uint32_t round = r->propose_round;
+            r->proposed_round = round;
             r->proposal_sent_us = now_us;
-            if (propose(n, now_us, 0) == LUXC_OK && n->cfg.behaviour == LUXC_EQUIVOCATE)
-                (void)propose(n, now_us, 1);
+            if (r->propose_vr != LUXC_NO_ROUND) {
+                (void)repropose(n, round, r->propose_vr, r->propose_id, now_us);
+            } else if (propose(n, round, now_us, 0) == LUXC_OK &&
+                       n->cfg.behaviour == LUXC_EQUIVOCATE) {
+                (void)propose(n, round, now_us, 1);
+            }
         } else {
             node_earliest(next_us, due);
         }
-    } else if (r->proposed_round == r->round &&
+    } else if (r->proposal_wire &&
                now_us >= r->proposal_sent_us + n->cfg.round_timeout_us / 4 + 1) {
         r->proposal_sent_us = now_us;
         resend_proposal(n);
     }
 }
 
-void node_race_tick(luxc_node *n, int voted, uint64_t now_us, uint64_t *next_us)
+void node_race_want_proposal(luxc_node *n, uint32_t round, uint32_t valid_round,
+                             const uint8_t id[32], uint8_t *proof, size_t proof_len,
+                             uint64_t now_us)
+{
+    n->race.propose_round = round;
+    n->race.propose_vr = valid_round;
+    memcpy(n->race.propose_id, id, 32);
+    free(n->race.propose_proof);
+    n->race.propose_proof = proof;
+    n->race.propose_proof_len = proof_len;
+    uint64_t next = UINT64_MAX;
+    proposer_tick(n, now_us, &next); /* at once when the block is due */
+}
+
+void node_race_tick(luxc_node *n, uint32_t round, uint64_t now_us, uint64_t *next_us)
 {
     node_race *r = &n->race;
-    /* round change: nothing final in time -> next leader */
-    if (now_us >= r->round_start_us + n->cfg.round_timeout_us) {
-        r->round++;
-        r->round_start_us = now_us;
-        /* only a split between proposals can keep polls from succeeding */
-        if (!voted && !r->decided && n->table.count > 1)
-            engine_reset(n);
-        node_logf(n, LUXC_LOG_DEBUG, "round timeout", "height=%llu round=%u",
-                  (unsigned long long)n->tip.height + 1, r->round);
-    }
-    node_earliest(next_us, r->round_start_us + n->cfg.round_timeout_us);
     proposer_tick(n, now_us, next_us);
-    /* polls until decided */
-    if (r->decided)
+    /* snowman polls until decided, in round 0 only: later rounds follow
+     * the leader under the lock rule */
+    if (r->decided || round > 0)
         return;
     node_poll *q = &r->poll;
     if (q->active && (q->settled || node_poll_complete(q->answered, q->k) ||

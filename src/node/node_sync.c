@@ -1,7 +1,7 @@
 /* node_sync.c - catching up (node_int.h): asking a peer that is ahead for
  * certified blocks, serving ours from the store, checking a received
  * block's certificate against the validator set; and, at start, recovering
- * the last final block and our vote from the store.
+ * the last final block from the store (our votes: node_votes.c).
  * Owns: node_catchup.
  * Not here: committing the checked block (node_commit.c, called by
  * node.c). */
@@ -116,65 +116,30 @@ void node_sync_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us)
     node_earliest(next_us, s->sent_us + resend);
 }
 
-typedef struct own_vote_ctx {
-    const luxc_node *n;
-    uint8_t *rec;
-    size_t len;
-} own_vote_ctx;
-
-static int find_own_vote(void *ctx, uint64_t height, uint32_t round, const uint8_t *voter,
-                         const uint8_t *vote, size_t vote_len)
+int node_sync_recover(const luxc_node *n, node_tip *tip)
 {
-    (void)height;
-    (void)round;
-    own_vote_ctx *o = ctx;
-    if (memcmp(voter, o->n->cfg.keys.pk, LUXC_STORE_VOTERBYTES) != 0 || o->rec)
-        return 0;
-    o->rec = malloc(vote_len);
-    if (!o->rec)
-        return LUXC_ENOMEM;
-    memcpy(o->rec, vote, vote_len);
-    o->len = vote_len;
-    return 0;
-}
-
-int node_sync_recover(const luxc_node *n, node_tip *tip, uint8_t **vote_rec, size_t *vote_rec_len)
-{
-    *vote_rec = NULL;
-    *vote_rec_len = 0;
     if (!n->cfg.store)
         return LUXC_OK;
     uint64_t h;
     uint8_t id[32];
     int rc = luxc_store_last(n->cfg.store, &h, id);
-    if (rc == LUXC_ENOTFOUND) {
-        h = 0; /* nothing final yet: the tip stays genesis, a vote may exist */
-    } else if (rc != LUXC_OK) {
+    if (rc == LUXC_ENOTFOUND)
+        return LUXC_OK; /* nothing final yet: the tip stays genesis */
+    if (rc != LUXC_OK)
         return rc;
-    } else {
-        size_t len;
-        rc = luxc_store_block_get(n->cfg.store, h, NULL, NULL, n->buf, NODE_MSG_MAX, &len);
-        luxc_chain_block hdr;
-        uint8_t check[32];
-        if (rc == LUXC_OK)
-            rc = luxc_chain_block_decode(&hdr, check, n->buf, len);
-        if (rc == LUXC_OK &&
-            (memcmp(check, id, 32) || memcmp(hdr.chain_id, n->cfg.chain_id, 32)))
-            rc = LUXC_ECORRUPT;
-        if (rc != LUXC_OK)
-            return LUXC_ECORRUPT;
-        tip->height = h;
-        memcpy(tip->last_id, id, 32);
-        tip->last_hdr = hdr;
-        tip->last_hdr.payload = NULL;
-    }
-    own_vote_ctx o = {n, NULL, 0};
-    rc = luxc_store_votes_foreach(n->cfg.store, h + 1, find_own_vote, &o);
-    if (rc < 0) {
-        free(o.rec);
-        return rc;
-    }
-    *vote_rec = o.rec;
-    *vote_rec_len = o.len;
+    size_t len;
+    rc = luxc_store_block_get(n->cfg.store, h, NULL, NULL, n->buf, NODE_MSG_MAX, &len);
+    luxc_chain_block hdr;
+    uint8_t check[32];
+    if (rc == LUXC_OK)
+        rc = luxc_chain_block_decode(&hdr, check, n->buf, len);
+    if (rc == LUXC_OK && (memcmp(check, id, 32) || memcmp(hdr.chain_id, n->cfg.chain_id, 32)))
+        rc = LUXC_ECORRUPT;
+    if (rc != LUXC_OK)
+        return LUXC_ECORRUPT;
+    tip->height = h;
+    memcpy(tip->last_id, id, 32);
+    tip->last_hdr = hdr;
+    tip->last_hdr.payload = NULL;
     return LUXC_OK;
 }

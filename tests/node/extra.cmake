@@ -9,3 +9,6 @@ foreach(t IN LISTS _node_file_tests)
   get_filename_component(tname ${t} NAME_WE)
   target_sources(node_${tname} PRIVATE ${CMAKE_SOURCE_DIR}/tests/node/node_fixture.c)
 endforeach()
+# test_node_stall.c replays the stall findings, one of them over the
+# simulated network.
+target_sources(node_test_node_stall PRIVATE ${CMAKE_SOURCE_DIR}/tests/node/sim_net.c)

@@ -215,6 +215,49 @@ size_t fx_vote_msg(const fx *f, uint32_t voter, const fx_block *b, uint8_t *out)
     return len;
 }
 
+size_t fx_round_vote_msg(const fx *f, uint32_t voter, luxc_vote_phase phase, uint32_t round,
+                         const fx_block *b, uint8_t *out)
+{
+    static luxc_node signer;
+    signer.cfg.keys = f->keys[voter];
+    luxc_vote v;
+    memset(&v, 0, sizeof v);
+    assert_int_equal(luxc_chain_id_hash(v.chain_id, f->genesis.chain_id), LUXC_OK);
+    v.height = f->tip.hdr.height + 1;
+    v.round = round;
+    v.phase = (uint8_t)phase;
+    memcpy(v.parent, f->tip.id, 32);
+    if (b) {
+        memcpy(v.block, b->id, 32);
+        memcpy(v.state_root, b->hdr.state_root, 32);
+        v.accept = 1;
+    }
+    uint8_t *wire;
+    size_t len;
+    assert_int_equal(node_vote_build(&signer, &v, &wire, &len), LUXC_OK);
+    memcpy(out, wire, len);
+    free(wire);
+    return len;
+}
+
+int fx_round_vote(fx *f, uint32_t voter, luxc_vote_phase phase, uint32_t round, const fx_block *b)
+{
+    uint8_t *msg = malloc(NODE_MSG_MAX);
+    assert_non_null(msg);
+    size_t len = fx_round_vote_msg(f, voter, phase, round, b, msg);
+    int rc = fx_deliver(f, voter, msg, len);
+    free(msg);
+    return rc;
+}
+
+void fx_skip_to_round(fx *f, uint32_t round, luxc_vote_phase phase)
+{
+    /* nil votes of `phase` in `round` from more than 1/3 of the stake */
+    uint32_t need = f->n / 3 + 1, sent = 0;
+    for (uint32_t v = 1; v < f->n && sent < need; v++, sent++)
+        assert_int_equal(fx_round_vote(f, v, phase, round, NULL), LUXC_OK);
+}
+
 size_t fx_cert(const fx *f, const fx_block *b, const uint32_t *voters, uint32_t count,
                uint8_t *out, size_t cap)
 {
@@ -293,11 +336,20 @@ uint32_t fx_answer_queries(fx *f, const uint8_t id[32])
     return answered;
 }
 
+size_t fx_proposal_msg(const fx_block *b, uint8_t *out)
+{
+    size_t len;
+    assert_int_equal(luxc_wire_proposal(out, NODE_MSG_MAX, &len, b->hdr.round, LUXC_WIRE_NO_ROUND,
+                                        b->bytes, b->len, NULL, 0),
+                     LUXC_OK);
+    return len;
+}
+
 void fx_propose(fx *f, const fx_block *b)
 {
     uint8_t *msg = malloc(NODE_MSG_MAX);
     assert_non_null(msg);
-    size_t len = fx_propose_msg(b, msg);
+    size_t len = fx_proposal_msg(b, msg);
     assert_int_equal(fx_deliver(f, b->hdr.proposer, msg, len), LUXC_OK);
     free(msg);
 }

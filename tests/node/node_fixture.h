@@ -65,8 +65,20 @@ void fx_make_block(const fx *f, fx_block *b, uint32_t round, const uint8_t *payl
 void fx_advance(fx *f, const fx_block *b);
 
 /* Wire messages (out has room for NODE_MSG_MAX bytes; return the length). */
+/* PROPOSE: the block alone (what answers a GET_BLOCK). */
 size_t fx_propose_msg(const fx_block *b, uint8_t *out);
+/* PROPOSAL: the leader's proposal of b's round (no valid round). */
+size_t fx_proposal_msg(const fx_block *b, uint8_t *out);
 size_t fx_vote_msg(const fx *f, uint32_t voter, const fx_block *b, uint8_t *out);
+/* voter's signed vote of `phase` in `round` at the next height for b
+ * (NULL: nil). */
+size_t fx_round_vote_msg(const fx *f, uint32_t voter, luxc_vote_phase phase, uint32_t round,
+                         const fx_block *b, uint8_t *out);
+int fx_round_vote(fx *f, uint32_t voter, luxc_vote_phase phase, uint32_t round, const fx_block *b);
+/* Peers with more than 1/3 of the stake (validators 1, 2, ...) are heard
+ * from in `round` (nil votes of `phase`, which they then cannot give
+ * otherwise in that round): the node's round rule moves there. */
+void fx_skip_to_round(fx *f, uint32_t round, luxc_vote_phase phase);
 /* A certificate by voters[0..count) for b, encoded into out. */
 size_t fx_cert(const fx *f, const fx_block *b, const uint32_t *voters, uint32_t count,
                uint8_t *out, size_t cap);
@@ -74,7 +86,7 @@ size_t fx_sync_block_msg(const fx_block *b, const uint8_t *cert, size_t cert_len
 
 /* luxc_node_receive from `from`; returns its result. */
 int fx_deliver(fx *f, uint32_t from, const uint8_t *msg, size_t len);
-/* b's PROPOSE from its proposer, which the node must take (asserted). */
+/* b's PROPOSAL from its proposer, which the node must take (asserted). */
 void fx_propose(fx *f, const fx_block *b);
 /* voter's signed vote for b, delivered from voter; returns the result. */
 int fx_vote(fx *f, uint32_t voter, const fx_block *b);

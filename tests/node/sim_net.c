@@ -100,6 +100,14 @@ int sim_net_init_models(sim_net *net, uint32_t n, const char *preset,
     return 0;
 }
 
+/* SIM_LOG=1 in the environment: every node's events on stderr. */
+static void sim_log(void *ctx, luxc_log_level level, const char *event, const char *fields)
+{
+    const sim_node *sn = ctx;
+    fprintf(stderr, "%llu node%u %d %s %s\n", (unsigned long long)(sn->net->now / 1000 % 1000000),
+            sn->index, (int)level, event, fields ? fields : "");
+}
+
 int sim_node_start(sim_net *net, uint32_t i)
 {
     sim_node *sn = &net->nodes[i];
@@ -128,6 +136,11 @@ int sim_node_start(sim_net *net, uint32_t i)
     cfg.on_final_ctx = sn;
     cfg.behaviour = sn->behaviour;
     cfg.seed = net->seed * 131 + i + 1;
+    if (getenv("SIM_LOG")) {
+        cfg.log = sim_log;
+        cfg.log_ctx = sn;
+        cfg.log_level = LUXC_LOG_DEBUG;
+    }
     rc = luxc_node_new(&sn->node, &cfg);
     if (rc != LUXC_OK) {
         luxc_store_free(sn->store);

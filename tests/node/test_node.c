@@ -166,11 +166,12 @@ static void test_garbage_is_dropped(void **state)
         size_t len = 1 + luxc_test_rand(&rs) % sizeof buf;
         for (size_t j = 0; j < len; j++)
             buf[j] = (uint8_t)luxc_test_rand(&rs);
-        buf[0] = (uint8_t)(1 + i % 8); /* every message type, and one unknown */
+        buf[0] = (uint8_t)(1 + i % 11); /* every message type, and one unknown */
         luxc_node_receive(n0, 1 + (uint32_t)(i % 3), buf, len, net.now);
     }
     /* a vote with a forged signature, from a member */
     luxc_vote v = {.height = 1, .round = 0, .accept = 1};
+    memset(v.block, 7, 32);
     luxc_node_status st0;
     luxc_node_status_get(n0, &st0);
     memcpy(v.parent, st0.last_id, 32);

@@ -205,16 +205,35 @@ static void test_proposal_table(void **state)
         assert_non_null(p);
         assert_memory_equal(p->id, b[i].id, 32);
     }
-    /* the table is full */
-    p = (node_proposal *)1;
+    /* the table is full: a new block takes the place of the one whose
+     * round is farthest from ours (0): the first of round 3, b[3] */
+    p = NULL;
     assert_int_equal(node_proposal_add(n, b[NODE_MAX_PROPOSALS].id, b[NODE_MAX_PROPOSALS].bytes,
                                        b[NODE_MAX_PROPOSALS].len, &p),
-                     LUXC_EFULL);
-    assert_null(p);
+                     LUXC_OK);
+    assert_non_null(p);
+    assert_memory_equal(p->id, b[NODE_MAX_PROPOSALS].id, 32);
     assert_int_equal(n->table.count, NODE_MAX_PROPOSALS);
-    assert_null(node_proposal_find(n, b[NODE_MAX_PROPOSALS].id));
+    assert_null(node_proposal_find(n, b[3].id));
+    assert_int_equal(fx_status(&f).proposals_evicted, 1);
+    /* a block the rule may need stays: the one we fetch, our lock */
+    node_want(n, b[7].id, 2);
+    luxc_round_state st = *luxc_rounds_state(n->ballot.rule);
+    st.locked_round = st.valid_round = 0;
+    memcpy(st.locked_id, b[11].id, 32);
+    memcpy(st.valid_id, b[11].id, 32);
+    assert_int_equal(luxc_rounds_restore(n->ballot.rule, &st, f.now), LUXC_OK);
+    fx_block extra[3];
+    for (uint32_t i = 0; i < 3; i++) {
+        fx_make_block(&f, &extra[i], 2, NULL, 0, 0, 100 + i);
+        assert_int_equal(node_proposal_add(n, extra[i].id, extra[i].bytes, extra[i].len, &p),
+                         LUXC_OK);
+    }
+    assert_non_null(node_proposal_find(n, b[7].id));
+    assert_non_null(node_proposal_find(n, b[11].id));
+    assert_null(node_proposal_find(n, b[15].id)); /* the last round-3 one went */
+    assert_int_equal(fx_status(&f).proposals_evicted, 4);
     /* clear frees them all (ASan: no leak) and forgets the wanted block */
-    node_want(n, b[NODE_MAX_PROPOSALS].id, 2);
     node_proposals_clear(n);
     assert_int_equal(n->table.count, 0);
     assert_int_equal(n->table.want, 0);

@@ -166,15 +166,29 @@ static void test_vote_record_round_trip(void **state)
     luxc_test_alloc_fail_after(0);
     assert_int_equal(node_vote_store(f.node, &v, wire, wire_len, b.bytes, b.len), LUXC_ENOMEM);
     luxc_test_alloc_fail_after(-1);
-    /* stored under our key at (height 1, round 3) */
+    /* stored under our key at (height 1, round 3 * 4 + phase): a precommit
+     * here; the prevote of the same round has a record of its own */
     size_t rec_len;
-    assert_int_equal(luxc_store_vote_get(f.store, 1, 3, f.keys[0].pk, buf, sizeof buf, &rec_len),
+    assert_int_equal(luxc_store_vote_get(f.store, 1, 3 * 4 + LUXC_PRECOMMIT, f.keys[0].pk, buf,
+                                         sizeof buf, &rec_len),
                      LUXC_OK);
     assert_int_equal(rec_len, 4 + wire_len + b.len);
     assert_int_equal(luxc_be32_load(buf), wire_len);
     assert_int_equal(luxc_store_vote_get(f.store, 1, 0, f.keys[0].pk, buf + 4096, 16, &rec_len),
                      LUXC_ENOTFOUND);
-    assert_int_equal(luxc_store_vote_get(f.store, 1, 3, f.keys[0].pk, buf, sizeof buf, &rec_len),
+    luxc_vote pv = v;
+    pv.phase = LUXC_PREVOTE;
+    uint8_t *pwire;
+    size_t pwire_len;
+    assert_int_equal(node_vote_build(f.node, &pv, &pwire, &pwire_len), LUXC_OK);
+    assert_int_equal(node_vote_store(f.node, &pv, pwire, pwire_len, NULL, 0), LUXC_OK);
+    assert_int_equal(luxc_store_vote_get(f.store, 1, 3 * 4 + LUXC_PREVOTE, f.keys[0].pk,
+                                         buf + 4096, 4096, &rec_len),
+                     LUXC_OK);
+    assert_int_equal(rec_len, 4 + pwire_len); /* nil-like: no block with it */
+    free(pwire);
+    assert_int_equal(luxc_store_vote_get(f.store, 1, 3 * 4 + LUXC_PRECOMMIT, f.keys[0].pk, buf,
+                                         sizeof buf, &rec_len),
                      LUXC_OK);
     const uint8_t *w, *blk;
     size_t wl, bl;

@@ -139,30 +139,22 @@ static void test_proposals_refused(void **state)
     size_t len = fx_propose_msg(&b, msg);
     msg[len - 1] ^= 1;
     assert_int_equal(fx_deliver(&f, 1, msg, len), LUXC_ECORRUPT);
-    /* rounds: up to n ahead of ours (0) */
-    assert_int_equal(n->race.round, 0);
-    fx_make_block(&f, &b, 5, NULL, 0, 0, 0);
-    assert_int_equal(deliver_block(&f, 2, &b), LUXC_EAUTH);
     luxc_node_status st = fx_status(&f);
-    assert_int_equal(st.dropped_msgs, 10);
+    assert_int_equal(st.dropped_msgs, 9);
     assert_int_equal(n->table.count, 0);
-    fx_make_block(&f, &b, 4, NULL, 0, 0, 0);
-    assert_int_equal(deliver_block(&f, 1, &b), LUXC_OK);
-    assert_int_equal(n->table.count, 1);
-    /* the first tick starts round 1 (round 0 was due at genesis + 1 ms):
-     * round 5 is now in reach, round 6 is not */
-    assert_int_equal(tick(&f), LUXC_OK);
-    assert_int_equal(n->race.round, 1);
-    fx_make_block(&f, &b, 6, NULL, 0, 0, 0);
-    assert_int_equal(deliver_block(&f, b.hdr.proposer, &b), LUXC_EAUTH);
+    /* a block of any round from that round's leader is taken (the table
+     * gives way to what the rule needs when it fills) */
     fx_make_block(&f, &b, 5, NULL, 0, 0, 0);
     assert_int_equal(deliver_block(&f, b.hdr.proposer, &b), LUXC_OK);
+    assert_int_equal(n->table.count, 1);
+    fx_make_block(&f, &b, 4, NULL, 0, 0, 0);
+    assert_int_equal(deliver_block(&f, 1, &b), LUXC_OK);
     assert_int_equal(n->table.count, 2);
     /* a duplicate is ignored */
     assert_int_equal(deliver_block(&f, b.hdr.proposer, &b), LUXC_OK);
     assert_int_equal(n->table.count, 2);
     st = fx_status(&f);
-    assert_int_equal(st.dropped_msgs, 11);
+    assert_int_equal(st.dropped_msgs, 9);
     fx_free(&f);
 }
 
@@ -511,18 +503,18 @@ static void test_propose_when_leading(void **state)
     assert_int_equal(luxc_node_tick(n, f.now, &next), LUXC_OK);
     assert_int_equal(next, due);
     assert_int_equal(fx_run_ms(&f, 100), LUXC_OK);
-    assert_int_equal(fx_sent(&f, LUXC_WIRE_PROPOSE, UINT32_MAX, NULL), 0);
+    assert_int_equal(fx_sent(&f, LUXC_WIRE_PROPOSAL, UINT32_MAX, NULL), 0);
     assert_int_equal(fx_status(&f).proposals_made, 0);
     assert_int_equal(fx_run_ms(&f, 1), LUXC_OK);
     assert_int_equal(f.now, due);
-    /* at the block time: one PROPOSE to each peer */
-    assert_int_equal(fx_sent(&f, LUXC_WIRE_PROPOSE, UINT32_MAX, NULL), 3);
+    /* at the block time: one PROPOSAL to each peer */
+    assert_int_equal(fx_sent(&f, LUXC_WIRE_PROPOSAL, UINT32_MAX, NULL), 3);
     assert_int_equal(fx_status(&f).proposals_made, 1);
     const fx_msg *p;
     uint8_t first[1024];
     size_t first_len = 0;
     for (uint32_t to = 1; to < 4; to++) {
-        assert_int_equal(fx_sent(&f, LUXC_WIRE_PROPOSE, to, &p), 1);
+        assert_int_equal(fx_sent(&f, LUXC_WIRE_PROPOSAL, to, &p), 1);
         if (to == 1) {
             assert_true(p->len <= sizeof first);
             memcpy(first, p->data, p->len);
@@ -554,11 +546,11 @@ static void test_propose_when_leading(void **state)
     fx_clear_outbox(&f);
     assert_int_equal(fx_run_ms(&f, 50), LUXC_OK);
     assert_int_equal(fx_run_ms(&f, 0), LUXC_OK); /* a tick at due + 50 ms */
-    assert_int_equal(fx_sent(&f, LUXC_WIRE_PROPOSE, UINT32_MAX, NULL), 0);
+    assert_int_equal(fx_sent(&f, LUXC_WIRE_PROPOSAL, UINT32_MAX, NULL), 0);
     f.now += 1;
     assert_int_equal(fx_run_ms(&f, 0), LUXC_OK);
-    assert_int_equal(fx_sent(&f, LUXC_WIRE_PROPOSE, UINT32_MAX, NULL), 3);
-    assert_int_equal(fx_sent(&f, LUXC_WIRE_PROPOSE, 2, &p), 1);
+    assert_int_equal(fx_sent(&f, LUXC_WIRE_PROPOSAL, UINT32_MAX, NULL), 3);
+    assert_int_equal(fx_sent(&f, LUXC_WIRE_PROPOSAL, 2, &p), 1);
     assert_int_equal(p->len, first_len);
     assert_memory_equal(p->data, first, first_len);
     assert_int_equal(fx_status(&f).proposals_made, 1); /* the same block */
@@ -574,10 +566,11 @@ static void test_max_block_txs(void **state)
     fx_start(&f);
     for (int i = 0; i < 3; i++)
         assert_int_equal(luxc_node_submit_tx(f.node, (const uint8_t *)"t", 1), LUXC_OK);
-    for (int i = 0; i < 20 && !fx_sent(&f, LUXC_WIRE_PROPOSE, 1, NULL); i++)
+    fx_skip_to_round(&f, 3, LUXC_PREVOTE); /* ours */
+    for (int i = 0; i < 20 && !fx_sent(&f, LUXC_WIRE_PROPOSAL, 1, NULL); i++)
         assert_int_equal(fx_run_ms(&f, 50), LUXC_OK);
     const fx_msg *p;
-    assert_true(fx_sent(&f, LUXC_WIRE_PROPOSE, 1, &p) >= 1);
+    assert_true(fx_sent(&f, LUXC_WIRE_PROPOSAL, 1, &p) >= 1);
     luxc_wire_msg m;
     luxc_chain_block hdr;
     assert_int_equal(luxc_wire_decode(&m, p->data, p->len), LUXC_OK);
@@ -588,49 +581,69 @@ static void test_max_block_txs(void **state)
     fx_free(&f);
 }
 
-static void test_round_timeouts(void **state)
+/* Rounds follow the round rule: round 0's propose timeout runs from the
+ * first event; then nil prevotes and precommits of 2f+1 move us to round
+ * 1 after the precommit timeout; f+1 of a later round take us there, where
+ * we lead and propose once. */
+static void test_rounds_follow_the_rule(void **state)
 {
     (void)state;
     fx f;
     init(&f, 4, 0, 0);
     luxc_node *n = f.node;
-    /* round 0 was due at genesis + 1 ms, long past: the first tick moves on */
+    const fx_msg *v;
+    luxc_wire_msg m;
+    assert_int_equal(tick(&f), LUXC_OK); /* the first event: timers start */
+    uint64_t start = f.now;
     assert_int_equal(fx_status(&f).round, 0);
-    assert_int_equal(tick(&f), LUXC_OK);
-    assert_int_equal(fx_status(&f).round, 1);
-    uint64_t start = n->race.round_start_us;
-    assert_int_equal(start, f.now);
-    /* 200 ms per round */
-    f.now = start + 199999;
-    assert_int_equal(tick(&f), LUXC_OK);
-    assert_int_equal(fx_status(&f).round, 1);
     uint64_t next;
     assert_int_equal(luxc_node_tick(n, f.now, &next), LUXC_OK);
-    assert_int_equal(next, start + 200000);
+    assert_true(next <= start + 200000);
+    /* no proposal in round 0's 200 ms: a nil prevote */
+    f.now = start + 199999;
+    assert_int_equal(tick(&f), LUXC_OK);
+    assert_int_equal(fx_sent(&f, LUXC_WIRE_VOTE, UINT32_MAX, NULL), 0);
     f.now = start + 200000;
     assert_int_equal(tick(&f), LUXC_OK);
-    assert_int_equal(fx_status(&f).round, 2);
-    assert_int_equal(n->race.round_start_us, f.now);
-    /* the leader of round 2 is 3, ours is round 3: nothing from us yet */
-    assert_int_equal(fx_leader(&f, 2), 3);
-    assert_int_equal(fx_sent(&f, LUXC_WIRE_PROPOSE, UINT32_MAX, NULL), 0);
-    f.now += 200000;
+    assert_int_equal(fx_sent(&f, LUXC_WIRE_VOTE, UINT32_MAX, &v), 3);
+    assert_int_equal(luxc_wire_decode(&m, v->data, v->len), LUXC_OK);
+    assert_int_equal(m.vote.phase, LUXC_PREVOTE);
+    assert_int_equal(m.vote.accept, 0);
+    assert_memory_equal(m.vote.block, zero, 32);
+    /* two peers' nil prevotes with ours: a polka for nil, a nil precommit */
+    fx_clear_outbox(&f);
+    assert_int_equal(fx_round_vote(&f, 1, LUXC_PREVOTE, 0, NULL), LUXC_OK);
+    assert_int_equal(fx_round_vote(&f, 2, LUXC_PREVOTE, 0, NULL), LUXC_OK);
+    assert_int_equal(fx_sent(&f, LUXC_WIRE_VOTE, UINT32_MAX, &v), 3);
+    assert_int_equal(luxc_wire_decode(&m, v->data, v->len), LUXC_OK);
+    assert_int_equal(m.vote.phase, LUXC_PRECOMMIT);
+    assert_int_equal(m.vote.accept, 0);
+    /* 2f+1 precommits of any kind: round 1 after half a round timeout */
+    assert_int_equal(fx_round_vote(&f, 1, LUXC_PRECOMMIT, 0, NULL), LUXC_OK);
+    assert_int_equal(fx_round_vote(&f, 3, LUXC_PRECOMMIT, 0, NULL), LUXC_OK);
+    uint64_t t = f.now;
+    f.now = t + 99999;
     assert_int_equal(tick(&f), LUXC_OK);
+    assert_int_equal(fx_status(&f).round, 0);
+    f.now = t + 100000;
+    assert_int_equal(tick(&f), LUXC_OK);
+    assert_int_equal(fx_status(&f).round, 1);
+    /* f+1 heard from round 3, ours: we go there and propose, once */
+    assert_int_equal(fx_round_of(&f, 0), 3);
+    fx_clear_outbox(&f);
+    fx_skip_to_round(&f, 3, LUXC_PREVOTE);
     assert_int_equal(fx_status(&f).round, 3);
-    assert_int_equal(fx_sent(&f, LUXC_WIRE_PROPOSE, UINT32_MAX, NULL), 3);
+    assert_int_equal(tick(&f), LUXC_OK);
     const fx_msg *p;
-    luxc_wire_msg m;
-    luxc_chain_block hdr;
-    assert_int_equal(fx_sent(&f, LUXC_WIRE_PROPOSE, 3, &p), 1);
+    assert_int_equal(fx_sent(&f, LUXC_WIRE_PROPOSAL, UINT32_MAX, NULL), 3);
+    assert_int_equal(fx_sent(&f, LUXC_WIRE_PROPOSAL, 3, &p), 1);
     assert_int_equal(luxc_wire_decode(&m, p->data, p->len), LUXC_OK);
+    assert_int_equal(m.round, 3);
+    assert_int_equal(m.valid_round, LUXC_WIRE_NO_ROUND);
+    luxc_chain_block hdr;
     assert_int_equal(luxc_chain_block_decode(&hdr, NULL, m.block, m.block_len), LUXC_OK);
     assert_int_equal(hdr.round, 3);
     assert_int_equal(hdr.proposer, 0);
-    /* round 4: 1 leads again; we do not propose a second time */
-    fx_clear_outbox(&f);
-    f.now += 200000;
-    assert_int_equal(tick(&f), LUXC_OK);
-    assert_int_equal(fx_status(&f).round, 4);
     assert_int_equal(fx_status(&f).proposals_made, 1);
     /* a new height starts at round 0 */
     fx_block b;
@@ -641,35 +654,51 @@ static void test_round_timeouts(void **state)
     fx_free(&f);
 }
 
-/* A round without finality, two proposals, no vote of ours: the engine
- * starts again with the block others voted for preferred. */
-static void test_stalled_round_prefers_voted_block(void **state)
+/* The lock: locked on a in round 0 (a polka with our prevote), we prevote
+ * nil on another fresh block in a later round. */
+static void test_locked_prevotes_nil_on_other_block(void **state)
 {
     (void)state;
     fx f;
     init(&f, 4, 0, 0);
-    luxc_node *n = f.node;
     fx_block a, b;
     fx_make_block(&f, &a, 0, NULL, 0, 0, 0); /* by 1 */
-    fx_make_block(&f, &b, 1, NULL, 0, 0, 0); /* by 2 */
+    assert_int_equal(tick(&f), LUXC_OK);
     fx_propose(&f, &a);
-    fx_propose(&f, &b);
+    const fx_msg *v;
     luxc_wire_msg m;
+    /* round 0's timeout without a snowman decision: the leader's block */
+    for (int i = 0; i < 5 && !fx_sent(&f, LUXC_WIRE_VOTE, UINT32_MAX, NULL); i++)
+        assert_int_equal(fx_run_ms(&f, 50), LUXC_OK);
+    assert_int_equal(fx_sent(&f, LUXC_WIRE_VOTE, UINT32_MAX, &v), 3);
+    assert_int_equal(luxc_wire_decode(&m, v->data, v->len), LUXC_OK);
+    assert_int_equal(m.vote.phase, LUXC_PREVOTE);
+    assert_memory_equal(m.vote.block, a.id, 32);
     fx_clear_outbox(&f);
-    assert_int_equal(send_query(&f, 1, LUXC_WIRE_QUERY, 1, 1, zero), LUXC_OK);
-    last_chits(&f, 1, &m);
-    assert_memory_equal(m.id, a.id, 32); /* the first seen */
-    assert_int_equal(fx_vote(&f, 3, &b), LUXC_OK);
-    assert_int_equal(send_query(&f, 1, LUXC_WIRE_QUERY, 2, 1, zero), LUXC_OK);
-    last_chits(&f, 1, &m);
-    assert_memory_equal(m.id, a.id, 32); /* a vote alone changes nothing */
-    assert_int_equal(tick(&f), LUXC_OK);  /* round 0 long over: a new round */
-    assert_int_equal(n->race.round, 1);
-    assert_int_equal(node_proposal_find(n, a.id)->in_engine, 1);
-    assert_int_equal(node_proposal_find(n, b.id)->in_engine, 1);
-    assert_int_equal(send_query(&f, 1, LUXC_WIRE_QUERY, 3, 1, zero), LUXC_OK);
-    last_chits(&f, 1, &m);
-    assert_memory_equal(m.id, b.id, 32);
+    assert_int_equal(fx_round_vote(&f, 1, LUXC_PREVOTE, 0, &a), LUXC_OK);
+    assert_int_equal(fx_round_vote(&f, 2, LUXC_PREVOTE, 0, &a), LUXC_OK);
+    assert_int_equal(fx_sent(&f, LUXC_WIRE_VOTE, UINT32_MAX, &v), 3);
+    assert_int_equal(luxc_wire_decode(&m, v->data, v->len), LUXC_OK);
+    assert_int_equal(m.vote.phase, LUXC_PRECOMMIT);
+    assert_memory_equal(m.vote.block, a.id, 32);
+    const luxc_round_state *st = luxc_rounds_state(f.node->ballot.rule);
+    assert_int_equal(st->locked_round, 0);
+    /* round 2, led by 3: its fresh block gets our nil */
+    fx_skip_to_round(&f, 2, LUXC_PREVOTE);
+    assert_int_equal(fx_leader(&f, 2), 3);
+    fx_make_block(&f, &b, 2, NULL, 0, 0, 0);
+    fx_clear_outbox(&f);
+    fx_propose(&f, &b);
+    /* the first vote out: a nil prevote of round 2 (the nil polka the
+     * skip's votes make with it then brings a nil precommit) */
+    uint32_t k = 0;
+    while (k < f.nout && f.outbox[k].data[0] != LUXC_WIRE_VOTE)
+        k++;
+    assert_true(k < f.nout);
+    assert_int_equal(luxc_wire_decode(&m, f.outbox[k].data, f.outbox[k].len), LUXC_OK);
+    assert_int_equal(m.vote.phase, LUXC_PREVOTE);
+    assert_int_equal(m.vote.round, 2);
+    assert_memory_equal(m.vote.block, zero, 32);
     fx_free(&f);
 }
 
@@ -771,8 +800,8 @@ int main(void)
         cmocka_unit_test(test_chits_for_unknown_block_fetch_it),
         cmocka_unit_test(test_propose_when_leading),
         cmocka_unit_test(test_max_block_txs),
-        cmocka_unit_test(test_round_timeouts),
-        cmocka_unit_test(test_stalled_round_prefers_voted_block),
+        cmocka_unit_test(test_rounds_follow_the_rule),
+        cmocka_unit_test(test_locked_prevotes_nil_on_other_block),
         cmocka_unit_test(test_negative_score_waits_for_peers),
         cmocka_unit_test(test_negative_score_asked_for),
     };

@@ -189,6 +189,7 @@ static void test_own_vote_durable_and_resent_after_restart(void **state)
     luxc_wire_msg m;
     assert_int_equal(luxc_wire_decode(&m, first, first_len), LUXC_OK);
     assert_memory_equal(m.vote.block, b.id, 32);
+    assert_int_equal(m.vote.phase, LUXC_PREVOTE); /* round 0: snowman's choice */
     /* crash and restart: the same vote goes out again, no second one */
     fx_restart(&f);
     fx_clear_outbox(&f);
@@ -207,7 +208,16 @@ static void test_own_vote_durable_and_resent_after_restart(void **state)
     assert_int_equal(fx_sent(&f, LUXC_WIRE_CHITS, 2, &chits), 1);
     assert_int_equal(luxc_wire_decode(&m, chits->data, chits->len), LUXC_OK);
     assert_memory_equal(m.id, b.id, 32);
-    /* two peers' votes with ours (restored) certify it */
+    /* two peers' prevotes with ours (restored) are a polka: we precommit;
+     * two peers' precommits with ours certify it */
+    fx_clear_outbox(&f);
+    assert_int_equal(fx_round_vote(&f, 1, LUXC_PREVOTE, 0, &b), LUXC_OK);
+    assert_int_equal(fx_round_vote(&f, 2, LUXC_PREVOTE, 0, &b), LUXC_OK);
+    const fx_msg *pc;
+    assert_int_equal(fx_sent(&f, LUXC_WIRE_VOTE, UINT32_MAX, &pc), 3);
+    assert_int_equal(luxc_wire_decode(&m, pc->data, pc->len), LUXC_OK);
+    assert_int_equal(m.vote.phase, LUXC_PRECOMMIT);
+    assert_memory_equal(m.vote.block, b.id, 32);
     assert_int_equal(fx_vote(&f, 1, &b), LUXC_OK);
     assert_int_equal(fx_vote(&f, 2, &b), LUXC_OK);
     assert_int_equal(fx_status(&f).height, 1);

@@ -149,9 +149,10 @@ static void test_vote_durable_before_sent(void **state)
     fx_propose(&f, &b);
     fx_clear_outbox(&f);
     tick_until_decided(&f, b.id);
-    /* queued, not signed here: nothing sent, nothing kept */
-    assert_int_equal(f.node->ballot.voted, 1);
-    assert_null(f.node->ballot.my_vote_wire);
+    /* queued, not signed here: nothing sent, nothing kept, and the round
+     * rule waits for it */
+    assert_int_equal(f.node->ballot.pending, 1);
+    assert_int_equal(f.node->ballot.nown, 0);
     assert_int_equal(fx_sent(&f, LUXC_WIRE_VOTE, UINT32_MAX, NULL), 0);
     assert_int_equal(fx_status(&f).votes_sent, 0);
     wait_event(&f);
@@ -184,8 +185,17 @@ static void test_vote_durable_before_sent(void **state)
         assert_memory_equal(v->data, wire, wire_len);
     }
     assert_int_equal(fx_status(&f).votes_sent, 1);
-    assert_non_null(f.node->ballot.my_vote_wire);
-    /* and it counts: two more votes certify the block */
+    assert_int_equal(f.node->ballot.nown, 1);
+    assert_int_equal(f.node->ballot.pending, 0);
+    assert_int_equal(m.vote.phase, LUXC_PREVOTE);
+    /* and it counts: two more prevotes make a polka, our precommit goes
+     * through the worker too, and two more precommits certify the block */
+    assert_int_equal(fx_round_vote(&f, 1, LUXC_PREVOTE, 0, &b), LUXC_OK);
+    assert_int_equal(fx_round_vote(&f, 2, LUXC_PREVOTE, 0, &b), LUXC_OK);
+    assert_int_equal(f.node->ballot.pending, 1);
+    wait_event(&f);
+    assert_int_equal(tick(&f), LUXC_OK);
+    assert_int_equal(f.node->ballot.nown, 2);
     assert_int_equal(fx_vote(&f, 1, &b), LUXC_OK);
     assert_int_equal(fx_vote(&f, 2, &b), LUXC_OK);
     assert_int_equal(f.node->tip.height, 1);
@@ -215,7 +225,8 @@ static void test_stale_vote_not_sent(void **state)
     assert_int_equal(fx_status(&f).height, 1); /* both jobs are back */
     assert_int_equal(fx_sent(&f, LUXC_WIRE_VOTE, UINT32_MAX, NULL), 0);
     assert_int_equal(fx_status(&f).votes_sent, 0);
-    assert_int_equal(f.node->ballot.voted, 0); /* height 2: not voted */
+    assert_int_equal(f.node->ballot.nown, 0); /* height 2: not voted */
+    assert_int_equal(f.node->ballot.pending, 0);
     fx_free(&f);
 }
 
