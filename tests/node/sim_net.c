@@ -1,6 +1,8 @@
 /* sim_net.c - the in-process test network (see sim_net.h). */
 #include "sim_net.h"
 
+#include "luxc/node_wire.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,27 +10,62 @@
 
 #include "testutil.h"
 
-static int net_send(void *ctx, uint32_t peer, const uint8_t *msg, size_t len)
+static void enqueue(sim_net *net, uint32_t from, uint32_t to, const uint8_t *msg, size_t len)
 {
-    sim_node *sn = ctx;
-    sim_net *net = sn->net;
-    if (net->loss_per_mille && luxc_test_rand(&net->rng) % 1000 < net->loss_per_mille) {
-        net->lost++;
-        return 0;
-    }
     sim_msg *m = malloc(sizeof *m);
     m->data = malloc(len);
     memcpy(m->data, msg, len);
     m->len = len;
-    m->from = sn->index;
-    m->to = peer;
-    m->at = net->now + (uint64_t)net->delay_ms * 1000u;
+    m->from = from;
+    m->to = to;
+    uint64_t delay = net->delay_ms;
+    if (net->jitter_ms)
+        delay += luxc_test_rand(&net->rng) % (net->jitter_ms + 1u);
+    m->at = net->now + delay * 1000u;
     sim_msg **p = &net->queue;
     while (*p && (*p)->at <= m->at)
         p = &(*p)->next;
     m->next = *p;
     *p = m;
+}
+
+static int net_send(void *ctx, uint32_t peer, const uint8_t *msg, size_t len)
+{
+    sim_node *sn = ctx;
+    sim_net *net = sn->net;
+    if (len && msg[0] == LUXC_WIRE_VOTE && sn->crash_after_votes &&
+        ++sn->votes_out >= sn->crash_after_votes)
+        sn->crash_pending = 1; /* this vote still goes out: it was durable first */
+    if (peer >= net->n || net->cut[sn->index][peer] ||
+        (net->loss_per_mille && luxc_test_rand(&net->rng) % 1000 < net->loss_per_mille)) {
+        net->lost++;
+        return 0;
+    }
+    enqueue(net, sn->index, peer, msg, len);
+    if (net->dup_per_mille && luxc_test_rand(&net->rng) % 1000 < net->dup_per_mille)
+        enqueue(net, sn->index, peer, msg, len);
     return 0;
+}
+
+void sim_net_partition(sim_net *net, const uint32_t *groups)
+{
+    for (uint32_t i = 0; i < net->n; i++)
+        for (uint32_t j = 0; j < net->n; j++)
+            net->cut[i][j] = groups && groups[i] != groups[j];
+}
+
+uint64_t sim_net_min_height(const sim_net *net)
+{
+    uint64_t min = UINT64_MAX;
+    for (uint32_t i = 0; i < net->n; i++) {
+        const sim_node *sn = &net->nodes[i];
+        if (sn->down || sn->behaviour != LUXC_HONEST)
+            continue;
+        luxc_node_status st;
+        luxc_node_status_get(sn->node, &st);
+        min = st.height < min ? st.height : min;
+    }
+    return min == UINT64_MAX ? 0 : min;
 }
 
 static void on_final(void *ctx, uint64_t height, const uint8_t id[32], const uint8_t *block,
@@ -182,11 +219,16 @@ int sim_net_run(sim_net *net, uint64_t height, uint64_t max_ms)
     while (net->now <= end) {
         if (all_reached(net, height))
             return 1;
-        /* deliver everything due now */
-        while (net->queue && net->queue->at <= net->now) {
-            sim_msg *m = net->queue;
-            net->queue = m->next;
+        /* deliver everything due now (a paused node's messages wait) */
+        sim_msg **pp = &net->queue;
+        while (*pp && (*pp)->at <= net->now) {
+            sim_msg *m = *pp;
             sim_node *dst = &net->nodes[m->to];
+            if (dst->paused) {
+                pp = &m->next;
+                continue;
+            }
+            *pp = m->next;
             if (!dst->down) {
                 luxc_node_receive(dst->node, m->from, m->data, m->len, net->now);
                 dst->next_tick = net->now; /* let it react at once */
@@ -198,7 +240,20 @@ int sim_net_run(sim_net *net, uint64_t height, uint64_t max_ms)
         uint64_t next = end + 1;
         for (uint32_t i = 0; i < net->n; i++) {
             sim_node *sn = &net->nodes[i];
-            if (sn->down)
+            if (sn->crash_pending && !sn->down) {
+                sn->crash_pending = 0;
+                sn->crash_after_votes = 0;
+                sim_node_stop(net, i);
+                sn->restart_at = net->now + net->restart_delay_ms * 1000u;
+            }
+            if (sn->down && sn->restart_at && sn->restart_at <= net->now) {
+                sn->restart_at = 0;
+                if (sim_node_start(net, i) != LUXC_OK)
+                    fprintf(stderr, "sim_net: restart of node %u failed\n", i);
+            }
+            if (sn->down && sn->restart_at && sn->restart_at < next)
+                next = sn->restart_at;
+            if (sn->down || sn->paused)
                 continue;
             if (sn->next_tick <= net->now) {
                 uint64_t nt;
@@ -208,8 +263,12 @@ int sim_net_run(sim_net *net, uint64_t height, uint64_t max_ms)
             if (sn->next_tick < next)
                 next = sn->next_tick;
         }
-        if (net->queue && net->queue->at < next)
-            next = net->queue->at;
+        for (sim_msg *m = net->queue; m; m = m->next)
+            if (!net->nodes[m->to].paused) {
+                if (m->at < next)
+                    next = m->at;
+                break; /* sorted: the first deliverable one is the earliest */
+            }
         net->now = next > net->now ? next : net->now + 1;
     }
     return all_reached(net, height);

@@ -33,6 +33,11 @@ typedef struct sim_node {
     luxc_behaviour behaviour;
     uint64_t next_tick;
     int down;
+    int paused;        /* SIGSTOP-like: neither ticks nor takes messages */
+    int crash_pending; /* crash after the current call (see crash_after_votes) */
+    uint32_t crash_after_votes; /* crash once this many VOTEs went out; 0 = never */
+    uint32_t votes_out;
+    uint64_t restart_at; /* a crashed node comes back then (0 = stays down) */
     /* finalized block ids by height, as this node reported them */
     uint8_t (*final_ids)[32];
     uint64_t final_count;
@@ -44,6 +49,10 @@ struct sim_net {
     uint64_t seed, rng;
     uint32_t delay_ms;
     uint32_t loss_per_mille;
+    uint32_t jitter_ms;       /* extra random delay 0..jitter: reorders */
+    uint32_t dup_per_mille;   /* messages delivered twice */
+    uint8_t cut[SIM_MAX_NODES][SIM_MAX_NODES]; /* partition: from -> to dropped */
+    uint64_t restart_delay_ms; /* for crash_after_votes */
     luxc_genesis genesis;
     luxc_genesis_validator vals[SIM_MAX_NODES];
     luxc_params params;
@@ -66,6 +75,11 @@ void sim_node_stop(sim_net *net, uint32_t i); /* like a crash: state only in the
 /* Run until every up honest node has finalized `height` or `max_ms` of
  * simulated time passed. Returns 1 if reached. */
 int sim_net_run(sim_net *net, uint64_t height, uint64_t max_ms);
+/* Partitions: groups[i] is node i's side; links between sides are cut
+ * (NULL heals every link). */
+void sim_net_partition(sim_net *net, const uint32_t *groups);
+/* Lowest height every up honest node has finalized. */
+uint64_t sim_net_min_height(const sim_net *net);
 /* Honest nodes never disagree at a height: returns the number of heights
  * where two of them finalized different blocks. */
 uint64_t sim_net_safety_violations(const sim_net *net);

@@ -133,7 +133,7 @@ static void test_restart_keeps_round_and_lock(void **state)
     assert_int_equal(fx_round_vote(&f, 1, LUXC_PREVOTE, 2, &a), LUXC_OK);
     assert_int_equal(fx_round_vote(&f, 3, LUXC_PREVOTE, 2, &a), LUXC_OK);
     expect_vote(&f, LUXC_PRECOMMIT, 2, a.id);
-    luxc_wire_msg before;
+    luxc_wire_msg before = {0};
     assert_true(sent_vote(&f, LUXC_PRECOMMIT, 2, &before));
     uint8_t before_msg[LUXC_VOTE_BYTES]; /* the outbox goes with the restart */
     memcpy(before_msg, before.vote_msg, LUXC_VOTE_BYTES);
@@ -146,7 +146,7 @@ static void test_restart_keeps_round_and_lock(void **state)
     assert_int_equal(st->locked_round, 2);
     assert_memory_equal(st->locked_id, a.id, 32);
     /* it resends the very votes it signed, and signs nothing new */
-    luxc_wire_msg again;
+    luxc_wire_msg again = {0};
     assert_true(sent_vote(&f, LUXC_PRECOMMIT, 2, &again));
     assert_memory_equal(again.vote_msg, before_msg, LUXC_VOTE_BYTES);
     assert_int_equal(fx_status(&f).votes_sent, 0);
