@@ -6,6 +6,7 @@
 #   make install    PREFIX=/usr/local DESTDIR= : luxc, libluxc.{a,so}, headers,
 #                   luxc.pc, CMake package, man page; make uninstall undoes it
 #   make bench      run the benchmarks (build/luxc bench)
+#   make soak       the adversarial node runs over 100,000 seeds (SOAK_SEEDS=)
 #   make devnet     the main job: 5 local validators for ~30 s, live progress
 #   make bench-devnet  3- and 5-node devnet throughput, latency, CPU
 #   make fuzz       run each fuzz target for FUZZ_SECONDS (default 300)
@@ -44,7 +45,7 @@ CMAKE_BUILD = cmake --build $(1) -j $(JOBS) $(BUILD_FLAGS)
 # build files. $(call CONFIGURE,DIR,ARGS)
 CONFIGURE = cmake -S . -B $(1) $(GENERATOR) $(2) $(QUIET) || { rm -f $(1)/CMakeCache.txt; exit 1; }
 
-.PHONY: all setup build asan tsan test test-normal test-asan test-tsan bench bench-devnet \
+.PHONY: all setup build asan tsan test test-normal test-asan test-tsan bench bench-devnet soak \
         fuzz fuzz-build fuzz-smoke devnet install uninstall clean
 
 all: build
@@ -97,6 +98,12 @@ test-tsan: tsan
 
 bench: build
 	@$(BUILD)/luxc bench
+
+# The adversarial node runs (tests/node/test_node_adversarial.c) over
+# SOAK_SEEDS seeds instead of make test's 1000.
+SOAK_SEEDS ?= 100000
+soak: build
+	@LUXC_ADV_SEEDS=$(SOAK_SEEDS) $(BUILD)/node_test_node_adversarial
 
 $(FUZZ_BUILD)/CMakeCache.txt: | setup
 	@CC=clang $(call CONFIGURE,$(FUZZ_BUILD),-DCMAKE_BUILD_TYPE=RelWithDebInfo -DLUXC_FUZZ=ON)

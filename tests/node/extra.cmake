@@ -12,3 +12,11 @@ endforeach()
 # test_node_stall.c replays the stall findings, one of them over the
 # simulated network.
 target_sources(node_test_node_stall PRIVATE ${CMAKE_SOURCE_DIR}/tests/node/sim_net.c)
+# test_node_adversarial.c: seeded scenarios over the simulated network.
+# 1000 seeds in the normal build; sanitizer builds run 10x slower, so 60
+# there. `make soak` runs 100,000.
+target_sources(node_test_node_adversarial PRIVATE ${CMAKE_SOURCE_DIR}/tests/node/sim_net.c)
+if(LUXC_SANITIZE OR LUXC_TSAN)
+  set_property(TEST node_test_node_adversarial APPEND PROPERTY ENVIRONMENT "LUXC_ADV_SEEDS=60")
+endif()
+set_tests_properties(node_test_node_adversarial PROPERTIES TIMEOUT 1500)
