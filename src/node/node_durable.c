@@ -1,8 +1,11 @@
-/* node_durable.c - signing our votes and writing the store (node_int.h).
- * Owns: the vote's ML-DSA signature (context NODE_VOTE_CTX), the record
- * our vote is kept in, and storing a final block. Every function reads only
- * the node's keys, store and chain id, so the loop (sync mode) and the
- * durability worker (async mode) call the same code.
+/* node_durable.c - signing our votes, checking others' certificates and
+ * writing the store (node_int.h).
+ * Owns: the vote's ML-DSA signature (context NODE_VOTE_CTX) and its check,
+ * the check of a certificate or polka proof for our next height, the
+ * record our vote is kept in, and storing a final block. Every function
+ * reads only the node's keys, validator set, tip, store and chain id, so
+ * the loop (sync mode) and the durability worker (async mode) call the
+ * same code.
  * Not here: when to vote (node_votes.c), when a block is final
  * (node_commit.c). */
 #include "node_int.h"
@@ -30,6 +33,35 @@ int node_vote_verify(const uint8_t *sig, size_t siglen, const uint8_t *msg, size
         return LUXC_EAUTH;
     return luxc_mldsa_verify(sig, msg, mlen, (const uint8_t *)NODE_VOTE_CTX,
                              sizeof NODE_VOTE_CTX - 1, pk);
+}
+
+static int verify_cb(void *ctx, const uint8_t *sig, size_t siglen, const uint8_t *msg,
+                     size_t mlen, const uint8_t *pk, size_t pklen)
+{
+    (void)ctx;
+    return node_vote_verify(sig, siglen, msg, mlen, pk, pklen);
+}
+
+int node_cert_check(const luxc_node *n, luxc_vote_phase phase, const uint8_t *cert, size_t len,
+                    const uint8_t id[32], uint32_t round, const uint8_t *state_root)
+{
+    luxc_cert *c;
+    int rc = phase == LUXC_PREVOTE
+                 ? luxc_cert_decode_polka(&c, cert, len, n->cfg.members, n->cfg.n)
+                 : luxc_cert_decode(&c, cert, len, n->cfg.members, n->cfg.n);
+    if (rc != LUXC_OK)
+        return rc;
+    const luxc_vote *v = luxc_cert_vote(c);
+    luxc_verifier vf = {verify_cb, NULL};
+    if (memcmp(v->block, id, 32) || v->height != n->tip.height + 1 ||
+        (round != LUXC_NO_ROUND && v->round != round) ||
+        memcmp(v->chain_id, n->cfg.chain_id, 32) || memcmp(v->parent, n->tip.last_id, 32) ||
+        (state_root && memcmp(v->state_root, state_root, 32)))
+        rc = LUXC_EINVAL;
+    else
+        rc = luxc_cert_verify(c, n->cfg.members, n->cfg.n, &vf);
+    luxc_cert_free(c);
+    return rc;
 }
 
 int node_vote_build(const luxc_node *n, const luxc_vote *v, uint8_t **wire, size_t *wire_len)

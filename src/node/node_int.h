@@ -342,6 +342,13 @@ int node_block_store(const luxc_node *n, uint64_t height, const uint8_t id[32],
                      const uint8_t *cert, size_t cert_len, int *pruned_failed);
 int node_vote_verify(const uint8_t *sig, size_t siglen, const uint8_t *msg, size_t mlen,
                      const uint8_t *pk, size_t pklen);
+/* A certificate of `phase` (PRECOMMIT: finality; PREVOTE: a polka proof)
+ * for block id at our next height: decoded against the validator set, its
+ * vote naming id as the child of our tip in this chain (in `round`, unless
+ * LUXC_NO_ROUND; with state_root, unless NULL), signed by more than 2/3 of
+ * the stake. */
+int node_cert_check(const luxc_node *n, luxc_vote_phase phase, const uint8_t *cert, size_t len,
+                    const uint8_t id[32], uint32_t round, const uint8_t *state_root);
 
 /* ---- node_worker.c ------------------------------------------------------ */
 int node_worker_new(node_worker **out, luxc_node *n);

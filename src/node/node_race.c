@@ -109,19 +109,30 @@ void node_race_adopt_table(luxc_node *n)
         (void)add_to_engine(n, &n->table.items[i]);
 }
 
+/* A block from `from`, decoded: 1 when it is for our next height, 0 when
+ * stale or early (harmless; a later one tells us `from` is ahead), or an
+ * error. */
+static int block_for_next(luxc_node *n, uint32_t from, const uint8_t *block, size_t len,
+                          luxc_chain_block *hdr, uint8_t id[32])
+{
+    int rc = luxc_chain_block_decode(hdr, id, block, len);
+    if (rc != LUXC_OK)
+        return rc;
+    if (hdr->height == n->tip.height + 1)
+        return 1;
+    if (hdr->height > n->tip.height + 1)
+        node_note_height(n, from, hdr->height - 1);
+    return 0;
+}
+
 int node_race_on_propose(luxc_node *n, uint32_t from, const uint8_t *block, size_t len,
                          uint64_t now_us, int requested)
 {
     luxc_chain_block hdr;
     uint8_t id[32];
-    int rc = luxc_chain_block_decode(&hdr, id, block, len);
-    if (rc != LUXC_OK)
+    int rc = block_for_next(n, from, block, len, &hdr, id);
+    if (rc <= 0)
         return rc;
-    if (hdr.height != n->tip.height + 1) {
-        if (hdr.height > n->tip.height + 1)
-            node_note_height(n, from, hdr.height - 1);
-        return LUXC_OK; /* stale or early: harmless */
-    }
     if (node_proposal_find(n, id))
         return LUXC_OK;
     char why[32];
@@ -333,44 +344,13 @@ static int repropose(luxc_node *n, uint32_t round, uint32_t vr, const uint8_t id
 }
 
 
-static int verify_cb(void *ctx, const uint8_t *sig, size_t siglen, const uint8_t *msg,
-                     size_t mlen, const uint8_t *pk, size_t pklen)
-{
-    (void)ctx;
-    return node_vote_verify(sig, siglen, msg, mlen, pk, pklen);
-}
-
-/* A re-proposal's polka proof: prevotes of round vr for id at our next
- * height, signed by more than 2/3 of the stake. */
-static int check_polka(luxc_node *n, const luxc_wire_msg *m, const uint8_t id[32])
-{
-    luxc_cert *c;
-    int rc = luxc_cert_decode_polka(&c, m->cert, m->cert_len, n->cfg.members, n->cfg.n);
-    if (rc != LUXC_OK)
-        return rc;
-    const luxc_vote *v = luxc_cert_vote(c);
-    luxc_verifier vf = {verify_cb, NULL};
-    if (memcmp(v->block, id, 32) || v->height != n->tip.height + 1 || v->round != m->valid_round ||
-        memcmp(v->chain_id, n->cfg.chain_id, 32) || memcmp(v->parent, n->tip.last_id, 32))
-        rc = LUXC_EINVAL;
-    else
-        rc = luxc_cert_verify(c, n->cfg.members, n->cfg.n, &vf);
-    luxc_cert_free(c);
-    return rc;
-}
-
 int node_race_on_proposal(luxc_node *n, uint32_t from, const luxc_wire_msg *m, uint64_t now_us)
 {
     luxc_chain_block hdr;
     uint8_t id[32];
-    int rc = luxc_chain_block_decode(&hdr, id, m->block, m->block_len);
-    if (rc != LUXC_OK)
+    int rc = block_for_next(n, from, m->block, m->block_len, &hdr, id);
+    if (rc <= 0)
         return rc;
-    if (hdr.height != n->tip.height + 1) {
-        if (hdr.height > n->tip.height + 1)
-            node_note_height(n, from, hdr.height - 1);
-        return LUXC_OK; /* stale or early: harmless */
-    }
     if (from != node_leader(n, hdr.height, m->round) && from != n->cfg.self)
         return LUXC_EAUTH; /* only the round's leader proposes in it */
     /* a fresh block is the leader's own of this round; a re-proposal names
@@ -380,7 +360,8 @@ int node_race_on_proposal(luxc_node *n, uint32_t from, const luxc_wire_msg *m, u
         (!fresh && hdr.round > m->valid_round))
         return LUXC_EINVAL;
     if (!fresh) {
-        if ((rc = check_polka(n, m, id)) != LUXC_OK)
+        rc = node_cert_check(n, LUXC_PREVOTE, m->cert, m->cert_len, id, m->valid_round, NULL);
+        if (rc != LUXC_OK)
             return rc;
         rc = luxc_heightvotes_add_proven(n->ballot.votes, LUXC_PREVOTE, m->valid_round, id);
         if (rc != LUXC_OK && rc != LUXC_EFULL)

@@ -4,7 +4,7 @@
  * the last final block from the store (our votes: node_votes.c).
  * Owns: node_catchup.
  * Not here: committing the checked block (node_commit.c, called by
- * node.c). */
+ * node.c); checking certificates (node_durable.c). */
 #include "node_int.h"
 
 #include <stdlib.h>
@@ -38,34 +38,6 @@ int node_sync_on_req(luxc_node *n, uint32_t from, const luxc_wire_msg *m)
     return luxc_store_blocks_foreach(n->cfg.store, m->height, to, serve_block, &s);
 }
 
-static int verify_cb(void *ctx, const uint8_t *sig, size_t siglen, const uint8_t *msg,
-                     size_t mlen, const uint8_t *pk, size_t pklen)
-{
-    (void)ctx;
-    return node_vote_verify(sig, siglen, msg, mlen, pk, pklen);
-}
-
-/* The certificate names this block, as the child of our last final one,
- * and carries signatures of more than 2/3 of the stake. */
-static int check_cert(luxc_node *n, const luxc_wire_msg *m, const luxc_chain_block *hdr,
-                      const uint8_t id[32])
-{
-    luxc_cert *c;
-    int rc = luxc_cert_decode(&c, m->cert, m->cert_len, n->cfg.members, n->cfg.n);
-    if (rc != LUXC_OK)
-        return rc;
-    const luxc_vote *v = luxc_cert_vote(c);
-    luxc_verifier vf = {verify_cb, NULL};
-    if (memcmp(v->block, id, 32) || v->height != hdr->height ||
-        memcmp(v->chain_id, n->cfg.chain_id, 32) || memcmp(v->state_root, hdr->state_root, 32) ||
-        memcmp(v->parent, n->tip.last_id, 32))
-        rc = LUXC_EINVAL;
-    else
-        rc = luxc_cert_verify(c, n->cfg.members, n->cfg.n, &vf);
-    luxc_cert_free(c);
-    return rc;
-}
-
 int node_sync_on_block(luxc_node *n, const luxc_wire_msg *m, node_final_block *out)
 {
     memset(out, 0, sizeof *out);
@@ -78,7 +50,7 @@ int node_sync_on_block(luxc_node *n, const luxc_wire_msg *m, node_final_block *o
         return LUXC_OK; /* not the next one: ignore, we ask again */
     if (luxc_chain_block_check_child(&hdr, &n->tip.last_hdr, n->tip.last_id, NULL, 0) != LUXC_OK)
         return LUXC_EINVAL;
-    rc = check_cert(n, m, &hdr, id);
+    rc = node_cert_check(n, LUXC_PRECOMMIT, m->cert, m->cert_len, id, LUXC_NO_ROUND, hdr.state_root);
     if (rc != LUXC_OK) {
         node_logf(n, LUXC_LOG_WARN, "synced block refused", "height=%llu error=\"%s\"",
                   (unsigned long long)hdr.height, luxc_strerror(rc));
