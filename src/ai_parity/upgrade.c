@@ -32,7 +32,12 @@ int luxc_ai_extract_chain(const luxc_ai_chain_summary *c, int64_t now_ns, double
     out[4] = c->perf.upgrade_needed ? 1.0 : 0.0;
     out[5] = (double)c->n_issues;
     out[6] = (double)c->n_validators;
-    out[7] = ((double)now_ns - (double)c->last_seen_ns) / 1e9;
+    /* the age in integers first: as doubles, two epoch-nanosecond times
+     * keep only ~256 ns of precision, and a 2.5 s age could come out as
+     * 2.500000256 s (a test failed on some clock readings) */
+    int64_t age = now_ns >= c->last_seen_ns ? now_ns - c->last_seen_ns
+                                            : -(int64_t)(c->last_seen_ns - now_ns);
+    out[7] = (double)age / 1e9;
     return LUXC_OK;
 }
 

@@ -188,6 +188,11 @@ static void test_model_backed_oracle(void **state)
     double x[8];
     assert_int_equal(luxc_ai_extract_chain(&c, c.last_seen_ns + 2500000000LL, x), LUXC_OK);
     assert_true(x[1] == 10 && x[4] == 1 && x[7] == 2.5);
+    /* the age is exact at any epoch time (as doubles, two such times keep
+     * only ~256 ns of precision) */
+    c.last_seen_ns = 1764000000123457664LL;
+    assert_int_equal(luxc_ai_extract_chain(&c, c.last_seen_ns + 2500000000LL, x), LUXC_OK);
+    assert_true(x[7] == 2.5);
     assert_int_equal(luxc_ai_extract_chain(NULL, 0, x), LUXC_EINVAL);
     assert_int_equal(luxc_ai_extract_chain(&c, 0, NULL), LUXC_EINVAL);
     /* A model with the wrong schema: the oracle reports LUXC_EINVAL. */
