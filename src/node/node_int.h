@@ -394,8 +394,6 @@ int node_votes_cast(luxc_node *n, luxc_vote_phase phase, uint32_t round, const u
                     uint64_t now_us);
 /* A vote the worker signed and made durable goes out. */
 void node_votes_signed(luxc_node *n, node_job *j, uint64_t now_us);
-/* Stake that prevoted or precommitted block id, in any round. */
-uint64_t node_votes_stake(const luxc_node *n, const uint8_t id[32]);
 /* The certificate of `round` for id with the block: 1 and *out filled. */
 int node_votes_final(luxc_node *n, uint32_t round, const uint8_t id[32], node_final_block *out);
 /* A polka proof for id in round (encoded, owned), for a re-proposal. */

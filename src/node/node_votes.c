@@ -191,19 +191,6 @@ int node_votes_on_vote(luxc_node *n, uint32_t from, const luxc_wire_msg *m)
     return rc == LUXC_EDUPLICATE ? LUXC_OK : rc;
 }
 
-uint64_t node_votes_stake(const luxc_node *n, const uint8_t id[32])
-{
-    /* every held round and both phases: what the proposal table keeps */
-    uint64_t s = 0;
-    const luxc_round_state *st = luxc_rounds_state(n->ballot.rule);
-    uint32_t top = st ? st->round : 0;
-    for (uint32_t r = top >= NODE_HELD_ROUNDS ? top - NODE_HELD_ROUNDS : 0; r <= top + 1; r++)
-        for (int ph = 0; ph < 2; ph++)
-            s += luxc_voteset_block_stake(
-                luxc_heightvotes_set(n->ballot.votes, (luxc_vote_phase)ph, r), id);
-    return s;
-}
-
 /* A vote set's majority as a certificate, encoded (owned by the caller). */
 static int set_cert(const luxc_voteset *vs, uint8_t **out, size_t *out_len)
 {

@@ -193,11 +193,22 @@ size_t fx_propose_msg(const fx_block *b, uint8_t *out)
     return len;
 }
 
-size_t fx_vote_msg(const fx *f, uint32_t voter, const fx_block *b, uint8_t *out)
+/* v signed by voter, as a VOTE message into out. */
+static size_t signed_vote(const fx *f, uint32_t voter, const luxc_vote *v, uint8_t *out)
 {
     /* node_vote_build reads only the keys of the node it is given */
     static luxc_node signer;
     signer.cfg.keys = f->keys[voter];
+    uint8_t *wire;
+    size_t len;
+    assert_int_equal(node_vote_build(&signer, v, &wire, &len), LUXC_OK);
+    memcpy(out, wire, len);
+    free(wire);
+    return len;
+}
+
+size_t fx_vote_msg(const fx *f, uint32_t voter, const fx_block *b, uint8_t *out)
+{
     luxc_vote v;
     memset(&v, 0, sizeof v);
     memcpy(v.chain_id, b->hdr.chain_id, 32);
@@ -207,19 +218,12 @@ size_t fx_vote_msg(const fx *f, uint32_t voter, const fx_block *b, uint8_t *out)
     memcpy(v.parent, b->hdr.parent, 32);
     memcpy(v.state_root, b->hdr.state_root, 32);
     v.accept = 1;
-    uint8_t *wire;
-    size_t len;
-    assert_int_equal(node_vote_build(&signer, &v, &wire, &len), LUXC_OK);
-    memcpy(out, wire, len);
-    free(wire);
-    return len;
+    return signed_vote(f, voter, &v, out);
 }
 
 size_t fx_round_vote_msg(const fx *f, uint32_t voter, luxc_vote_phase phase, uint32_t round,
                          const fx_block *b, uint8_t *out)
 {
-    static luxc_node signer;
-    signer.cfg.keys = f->keys[voter];
     luxc_vote v;
     memset(&v, 0, sizeof v);
     assert_int_equal(luxc_chain_id_hash(v.chain_id, f->genesis.chain_id), LUXC_OK);
@@ -232,12 +236,7 @@ size_t fx_round_vote_msg(const fx *f, uint32_t voter, luxc_vote_phase phase, uin
         memcpy(v.state_root, b->hdr.state_root, 32);
         v.accept = 1;
     }
-    uint8_t *wire;
-    size_t len;
-    assert_int_equal(node_vote_build(&signer, &v, &wire, &len), LUXC_OK);
-    memcpy(out, wire, len);
-    free(wire);
-    return len;
+    return signed_vote(f, voter, &v, out);
 }
 
 int fx_round_vote(fx *f, uint32_t voter, luxc_vote_phase phase, uint32_t round, const fx_block *b)
