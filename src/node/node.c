@@ -76,7 +76,8 @@ static int build_members(luxc_node *n, uint32_t mempool_max)
     c->members = calloc(c->n, sizeof *c->members);
     n->buf = malloc(NODE_MSG_MAX);
     n->race.poll.votes = calloc(LUXC_CONSENSUS_MAX_K, sizeof *n->race.poll.votes);
-    if (!c->stakes || !c->members || !n->buf || !n->race.poll.votes ||
+    n->sync.peer_heights = calloc(c->n, sizeof *n->sync.peer_heights);
+    if (!c->stakes || !c->members || !n->buf || !n->race.poll.votes || !n->sync.peer_heights ||
         node_mempool_init(&n->pool, mempool_max) != LUXC_OK)
         return LUXC_ENOMEM;
     for (uint32_t i = 0; i < c->n; i++) {
@@ -221,6 +222,7 @@ void luxc_node_free(luxc_node *n)
     luxc_rounds_free(n->ballot.rule);
     free(n->buf);
     free(n->race.poll.votes);
+    free(n->sync.peer_heights);
     luxc_keypair_wipe(&n->cfg.keys);
     free(n);
 }

@@ -41,6 +41,8 @@ uint32_t node_leader(const luxc_node *n, uint64_t height, uint32_t round)
 
 void node_note_height(luxc_node *n, uint32_t from, uint64_t height)
 {
+    if (from < n->cfg.n && height > n->sync.peer_heights[from])
+        n->sync.peer_heights[from] = height;
     if (height > n->sync.peer_height_hint) {
         n->sync.peer_height_hint = height;
         n->sync.peer = from;

@@ -167,9 +167,11 @@ typedef struct node_ballot {
 
 /* ---- node_sync.c: catching up ----------------------------------------- */
 typedef struct node_catchup {
-    uint64_t peer_height_hint;
-    uint32_t peer;
+    uint64_t *peer_heights;   /* [n]: the highest final height each peer showed */
+    uint64_t peer_height_hint; /* the highest of them */
+    uint32_t peer;            /* asked now; another one when it brings nothing */
     uint64_t sent_us;
+    uint64_t asked_tip;       /* our height when `peer` was last asked */
 } node_catchup;
 
 /* ---- node.c: messages for the next height, replayed when it starts ---- */

@@ -71,6 +71,20 @@ int node_sync_on_block(luxc_node *n, const luxc_wire_msg *m, node_final_block *o
     return 1;
 }
 
+/* The next peer, in index order, that showed a height above ours: a
+ * partitioned or crashed peer must not be asked forever. */
+static void next_peer(luxc_node *n)
+{
+    node_catchup *s = &n->sync;
+    for (uint32_t k = 1; k < n->cfg.n; k++) {
+        uint32_t c = (s->peer + k) % n->cfg.n;
+        if (c != n->cfg.self && s->peer_heights[c] > n->tip.height) {
+            s->peer = c;
+            return;
+        }
+    }
+}
+
 void node_sync_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us)
 {
     node_catchup *s = &n->sync;
@@ -79,6 +93,9 @@ void node_sync_tick(luxc_node *n, uint64_t now_us, uint64_t *next_us)
     /* behind the network: ask for certified blocks */
     uint64_t resend = n->cfg.poll_timeout_us * 2u;
     if (now_us >= s->sent_us + resend) {
+        if (s->sent_us && s->asked_tip == n->tip.height)
+            next_peer(n); /* the last one brought nothing: it may be cut off */
+        s->asked_tip = n->tip.height;
         size_t len;
         uint8_t msg[13];
         if (luxc_wire_sync_req(msg, sizeof msg, &len, n->tip.height + 1, 64) == LUXC_OK)
