@@ -196,20 +196,49 @@ ok "errors: existing --out refused and untouched, bad counts and hosts refused, 
 
 # --- 4. the folders run -------------------------------------------------------
 # ports base..base+3 (p2p) and base+10..base+13 (metrics): pick a base
-# where nothing listens yet
+# where nothing listens yet, below the kernel's ephemeral range (an
+# outgoing connection there took a node's port once: "bind failed ...
+# Address already in use"); if a node still cannot bind, start again
+# on another base.
 in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for ((try = 0; try < 50; try++)); do
-  base=$((20000 + ($$ * 7 + try * 131) % 30000))
-  busy=0
-  for p in 0 1 2 3 10 11 12 13; do if in_use $((base + p)); then busy=1; fi; done
-  [[ $busy -eq 0 ]] && break
-done
+eph_lo=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+span=$((eph_lo > 12000 ? eph_lo - 10020 : 2000))
+pick_base() {
+  local try p busy
+  for ((try = 0; try < 50; try++)); do
+    base=$((10000 + ($$ * 7 + RANDOM + try * 131) % span))
+    busy=0
+    for p in 0 1 2 3 10 11 12 13; do if in_use $((base + p)); then busy=1; fi; done
+    [[ $busy -eq 0 ]] && return 0
+  done
+  fail "no free ports found for 4 loopback nodes"
+}
 L=$TMP/loop
-"$LUXC" testnet --validators 4 --hosts 127.0.0.1 --out "$L" --p2p-port "$base" \
-  --metrics-listen "127.0.0.1:$((base + 10))" --submit-listen none --chain-id luxc-loop >/dev/null
-for i in 0 1 2 3; do
-  (cd "$L/node$i" && exec "$LUXC" node --config config.json 2>node.log) &
-  PIDS+=($!)
+start_loop() {
+  local i
+  rm -rf "$L"
+  "$LUXC" testnet --validators 4 --hosts 127.0.0.1 --out "$L" --p2p-port "$base" \
+    --metrics-listen "127.0.0.1:$((base + 10))" --submit-listen none --chain-id luxc-loop >/dev/null
+  PIDS=()
+  for i in 0 1 2 3; do
+    (cd "$L/node$i" && exec "$LUXC" node --config config.json 2>node.log) &
+    PIDS+=($!)
+  done
+}
+for ((attempt = 1; ; attempt++)); do
+  pick_base
+  start_loop
+  sleep 0.3
+  bind_failed=0
+  for i in 0 1 2 3; do
+    if ! kill -0 "${PIDS[i]}" 2>/dev/null && grep -q "bind failed" "$L/node$i/node.log"; then
+      bind_failed=1
+    fi
+  done
+  [[ $bind_failed -eq 0 ]] && break
+  for i in 0 1 2 3; do kill -KILL "${PIDS[i]}" 2>/dev/null || true; wait "${PIDS[i]}" 2>/dev/null || true; done
+  [[ $attempt -lt 3 ]] || fail "3 attempts, each with a port taken at bind: $(grep -h "bind failed" "$L"/node*/node.log | head -n 1)"
+  echo "note: base port $base taken at bind; trying another"
 done
 heights=""
 for ((t = 0; t < 100; t++)); do
