@@ -20,7 +20,7 @@
 static const char usage_text[] =
     "usage: luxc sim [options]\n"
     "\n"
-    "Simulate N validators running snowman consensus in one process and\n"
+    "Simulate N validators running luxc's consensus in one process and\n"
     "report rounds to finality, finalized blocks, agreement and safety.\n"
     "The run is deterministic: the same options and --seed give the same\n"
     "result on every machine (no clock or thread influences it).\n"
@@ -36,6 +36,22 @@ static const char usage_text[] =
     "finalized (certified) when validators holding more than 2/3 of stake\n"
     "signed it (every validator has stake 1).\n"
     "\n"
+    "Finality (--finality rounds, the default, what the node runs): the race\n"
+    "above only gives each honest validator its round-0 choice; every honest\n"
+    "validator then runs the node's round rule (propose, prevote, precommit,\n"
+    "lock, growing timeouts; docs/CONSENSUS.md) over the messages its region\n"
+    "has received. Time goes in ticks (one tick = one poll round). Before GST\n"
+    "a message waits 1 to 1 + --delay ticks, and each loss (--loss) costs a\n"
+    "resend 2 ticks later; from --gst on every message arrives the next tick.\n"
+    "Validators sit in up to 64 regions (a message reaches a region at once),\n"
+    "so up to 64 validators each have their own view. Byzantine ones vote in\n"
+    "every round, at once: fixed for the last candidate, random and\n"
+    "equivocate different candidates to different regions, silent never.\n"
+    "--finality snowman: the race alone decides (the reference's model).\n"
+    "\n";
+
+/* Two strings: C17 compilers need not take one over 4095 characters. */
+static const char usage_options[] =
     "Options:\n"
     "  -n, --nodes N          validators (default 100; up to 10,000,000)\n"
     "  -f, --byzantine F      Byzantine fraction in [0, 1) (default 0);\n"
@@ -59,8 +75,17 @@ static const char usage_text[] =
     "      --alpha-conf A     override alpha_conf only\n"
     "      --beta B           override beta\n"
     "      --fpc              per-round FPC thresholds, theta in [0.5, 0.8]\n"
-    "  -r, --max-rounds R     give up on a height after R rounds (default 1000);\n"
-    "                         such a height counts as stalled\n"
+    "  -r, --max-rounds R     give up on a height after R rounds (ticks) (default\n"
+    "                         1000); such a height counts as stalled\n"
+    "  -F, --finality NAME    rounds (default) or snowman\n"
+    "  -g, --gst R            rounds: the network is timely from tick R on: no\n"
+    "                         loss, no delay (default: never)\n"
+    "      --crash P          rounds: before GST, each tick, each honest validator\n"
+    "                         crashes with probability P and restarts from its\n"
+    "                         persisted round state (default 0)\n"
+    "      --down T           rounds: ticks a crashed validator stays down (10)\n"
+    "      --round-ticks T    rounds: round 0's propose timeout (default beta + 4);\n"
+    "                         vote steps and each later round add T/2\n"
     "  -j, --json             print one JSON object on stdout\n"
     "  -q, --quiet            no progress line on stderr\n"
     "  -h, --help             this text\n"
@@ -69,7 +94,9 @@ static const char usage_text[] =
     "(total), rounds_per_block (mean, max), agreement (every honest validator\n"
     "decided the same block at every height), safety_violations (heights\n"
     "where two honest validators decided different blocks),\n"
-    "conflicting_certificates, stalled_blocks, polls, votes, lost,\n"
+    "conflicting_certificates, stalled_blocks, polls, votes, lost, and with\n"
+    "rounds finality consensus_rounds (mean, max), heights_after_gst,\n"
+    "stalled_heights_after_gst, max_rounds_after_gst, crashes;\n"
     "memory_bytes, bytes_per_validator, seconds (wall time, not part of the\n"
     "deterministic result).\n"
     "\n"
@@ -78,7 +105,9 @@ static const char usage_text[] =
     "\n"
     "Example:\n"
     "  luxc sim --nodes 10000 --byzantine 0.2 --blocks 100 --seed 7 \\\n"
-    "           --strategy equivocate --json\n";
+    "           --strategy equivocate --json\n"
+    "  luxc sim --nodes 10 --preset local --delay 5 --loss 0.5 --candidates 3 \\\n"
+    "           --blocks 500 --gst 2000 --crash 0.01\n";
 
 static double now_s(void)
 {
@@ -134,6 +163,11 @@ static int bad(const char *what, const char *val)
     return 2;
 }
 
+static const char *finality_name(luxc_sim_finality f)
+{
+    return f == LUXC_SIM_FINALITY_ROUNDS ? "rounds" : "snowman";
+}
+
 static void print_json(const luxc_sim_cfg *cfg, const luxc_sim_result *r, double secs)
 {
     cJSON *o = cJSON_CreateObject();
@@ -164,6 +198,21 @@ static void print_json(const luxc_sim_cfg *cfg, const luxc_sim_result *r, double
     cJSON_AddNumberToObject(o, "conflicting_certificates", r->conflicting_certificates);
     cJSON_AddNumberToObject(o, "stalled_blocks", r->stalled_blocks);
     cJSON_AddNumberToObject(o, "byzantine_wins", r->byzantine_wins);
+    cJSON_AddStringToObject(o, "finality", finality_name(cfg->finality));
+    if (cfg->finality == LUXC_SIM_FINALITY_ROUNDS) {
+        if (cfg->gst == LUXC_SIM_NO_GST)
+            cJSON_AddNullToObject(o, "gst");
+        else
+            cJSON_AddNumberToObject(o, "gst", (double)cfg->gst);
+        cJSON_AddNumberToObject(o, "crash", cfg->crash);
+        cJSON_AddNumberToObject(o, "crashes", (double)r->crashes);
+        cJSON_AddNumberToObject(o, "consensus_rounds_mean",
+                                (double)r->consensus_rounds / (double)r->blocks);
+        cJSON_AddNumberToObject(o, "consensus_rounds_max", r->max_consensus_rounds);
+        cJSON_AddNumberToObject(o, "heights_after_gst", r->heights_after_gst);
+        cJSON_AddNumberToObject(o, "stalled_heights_after_gst", r->stalled_heights_after_gst);
+        cJSON_AddNumberToObject(o, "max_rounds_after_gst", r->max_rounds_after_gst);
+    }
     cJSON_AddNumberToObject(o, "polls", (double)r->polls);
     cJSON_AddNumberToObject(o, "votes", (double)r->votes);
     cJSON_AddNumberToObject(o, "lost", (double)r->lost);
@@ -190,6 +239,17 @@ static void print_text(const luxc_sim_cfg *cfg, const luxc_sim_result *r, double
     printf("  safety violations   %u\n", r->safety_violations);
     printf("  conflicting certs   %u\n", r->conflicting_certificates);
     printf("  stalled blocks      %u\n", r->stalled_blocks);
+    if (cfg->finality == LUXC_SIM_FINALITY_ROUNDS) {
+        printf("  finality            round rule: %.2f rounds per height (max %u), %llu crashes\n",
+               (double)r->consensus_rounds / (double)r->blocks, r->max_consensus_rounds,
+               (unsigned long long)r->crashes);
+        if (cfg->gst != LUXC_SIM_NO_GST)
+            printf("  after GST (tick %llu) %u heights: %u stalled, at most %u rounds\n",
+                   (unsigned long long)cfg->gst, r->heights_after_gst,
+                   r->stalled_heights_after_gst, r->max_rounds_after_gst);
+    } else {
+        printf("  finality            snowman race alone\n");
+    }
     printf("  polls / votes       %llu / %llu (%llu lost)\n", (unsigned long long)r->polls,
            (unsigned long long)r->votes, (unsigned long long)r->lost);
     printf("  memory              %.1f MiB, %.1f bytes per validator\n",
@@ -197,7 +257,8 @@ static void print_text(const luxc_sim_cfg *cfg, const luxc_sim_result *r, double
     printf("  time                %.3f s\n", secs);
 }
 
-enum { OPT_K = 256, OPT_ALPHA, OPT_ALPHA_CONF, OPT_BETA, OPT_FPC };
+enum { OPT_K = 256, OPT_ALPHA, OPT_ALPHA_CONF, OPT_BETA, OPT_FPC, OPT_CRASH, OPT_DOWN,
+       OPT_ROUND_TICKS };
 
 int luxc_cmd_sim(int argc, char **argv)
 {
@@ -211,6 +272,9 @@ int luxc_cmd_sim(int argc, char **argv)
         {"beta", required_argument, 0, OPT_BETA},  {"fpc", no_argument, 0, OPT_FPC},
         {"max-rounds", required_argument, 0, 'r'}, {"json", no_argument, 0, 'j'},
         {"quiet", no_argument, 0, 'q'},            {"help", no_argument, 0, 'h'},
+        {"finality", required_argument, 0, 'F'},   {"gst", required_argument, 0, 'g'},
+        {"crash", required_argument, 0, OPT_CRASH}, {"down", required_argument, 0, OPT_DOWN},
+        {"round-ticks", required_argument, 0, OPT_ROUND_TICKS},
         {0, 0, 0, 0},
     };
     luxc_sim_cfg cfg;
@@ -221,7 +285,7 @@ int luxc_cmd_sim(int argc, char **argv)
     const char *preset = "default";
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "n:f:b:s:S:l:d:c:p:r:jqh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "n:f:b:s:S:l:d:c:p:r:F:g:jqh", opts, NULL)) != -1) {
         switch (c) {
         case 'n':
             if (parse_u32(optarg, &cfg.nodes) || cfg.nodes == 0)
@@ -286,6 +350,30 @@ int luxc_cmd_sim(int argc, char **argv)
             if (parse_u32(optarg, &cfg.max_rounds) || cfg.max_rounds == 0)
                 return bad("--max-rounds", optarg);
             break;
+        case 'F':
+            if (luxc_sim_finality_parse(optarg, &cfg.finality) != LUXC_OK)
+                return bad("--finality", optarg);
+            break;
+        case 'g': {
+            char *end;
+            errno = 0;
+            cfg.gst = strtoull(optarg, &end, 0);
+            if (errno || end == optarg || *end || optarg[0] == '-' || cfg.gst == LUXC_SIM_NO_GST)
+                return bad("--gst", optarg);
+            break;
+        }
+        case OPT_CRASH:
+            if (parse_double(optarg, &cfg.crash) || cfg.crash < 0 || cfg.crash > 1)
+                return bad("--crash", optarg);
+            break;
+        case OPT_DOWN:
+            if (parse_u32(optarg, &cfg.down) || cfg.down == 0)
+                return bad("--down", optarg);
+            break;
+        case OPT_ROUND_TICKS:
+            if (parse_u32(optarg, &cfg.round_ticks) || cfg.round_ticks == 0)
+                return bad("--round-ticks", optarg);
+            break;
         case 'j':
             json = 1;
             break;
@@ -294,6 +382,7 @@ int luxc_cmd_sim(int argc, char **argv)
             break;
         case 'h':
             fputs(usage_text, stdout);
+            fputs(usage_options, stdout);
             return 0;
         default:
             fprintf(stderr, "try luxc sim --help\n");
@@ -318,6 +407,13 @@ int luxc_cmd_sim(int argc, char **argv)
     char msg[256];
     if (luxc_params_validate(&cfg.params, msg, sizeof msg) != LUXC_OK) {
         fprintf(stderr, "luxc sim: invalid parameters: %s\n", msg);
+        return 2;
+    }
+    if (cfg.finality == LUXC_SIM_FINALITY_ROUNDS && cfg.nodes > LUXC_SIM_MAX_ROUNDS_NODES) {
+        fprintf(stderr,
+                "luxc sim: rounds finality runs one round rule per validator: at most %u "
+                "nodes (--finality snowman goes to %u)\n",
+                LUXC_SIM_MAX_ROUNDS_NODES, LUXC_SIM_MAX_NODES);
         return 2;
     }
     if (cfg.params.k > cfg.nodes) {

@@ -1,10 +1,13 @@
 /* sim.c - the deterministic network simulator (luxc/consensus_sim.h).
- * Owns: virtual validators, Byzantine strategies, loss and delay, the
- * lock-step height loop and the safety / liveness / finality accounting.
- * It composes the layer's own rules: photon for sampling, wave for the
- * thresholds, focus (snowball) for confidence. No clock, no threads: one
- * xoshiro256** stream drives everything in a fixed order. */
-#include "luxc/consensus_sim.h"
+ * Owns: virtual validators, Byzantine poll answers, loss and delay of
+ * answers, the snowball poll both finality models share, the snowman
+ * model's lock-step height loop and its safety / liveness / finality
+ * accounting, and the entry point that picks the model (the rounds model
+ * is sim_rounds.c). It composes the layer's own rules: photon for
+ * sampling, wave for the thresholds, focus (snowball) for confidence. No
+ * clock, no threads: one xoshiro256** stream drives everything in a
+ * fixed order. */
+#include "sim_internal.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -30,6 +33,19 @@ int luxc_sim_strategy_parse(const char *name, luxc_sim_strategy *out)
     return LUXC_EINVAL;
 }
 
+int luxc_sim_finality_parse(const char *name, luxc_sim_finality *out)
+{
+    if (!name || !out)
+        return LUXC_EINVAL;
+    if (!strcmp(name, "rounds"))
+        *out = LUXC_SIM_FINALITY_ROUNDS;
+    else if (!strcmp(name, "snowman"))
+        *out = LUXC_SIM_FINALITY_SNOWMAN;
+    else
+        return LUXC_EINVAL;
+    return LUXC_OK;
+}
+
 void luxc_sim_defaults(luxc_sim_cfg *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
@@ -37,29 +53,13 @@ void luxc_sim_defaults(luxc_sim_cfg *cfg)
     cfg->blocks = 10;
     cfg->candidates = 2;
     cfg->strategy = LUXC_SIM_HONEST;
+    cfg->finality = LUXC_SIM_FINALITY_ROUNDS;
+    cfg->gst = LUXC_SIM_NO_GST;
     int rc = luxc_params_preset(&cfg->params, "default");
     (void)rc; /* the name is ours */
 }
 
-typedef struct sim {
-    const luxc_sim_cfg *cfg;
-    uint32_t n, c, h;          /* nodes, candidates, history slots */
-    uint8_t *byz;              /* 1 = Byzantine */
-    uint8_t *hist;             /* h slots x n preferences, slot-major */
-    uint8_t *decided;          /* 0 = undecided, else choice + 1 */
-    luxc_snowball *sb;
-    uint32_t *strengths;       /* n x c */
-    uint32_t *sample;
-    uint32_t *counts;
-    uint64_t *dec, *signed_c;  /* per candidate: honest decisions, signers */
-    luxc_snowball_tree **trees; /* more than 2 candidates: bitwise trees */
-    uint32_t *votes;           /* K answers of one poll (trees) */
-    luxc_photon *photon;
-    luxc_xoshiro x;
-    uint64_t bytes;
-} sim;
-
-static void *sim_alloc(sim *s, size_t n, size_t size)
+void *luxc_sim_alloc(sim *s, size_t n, size_t size)
 {
     if (n && size > SIZE_MAX / n)
         return NULL;
@@ -95,7 +95,10 @@ static int check_cfg(const luxc_sim_cfg *cfg)
     if (!(cfg->byzantine >= 0.0 && cfg->byzantine < 1.0) || !(cfg->loss >= 0.0 && cfg->loss <= 1.0))
         return LUXC_EINVAL;
     if (cfg->delay > LUXC_SIM_MAX_DELAY || cfg->candidates > LUXC_SIM_MAX_CANDIDATES ||
-        (unsigned)cfg->strategy > LUXC_SIM_SILENT)
+        (unsigned)cfg->strategy > LUXC_SIM_SILENT ||
+        (unsigned)cfg->finality > LUXC_SIM_FINALITY_SNOWMAN || !(cfg->crash >= 0.0 && cfg->crash <= 1.0))
+        return LUXC_EINVAL;
+    if (cfg->finality == LUXC_SIM_FINALITY_ROUNDS && cfg->nodes > LUXC_SIM_MAX_ROUNDS_NODES)
         return LUXC_EINVAL;
     if (luxc_params_validate(&cfg->params, NULL, 0) != LUXC_OK)
         return LUXC_EPARAM;
@@ -120,9 +123,8 @@ static uint32_t byz_answer(sim *s, uint32_t i, uint32_t prev_slot)
     }
 }
 
-/* One poll of honest validator i in round r. */
-static int poll_one(sim *s, uint32_t i, uint64_t r, uint32_t ap, uint32_t ac,
-                    luxc_sim_result *res)
+int luxc_sim_poll(sim *s, uint32_t i, uint64_t r, uint32_t ap, uint32_t ac,
+                  luxc_sim_result *res)
 {
     const luxc_sim_cfg *cfg = s->cfg;
     uint32_t k = cfg->params.k, c = s->c, h = s->h, n = s->n;
@@ -136,7 +138,7 @@ static int poll_one(sim *s, uint32_t i, uint64_t r, uint32_t ap, uint32_t ac,
     uint32_t nv = 0;
     for (uint32_t q = 0; q < k; q++) {
         uint32_t j = s->sample[q];
-        if (cfg->loss > 0 && (double)(luxc_xoshiro_next(&s->x) >> 11) * 0x1p-53 < cfg->loss) {
+        if (s->loss > 0 && luxc_sim_uniform(&s->x) < s->loss) {
             res->lost++;
             continue;
         }
@@ -146,7 +148,7 @@ static int poll_one(sim *s, uint32_t i, uint64_t r, uint32_t ap, uint32_t ac,
             if (v == UINT32_MAX)
                 continue;
         } else {
-            uint64_t age = cfg->delay ? luxc_xoshiro_below(&s->x, (uint64_t)cfg->delay + 1) : 0;
+            uint64_t age = s->delay ? luxc_xoshiro_below(&s->x, (uint64_t)s->delay + 1) : 0;
             uint64_t at = r - 1 >= age ? r - 1 - age : 0;
             v = s->hist[(size_t)(at % h) * n + j];
         }
@@ -169,6 +171,43 @@ static int poll_one(sim *s, uint32_t i, uint64_t r, uint32_t ap, uint32_t ac,
     return rc;
 }
 
+int luxc_sim_snowball_start(sim *s, uint32_t i, uint8_t init)
+{
+    for (uint32_t sl = 0; sl < s->h; sl++)
+        s->hist[(size_t)sl * s->n + i] = init;
+    if (s->trees) {
+        luxc_snowball_tree_free(s->trees[i]);
+        s->trees[i] = NULL;
+        return luxc_snowball_tree_new(&s->trees[i], &s->cfg->params, s->c, init);
+    }
+    return luxc_snowball_init(&s->sb[i], &s->cfg->params, s->strengths + (size_t)i * s->c, s->c,
+                              init);
+}
+
+uint32_t luxc_sim_preference(const sim *s, uint32_t i)
+{
+    return s->trees ? luxc_snowball_tree_preference(s->trees[i])
+                    : luxc_snowball_preference(&s->sb[i]);
+}
+
+int luxc_sim_finalized(const sim *s, uint32_t i)
+{
+    return s->trees ? luxc_snowball_tree_finalized(s->trees[i])
+                    : luxc_snowball_finalized(&s->sb[i]);
+}
+
+void luxc_sim_fpc_seed(const sim *s, uint32_t height, uint8_t seed[LUXC_FPC_SEEDBYTES])
+{
+    memset(seed, 0, LUXC_FPC_SEEDBYTES);
+    if (!s->cfg->params.fpc)
+        return;
+    uint8_t chain[32] = {0}, prev[32] = {0};
+    memcpy(chain, "luxc-sim", 8);
+    for (int b = 0; b < 8; b++)
+        prev[b] = (uint8_t)((uint64_t)height >> (8 * b));
+    luxc_fpc_epoch_seed(seed, height, chain, prev);
+}
+
 /* Run one height; returns the rounds used or a negative error. */
 static int64_t run_height(sim *s, uint32_t height, luxc_sim_result *res)
 {
@@ -178,31 +217,19 @@ static int64_t run_height(sim *s, uint32_t height, luxc_sim_result *res)
     uint32_t running = 0, ndecided = 0;
     for (uint32_t i = 0; i < n; i++) {
         uint8_t init = (uint8_t)luxc_xoshiro_below(&s->x, c);
-        for (uint32_t sl = 0; sl < h; sl++)
-            s->hist[(size_t)sl * n + i] = init;
         s->decided[i] = 0;
-        if (byz_active && s->byz[i])
+        if (byz_active && s->byz[i]) {
+            for (uint32_t sl = 0; sl < h; sl++)
+                s->hist[(size_t)sl * n + i] = init;
             continue;
-        running++;
-        int rc;
-        if (s->trees) {
-            luxc_snowball_tree_free(s->trees[i]);
-            s->trees[i] = NULL;
-            rc = luxc_snowball_tree_new(&s->trees[i], &cfg->params, c, init);
-        } else {
-            rc = luxc_snowball_init(&s->sb[i], &cfg->params, s->strengths + (size_t)i * c, c, init);
         }
+        running++;
+        int rc = luxc_sim_snowball_start(s, i, init);
         if (rc != LUXC_OK)
             return rc;
     }
-    uint8_t seed[LUXC_FPC_SEEDBYTES] = {0};
-    if (cfg->params.fpc) {
-        uint8_t chain[32] = {0}, prev[32] = {0};
-        memcpy(chain, "luxc-sim", 8);
-        for (int b = 0; b < 8; b++)
-            prev[b] = (uint8_t)((uint64_t)height >> (8 * b));
-        luxc_fpc_epoch_seed(seed, height, chain, prev);
-    }
+    uint8_t seed[LUXC_FPC_SEEDBYTES];
+    luxc_sim_fpc_seed(s, height, seed);
     uint32_t max_rounds = cfg->max_rounds ? cfg->max_rounds : 1000;
     uint64_t r = 0;
     while (ndecided < running && r < max_rounds) {
@@ -218,13 +245,11 @@ static int64_t run_height(sim *s, uint32_t height, luxc_sim_result *res)
                                        : s->hist[(size_t)((r - 1) % h) * n + i];
                 continue;
             }
-            if ((rc = poll_one(s, i, r, ap, ac, res)) != LUXC_OK)
+            if ((rc = luxc_sim_poll(s, i, r, ap, ac, res)) != LUXC_OK)
                 return rc;
-            uint32_t pref = s->trees ? luxc_snowball_tree_preference(s->trees[i])
-                                     : luxc_snowball_preference(&s->sb[i]);
+            uint32_t pref = luxc_sim_preference(s, i);
             cur[i] = (uint8_t)pref;
-            if (s->trees ? luxc_snowball_tree_finalized(s->trees[i])
-                         : luxc_snowball_finalized(&s->sb[i])) {
+            if (luxc_sim_finalized(s, i)) {
                 s->decided[i] = (uint8_t)(pref + 1);
                 ndecided++;
             }
@@ -306,21 +331,24 @@ int luxc_sim_run(const luxc_sim_cfg *cfg, luxc_sim_result *res)
     s.n = cfg->nodes;
     s.c = cfg->candidates ? cfg->candidates : 2;
     s.h = cfg->delay + 2;
+    s.loss = cfg->loss;
+    s.delay = cfg->delay;
     luxc_xoshiro_seed(&s.x, cfg->seed);
     uint32_t nbyz = (uint32_t)floor(cfg->byzantine * (double)s.n);
+    s.nbyz = nbyz;
     rc = LUXC_ENOMEM;
-    s.byz = sim_alloc(&s, s.n, 1);
-    s.hist = sim_alloc(&s, (size_t)s.h * s.n, 1);
-    s.decided = sim_alloc(&s, s.n, 1);
-    s.sb = sim_alloc(&s, s.n, sizeof *s.sb);
-    s.strengths = sim_alloc(&s, (size_t)s.n * s.c, sizeof *s.strengths);
-    s.sample = sim_alloc(&s, cfg->params.k, sizeof *s.sample);
-    s.counts = sim_alloc(&s, s.c, sizeof *s.counts);
-    s.dec = sim_alloc(&s, s.c, sizeof *s.dec);
-    s.signed_c = sim_alloc(&s, s.c, sizeof *s.signed_c);
-    s.votes = sim_alloc(&s, cfg->params.k, sizeof *s.votes);
+    s.byz = luxc_sim_alloc(&s, s.n, 1);
+    s.hist = luxc_sim_alloc(&s, (size_t)s.h * s.n, 1);
+    s.decided = luxc_sim_alloc(&s, s.n, 1);
+    s.sb = luxc_sim_alloc(&s, s.n, sizeof *s.sb);
+    s.strengths = luxc_sim_alloc(&s, (size_t)s.n * s.c, sizeof *s.strengths);
+    s.sample = luxc_sim_alloc(&s, cfg->params.k, sizeof *s.sample);
+    s.counts = luxc_sim_alloc(&s, s.c, sizeof *s.counts);
+    s.dec = luxc_sim_alloc(&s, s.c, sizeof *s.dec);
+    s.signed_c = luxc_sim_alloc(&s, s.c, sizeof *s.signed_c);
+    s.votes = luxc_sim_alloc(&s, cfg->params.k, sizeof *s.votes);
     if (s.c > 2) {
-        s.trees = sim_alloc(&s, s.n, sizeof *s.trees);
+        s.trees = luxc_sim_alloc(&s, s.n, sizeof *s.trees);
         s.bytes += (uint64_t)s.n * luxc_snowball_tree_bytes(s.c); /* allocated per height */
     }
     if (!s.byz || !s.hist || !s.decided || !s.sb || !s.strengths || !s.sample || !s.counts ||
@@ -347,18 +375,23 @@ int luxc_sim_run(const luxc_sim_cfg *cfg, luxc_sim_result *res)
     res->nodes = s.n;
     res->byzantine_nodes = nbyz;
     res->blocks = cfg->blocks;
-    for (uint32_t height = 1; height <= cfg->blocks; height++) {
-        int64_t r = run_height(&s, height, res);
-        if (r < 0) {
-            rc = (int)r;
+    if (cfg->finality == LUXC_SIM_FINALITY_ROUNDS) {
+        if ((rc = luxc_sim_rounds_run(&s, res)) != LUXC_OK)
             goto out;
+    } else {
+        for (uint32_t height = 1; height <= cfg->blocks; height++) {
+            int64_t r = run_height(&s, height, res);
+            if (r < 0) {
+                rc = (int)r;
+                goto out;
+            }
+            res->rounds += (uint64_t)r;
+            if ((uint64_t)r > res->max_rounds_per_block)
+                res->max_rounds_per_block = (uint32_t)r;
+            account(&s, res);
+            if (cfg->progress)
+                cfg->progress(cfg->progress_ctx, height, res->rounds);
         }
-        res->rounds += (uint64_t)r;
-        if ((uint64_t)r > res->max_rounds_per_block)
-            res->max_rounds_per_block = (uint32_t)r;
-        account(&s, res);
-        if (cfg->progress)
-            cfg->progress(cfg->progress_ctx, height, res->rounds);
     }
     res->mean_rounds_per_block = (double)res->rounds / (double)cfg->blocks;
     res->agreement = res->safety_violations == 0 && res->stalled_blocks == 0;

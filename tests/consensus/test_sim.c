@@ -1,4 +1,5 @@
-/* test_sim.c - the deterministic simulator: reproducibility, liveness
+/* test_sim.c - the deterministic simulator's snowman model (the race
+ * alone decides; the rounds model is test_sim_rounds.c): reproducibility, liveness
  * without adversaries, the safety property over many seeds (Byzantine
  * stake below 1/3: no two honest validators decide differently with the
  * default parameters, and never two certified blocks at one height),
@@ -32,6 +33,8 @@ static void test_names(void **state)
     luxc_sim_defaults(&cfg);
     assert_int_equal(cfg.params.k, 20);
     assert_int_equal(cfg.candidates, 2);
+    assert_int_equal(cfg.finality, LUXC_SIM_FINALITY_ROUNDS);
+    assert_true(cfg.gst == LUXC_SIM_NO_GST);
 }
 
 static void test_deterministic(void **state)
@@ -40,6 +43,7 @@ static void test_deterministic(void **state)
     uint64_t seed = luxc_test_seed();
     luxc_sim_cfg cfg;
     luxc_sim_defaults(&cfg);
+    cfg.finality = LUXC_SIM_FINALITY_SNOWMAN;
     cfg.nodes = 300;
     cfg.blocks = 4;
     cfg.seed = seed;
@@ -68,6 +72,7 @@ static void test_honest_network_agrees(void **state)
     uint64_t seed = luxc_test_seed();
     luxc_sim_cfg cfg;
     luxc_sim_defaults(&cfg);
+    cfg.finality = LUXC_SIM_FINALITY_SNOWMAN;
     cfg.nodes = 500;
     cfg.blocks = 5;
     cfg.seed = seed;
@@ -112,6 +117,7 @@ static void test_safety_property_many_seeds(void **state)
     for (int run = 0; run < 24; run++) {
         luxc_sim_cfg cfg;
         luxc_sim_defaults(&cfg);
+    cfg.finality = LUXC_SIM_FINALITY_SNOWMAN;
         uint64_t rs = luxc_test_rand(&g);
         cfg.seed = rs;
         cfg.nodes = 100 + (uint32_t)(luxc_test_rand(&g) % 200);
@@ -143,6 +149,7 @@ static void test_negative_controls(void **state)
     uint64_t seed = luxc_test_seed();
     luxc_sim_cfg cfg;
     luxc_sim_defaults(&cfg);
+    cfg.finality = LUXC_SIM_FINALITY_SNOWMAN;
     assert_int_equal(luxc_params_preset(&cfg.params, "local"), LUXC_OK);
     cfg.nodes = 200;
     cfg.blocks = 20;
@@ -210,6 +217,7 @@ static void test_alloc_failure(void **state)
     (void)state;
     luxc_sim_cfg cfg;
     luxc_sim_defaults(&cfg);
+    cfg.finality = LUXC_SIM_FINALITY_SNOWMAN;
     cfg.nodes = 60;
     cfg.blocks = 1;
     cfg.byzantine = 0.1;
