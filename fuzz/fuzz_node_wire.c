@@ -3,7 +3,7 @@
  *  - a rejected input leaves the message all zero and returns a
  *    documented code (the wire's own or luxc_vote_decode's);
  *  - an accepted input round-trips: the encoder of its type
- *    (luxc_wire_propose, _proposal, _query, _vote, _sync_req,
+ *    (luxc_wire_propose, _proposal, _polka, _query, _vote, _sync_req,
  *    _sync_block, _get_block, _upgrade) fed the decoded fields reproduces the input
  *    bytes exactly (decode -> encode -> compare), and a buffer one byte
  *    short is LUXC_EFULL;
@@ -37,6 +37,9 @@ static int encode(const luxc_wire_msg *m, uint8_t *out, size_t cap, size_t *len)
     case LUXC_WIRE_PROPOSAL:
         return luxc_wire_proposal(out, cap, len, m->round, m->valid_round, m->block,
                                   m->block_len, m->cert, m->cert_len);
+    case LUXC_WIRE_POLKA:
+        return luxc_wire_polka(out, cap, len, m->round, m->block, m->block_len, m->cert,
+                               m->cert_len);
     case LUXC_WIRE_QUERY:
     case LUXC_WIRE_CHITS:
         return luxc_wire_query(out, cap, len, m->type, m->req, m->height, m->id);

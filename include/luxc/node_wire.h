@@ -23,6 +23,11 @@
  *                 polka in it and the proof (luxc_cert_decode_polka's
  *                 encoding) shows it; without one the proof is empty.
  *                 PROPOSE stays the plain block transfer (GET_BLOCK).
+ *  11 POLKA       round u32 | block_len u32 | block | polka proof (rest,
+ *                 not empty): a polka of `round` for the block, relayed
+ *                 by a validator whose round went slow (precommits of
+ *                 more than 2/3 of stake, no decision), so validators
+ *                 that Byzantine prevotes did not reach learn it too.
  *
  * Decoding checks every length against what remains and rejects trailing
  * bytes; pointers in a decoded message point into the input buffer.
@@ -51,6 +56,7 @@ enum {
     LUXC_WIRE_UPQUERY = 8,
     LUXC_WIRE_UPCHITS = 9,
     LUXC_WIRE_PROPOSAL = 10,
+    LUXC_WIRE_POLKA = 11,
 };
 
 #define LUXC_WIRE_NO_ROUND UINT32_MAX
@@ -64,13 +70,13 @@ typedef struct luxc_wire_msg {
     uint32_t req;
     uint64_t height;          /* QUERY, CHITS; SYNC_REQ: from */
     uint32_t max;             /* SYNC_REQ */
-    uint32_t round;           /* PROPOSAL */
+    uint32_t round;           /* PROPOSAL, POLKA */
     uint32_t valid_round;     /* PROPOSAL: LUXC_WIRE_NO_ROUND or < round */
     uint8_t id[32];           /* QUERY, CHITS, GET_BLOCK, UPQUERY, UPCHITS */
     uint8_t choice;           /* UPCHITS: 0, 1 or 2 */
-    const uint8_t *block;     /* PROPOSE, PROPOSAL, SYNC_BLOCK */
+    const uint8_t *block;     /* PROPOSE, PROPOSAL, POLKA, SYNC_BLOCK */
     size_t block_len;
-    const uint8_t *cert;      /* SYNC_BLOCK; PROPOSAL: the polka proof */
+    const uint8_t *cert;      /* SYNC_BLOCK; PROPOSAL, POLKA: the polka proof */
     size_t cert_len;
     luxc_vote vote;           /* VOTE */
     const uint8_t *vote_msg;  /* VOTE: the 161 encoded bytes that were signed */
@@ -79,7 +85,7 @@ typedef struct luxc_wire_msg {
 } luxc_wire_msg;
 
 /* Errors (distinct): LUXC_EINVAL (NULL), LUXC_ETRUNC (also: an empty
- * PROPOSE or PROPOSAL block or VOTE signature), LUXC_ETRAILING,
+ * PROPOSE, PROPOSAL or POLKA block, POLKA proof or VOTE signature), LUXC_ETRAILING,
  * LUXC_ECORRUPT (unknown type; a PROPOSAL whose valid round is not below
  * its round, or with a proof exactly when it has no valid round), LUXC_ETOOBIG (signature, certificate or
  * sync count over its maximum, empty SYNC_BLOCK block), and luxc_vote_decode's codes
@@ -99,6 +105,11 @@ LUXC_MUST_CHECK int luxc_wire_proposal(uint8_t *out, size_t cap, size_t *len, ui
                                        uint32_t valid_round, const uint8_t *block,
                                        size_t block_len, const uint8_t *proof,
                                        size_t proof_len);
+/* POLKA: block and proof both non-empty (else LUXC_EINVAL). */
+LUXC_API
+LUXC_MUST_CHECK int luxc_wire_polka(uint8_t *out, size_t cap, size_t *len, uint32_t round,
+                                    const uint8_t *block, size_t block_len, const uint8_t *proof,
+                                    size_t proof_len);
 LUXC_API
 LUXC_MUST_CHECK int luxc_wire_query(uint8_t *out, size_t cap, size_t *len, uint8_t type,
                                     uint32_t req, uint64_t height, const uint8_t id[32]);

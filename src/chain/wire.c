@@ -43,6 +43,22 @@ static int decode_body(luxc_wire_msg *m, const uint8_t *p, size_t len)
         m->cert_len = pl;
         return LUXC_OK;
     }
+    case LUXC_WIRE_POLKA: {
+        if (len < 8)
+            return LUXC_ETRUNC;
+        m->round = luxc_be32_load(p);
+        size_t bl = luxc_be32_load(p + 4);
+        if (bl == 0 || bl >= len - 8) /* a block, and a proof after it */
+            return LUXC_ETRUNC;
+        size_t pl = len - 8 - bl;
+        if (pl > LUXC_WIRE_CERT_MAX)
+            return LUXC_ETOOBIG;
+        m->block = p + 8;
+        m->block_len = bl;
+        m->cert = p + 8 + bl;
+        m->cert_len = pl;
+        return LUXC_OK;
+    }
     case LUXC_WIRE_QUERY:
     case LUXC_WIRE_CHITS:
         if ((rc = fixed(len, 4 + 8 + 32)) != LUXC_OK)
@@ -173,6 +189,24 @@ int luxc_wire_proposal(uint8_t *out, size_t cap, size_t *len, uint32_t round,
     if (proof_len)
         memcpy(out + 13 + block_len, proof, proof_len);
     *len = 13 + block_len + proof_len;
+    return LUXC_OK;
+}
+
+int luxc_wire_polka(uint8_t *out, size_t cap, size_t *len, uint32_t round,
+                    const uint8_t *block, size_t block_len, const uint8_t *proof, size_t proof_len)
+{
+    if (!block || block_len == 0 || block_len > UINT32_MAX || !proof || proof_len == 0 ||
+        proof_len > LUXC_WIRE_CERT_MAX)
+        return LUXC_EINVAL;
+    int rc = room(out, cap, len, 9 + block_len + proof_len);
+    if (rc)
+        return rc;
+    out[0] = LUXC_WIRE_POLKA;
+    luxc_be32_store(out + 1, round);
+    luxc_be32_store(out + 5, (uint32_t)block_len);
+    memcpy(out + 9, block, block_len);
+    memcpy(out + 9 + block_len, proof, proof_len);
+    *len = 9 + block_len + proof_len;
     return LUXC_OK;
 }
 

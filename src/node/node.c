@@ -258,6 +258,8 @@ static int dispatch(luxc_node *n, uint32_t from, const luxc_wire_msg *m, const u
         return node_race_on_propose(n, from, m->block, m->block_len, now_us, 0);
     case LUXC_WIRE_PROPOSAL:
         return node_race_on_proposal(n, from, m, now_us);
+    case LUXC_WIRE_POLKA:
+        return node_race_on_polka(n, from, m, now_us);
     case LUXC_WIRE_QUERY:
         return node_race_on_query(n, from, m);
     case LUXC_WIRE_CHITS:
@@ -408,6 +410,7 @@ static int drive(luxc_node *n, node_final_block *pending, uint64_t now_us)
             break;
     }
     node_final_block_free(&f);
+    node_votes_relay(n); /* a round that went slow shares its polka */
     return rc;
 }
 

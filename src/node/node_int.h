@@ -158,6 +158,8 @@ typedef struct node_ballot {
     int pending;     /* a vote in the worker: the rule waits until it is durable */
     uint64_t wake_us; /* the rule's next timeout */
     int started;      /* the rule's timers run (from the first event) */
+    int relayed;      /* relayed_round's polka went out (node_votes_relay) */
+    uint32_t relayed_round;
     int restored;     /* restored_state holds our votes' state from the store */
     luxc_round_state restored_state;
     int decided;      /* the rule decided: committing until the store takes it */
@@ -372,6 +374,8 @@ int node_race_on_proposal(luxc_node *n, uint32_t from, const luxc_wire_msg *m, u
 int node_race_on_query(luxc_node *n, uint32_t from, const luxc_wire_msg *m);
 int node_race_on_chits(luxc_node *n, uint32_t from, const luxc_wire_msg *m, uint64_t now_us);
 int node_race_on_get_block(luxc_node *n, uint32_t from, const luxc_wire_msg *m);
+/* A relayed POLKA: its proof checked, its prevotes counted, its block held. */
+int node_race_on_polka(luxc_node *n, uint32_t from, const luxc_wire_msg *m, uint64_t now_us);
 /* The rule says we lead `round`: propose id with its valid round and the
  * polka proof (handed over; NULL: a new block instead), or a new block
  * (valid_round LUXC_NO_ROUND), once the block is due. */
@@ -396,6 +400,10 @@ int node_votes_cast(luxc_node *n, luxc_vote_phase phase, uint32_t round, const u
                     uint64_t now_us);
 /* A vote the worker signed and made durable goes out. */
 void node_votes_signed(luxc_node *n, node_job *j, uint64_t now_us);
+/* A slow round's polka goes to everyone, once: our round holds a polka
+ * for a block we hold and precommits of more than 2/3 of the stake, but no
+ * decision (Byzantine prevotes sent to some of us may have made it). */
+void node_votes_relay(luxc_node *n);
 /* The certificate of `round` for id with the block: 1 and *out filled. */
 int node_votes_final(luxc_node *n, uint32_t round, const uint8_t id[32], node_final_block *out);
 /* A polka proof for id in round (encoded, owned), for a re-proposal. */

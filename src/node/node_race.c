@@ -1,5 +1,6 @@
 /* node_race.c - one height's blocks and race (node_int.h): the round
  * leaders' proposals (PROPOSAL, with the polka proof of a re-proposal),
+ * relayed polkas (POLKA),
  * ours when the round rule asks for one, the model's score as initial
  * preference, and snowman polls over sampled peers in round 0, whose
  * decision is this validator's round-0 prevote (docs/CONSENSUS.md s3).
@@ -381,6 +382,27 @@ int node_race_on_proposal(luxc_node *n, uint32_t from, const luxc_wire_msg *m, u
         memcpy(p->id, id, 32);
     }
     return LUXC_OK;
+}
+
+int node_race_on_polka(luxc_node *n, uint32_t from, const luxc_wire_msg *m, uint64_t now_us)
+{
+    luxc_chain_block hdr;
+    uint8_t id[32], have[32];
+    int rc = block_for_next(n, from, m->block, m->block_len, &hdr, id);
+    if (rc <= 0)
+        return rc;
+    if (luxc_heightvotes_majority(n->ballot.votes, LUXC_PREVOTE, m->round, have, NULL) &&
+        !memcmp(have, id, 32))
+        return LUXC_OK; /* known: no signatures to check again */
+    rc = node_cert_check(n, LUXC_PREVOTE, m->cert, m->cert_len, id, m->round, NULL);
+    if (rc != LUXC_OK)
+        return rc;
+    rc = luxc_heightvotes_add_proven(n->ballot.votes, LUXC_PREVOTE, m->round, id);
+    if (rc != LUXC_OK && rc != LUXC_EFULL)
+        return rc;
+    if (!node_proposal_find(n, id))
+        rc = node_race_on_propose(n, from, m->block, m->block_len, now_us, 1);
+    return rc;
 }
 
 /* Re-send our proposal (peers that connected late never saw it). */

@@ -215,6 +215,41 @@ int node_votes_polka_proof(luxc_node *n, uint32_t round, uint8_t **out, size_t *
     return set_cert(luxc_heightvotes_set(n->ballot.votes, LUXC_PREVOTE, round), out, out_len);
 }
 
+/* Tendermint's liveness argument assumes that what one correct validator
+ * received, every correct one eventually does; relaying every vote would
+ * cost that on every height, this costs it only in rounds that went slow.
+ * Validators still in the round then set their valid value (Algorithm 1
+ * line 36), and the next honest leader proposes it with a valid round
+ * everyone can accept. */
+void node_votes_relay(luxc_node *n)
+{
+    node_ballot *b = &n->ballot;
+    uint32_t round = luxc_rounds_state(b->rule)->round;
+    uint8_t id[32], any[32];
+    uint32_t r;
+    if (b->decided || (b->relayed && b->relayed_round == round) ||
+        !luxc_heightvotes_majority(b->votes, LUXC_PREVOTE, round, id, NULL) ||
+        !memcmp(id, zero_id, 32) || !luxc_heightvotes_any_quorum(b->votes, LUXC_PRECOMMIT, round) ||
+        luxc_heightvotes_decided(b->votes, &r, any))
+        return;
+    const node_proposal *p = node_proposal_find(n, id);
+    uint8_t *proof = NULL;
+    size_t proof_len = 0;
+    if (!p || node_votes_polka_proof(n, round, &proof, &proof_len) != LUXC_OK)
+        return; /* without the block or the votes: nothing to relay */
+    b->relayed = 1;
+    b->relayed_round = round;
+    size_t len = 9 + p->len + proof_len;
+    uint8_t *w = malloc(len);
+    if (w && luxc_wire_polka(w, len, &len, round, p->bytes, p->len, proof, proof_len) == LUXC_OK) {
+        node_logf(n, LUXC_LOG_DEBUG, "polka relayed", "height=%llu round=%u",
+                  (unsigned long long)n->tip.height + 1, round);
+        node_broadcast(n, w, len);
+    }
+    free(w);
+    free(proof);
+}
+
 int node_votes_final(luxc_node *n, uint32_t round, const uint8_t id[32], node_final_block *out)
 {
     memset(out, 0, sizeof *out);
@@ -384,5 +419,6 @@ void node_votes_clear(luxc_node *n)
     b->decided = 0;
     b->started = 0;
     b->restored = 0;
+    b->relayed = 0;
     b->wake_us = UINT64_MAX;
 }

@@ -113,6 +113,25 @@ static void test_propose_and_sync(void **state)
     assert_int_equal(luxc_wire_proposal(buf, sizeof buf, &len, 7, 1, block, 0, proof, 3),
                      LUXC_EINVAL);
 
+    /* POLKA: round, block and a proof, none empty */
+    assert_int_equal(luxc_wire_polka(buf, sizeof buf, &len, 9, block, sizeof block, proof,
+                                     sizeof proof),
+                     LUXC_OK);
+    assert_int_equal(luxc_wire_decode(&m, buf, len), LUXC_OK);
+    assert_int_equal(m.type, LUXC_WIRE_POLKA);
+    assert_int_equal(m.round, 9);
+    assert_int_equal(m.block_len, sizeof block);
+    assert_memory_equal(m.block, block, sizeof block);
+    assert_int_equal(m.cert_len, sizeof proof);
+    assert_memory_equal(m.cert, proof, sizeof proof);
+    for (size_t k = 0; k <= 9 + sizeof block; k++) /* no prefix without a proof byte */
+        assert_int_not_equal(luxc_wire_decode(&m, buf, k), LUXC_OK);
+    assert_int_equal(luxc_wire_decode(&m, buf, 9 + sizeof block), LUXC_ETRUNC); /* no proof */
+    assert_int_equal(luxc_wire_polka(buf, sizeof buf, &len, 9, block, sizeof block, NULL, 0),
+                     LUXC_EINVAL);
+    assert_int_equal(luxc_wire_polka(buf, sizeof buf, &len, 9, block, 0, proof, 3), LUXC_EINVAL);
+    assert_int_equal(luxc_wire_polka(buf, 12, &len, 9, block, sizeof block, proof, 3), LUXC_EFULL);
+
     assert_int_equal(luxc_wire_sync_block(buf, sizeof buf, &len, block, sizeof block, cert,
                                           sizeof cert),
                      LUXC_OK);

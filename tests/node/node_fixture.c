@@ -257,8 +257,11 @@ void fx_skip_to_round(fx *f, uint32_t round, luxc_vote_phase phase)
         assert_int_equal(fx_round_vote(f, v, phase, round, NULL), LUXC_OK);
 }
 
-size_t fx_cert(const fx *f, const fx_block *b, const uint32_t *voters, uint32_t count,
-               uint8_t *out, size_t cap)
+/* by_tip: votes of phase/round at the fixture's next height
+ * (fx_round_vote_msg); else b's own precommit (fx_vote_msg). */
+static size_t cert_of(const fx *f, int by_tip, luxc_vote_phase phase, uint32_t round,
+                      const fx_block *b, const uint32_t *voters, uint32_t count, uint8_t *out,
+                      size_t cap)
 {
     uint64_t stakes[FX_MAX_NODES];
     for (uint32_t i = 0; i < f->n; i++)
@@ -268,7 +271,8 @@ size_t fx_cert(const fx *f, const fx_block *b, const uint32_t *voters, uint32_t 
     uint8_t *msg = malloc(NODE_MSG_MAX);
     assert_non_null(msg);
     for (uint32_t i = 0; i < count; i++) {
-        size_t len = fx_vote_msg(f, voters[i], b, msg);
+        size_t len = by_tip ? fx_round_vote_msg(f, voters[i], phase, round, b, msg)
+                            : fx_vote_msg(f, voters[i], b, msg);
         luxc_wire_msg m;
         assert_int_equal(luxc_wire_decode(&m, msg, len), LUXC_OK);
         assert_int_equal(luxc_voteset_add(vs, voters[i], m.vote_msg, m.sig, m.sig_len), LUXC_OK);
@@ -281,6 +285,18 @@ size_t fx_cert(const fx *f, const fx_block *b, const uint32_t *voters, uint32_t 
     luxc_cert_free(c);
     luxc_voteset_free(vs);
     return len;
+}
+
+size_t fx_round_cert(const fx *f, luxc_vote_phase phase, uint32_t round, const fx_block *b,
+                     const uint32_t *voters, uint32_t count, uint8_t *out, size_t cap)
+{
+    return cert_of(f, 1, phase, round, b, voters, count, out, cap);
+}
+
+size_t fx_cert(const fx *f, const fx_block *b, const uint32_t *voters, uint32_t count,
+               uint8_t *out, size_t cap)
+{
+    return cert_of(f, 0, LUXC_PRECOMMIT, b->hdr.round, b, voters, count, out, cap);
 }
 
 size_t fx_sync_block_msg(const fx_block *b, const uint8_t *cert, size_t cert_len, uint8_t *out)

@@ -82,6 +82,9 @@ void fx_skip_to_round(fx *f, uint32_t round, luxc_vote_phase phase);
 /* A certificate by voters[0..count) for b, encoded into out. */
 size_t fx_cert(const fx *f, const fx_block *b, const uint32_t *voters, uint32_t count,
                uint8_t *out, size_t cap);
+/* The same for votes of `phase` in `round` (PREVOTE: a polka proof). */
+size_t fx_round_cert(const fx *f, luxc_vote_phase phase, uint32_t round, const fx_block *b,
+                     const uint32_t *voters, uint32_t count, uint8_t *out, size_t cap);
 size_t fx_sync_block_msg(const fx_block *b, const uint8_t *cert, size_t cert_len, uint8_t *out);
 
 /* luxc_node_receive from `from`; returns its result. */

@@ -654,6 +654,75 @@ static void test_rounds_follow_the_rule(void **state)
     fx_free(&f);
 }
 
+/* A relayed POLKA (from anyone, not only the leader) brings the block and
+ * its polka: checked, counted, and the rule acts on it - here, having
+ * prevoted nil, we lock and precommit the block (Algorithm 1 line 36).
+ * A proof of too little stake, or for another block, is dropped. */
+static void test_relayed_polka_is_checked_and_counted(void **state)
+{
+    (void)state;
+    fx f;
+    init(&f, 4, 0, 0);
+    assert_int_equal(tick(&f), LUXC_OK);
+    fx_block b, other;
+    fx_make_block(&f, &b, 0, NULL, 0, 0, 0);
+    fx_make_block(&f, &other, 0, NULL, 0, 0, 9);
+    f.now += 200000; /* no proposal in round 0: a nil prevote */
+    assert_int_equal(tick(&f), LUXC_OK);
+    assert_int_equal(luxc_rounds_state(f.node->ballot.rule)->step, LUXC_STEP_PREVOTE);
+    uint8_t *proof = malloc(NODE_MSG_MAX), *w = malloc(NODE_MSG_MAX);
+    assert_non_null(proof);
+    assert_non_null(w);
+    size_t plen, len;
+    const uint32_t two[] = {1, 2}, three[] = {1, 2, 3};
+    /* two signers are 1/2 of the stake: refused */
+    luxc_cert *c = NULL;
+    for (uint32_t i = 0; i < 2; i++) {
+        size_t vlen = fx_round_vote_msg(&f, two[i], LUXC_PREVOTE, 0, &b, w);
+        luxc_wire_msg vm;
+        assert_int_equal(luxc_wire_decode(&vm, w, vlen), LUXC_OK);
+        if (!c)
+            assert_int_equal(luxc_cert_new(&c, &vm.vote), LUXC_OK);
+        assert_int_equal(luxc_cert_add(c, two[i], vm.sig, vm.sig_len), LUXC_OK);
+    }
+    assert_int_equal(luxc_cert_encode(c, proof, NODE_MSG_MAX, &plen), LUXC_OK);
+    luxc_cert_free(c);
+    assert_int_equal(luxc_wire_polka(w, NODE_MSG_MAX, &len, 0, b.bytes, b.len, proof, plen),
+                     LUXC_OK);
+    uint64_t dropped = fx_status(&f).dropped_msgs;
+    assert_int_not_equal(fx_deliver(&f, 2, w, len), LUXC_OK);
+    assert_int_equal(fx_status(&f).dropped_msgs, dropped + 1);
+    /* a proof for b sent with another block: refused */
+    plen = fx_round_cert(&f, LUXC_PREVOTE, 0, &b, three, 3, proof, NODE_MSG_MAX);
+    assert_int_equal(luxc_wire_polka(w, NODE_MSG_MAX, &len, 0, other.bytes, other.len, proof,
+                                     plen),
+                     LUXC_OK);
+    assert_int_not_equal(fx_deliver(&f, 2, w, len), LUXC_OK);
+    assert_int_equal(fx_status(&f).dropped_msgs, dropped + 2);
+    assert_int_equal(luxc_rounds_state(f.node->ballot.rule)->locked_round, LUXC_NO_ROUND);
+    /* the real one, from a validator that does not lead round 0 */
+    assert_int_not_equal(fx_leader(&f, 0), 2);
+    fx_clear_outbox(&f);
+    assert_int_equal(luxc_wire_polka(w, NODE_MSG_MAX, &len, 0, b.bytes, b.len, proof, plen),
+                     LUXC_OK);
+    assert_int_equal(fx_deliver(&f, 2, w, len), LUXC_OK);
+    const luxc_round_state *st = luxc_rounds_state(f.node->ballot.rule);
+    assert_int_equal(st->locked_round, 0);
+    assert_memory_equal(st->locked_id, b.id, 32);
+    assert_int_equal(st->valid_round, 0);
+    const fx_msg *v;
+    luxc_wire_msg m;
+    assert_int_equal(fx_sent(&f, LUXC_WIRE_VOTE, UINT32_MAX, &v), 3);
+    assert_int_equal(luxc_wire_decode(&m, v->data, v->len), LUXC_OK);
+    assert_int_equal(m.vote.phase, LUXC_PRECOMMIT);
+    assert_memory_equal(m.vote.block, b.id, 32);
+    /* the same again is known: accepted without a second check */
+    assert_int_equal(fx_deliver(&f, 3, w, len), LUXC_OK);
+    free(proof);
+    free(w);
+    fx_free(&f);
+}
+
 /* The lock: locked on a in round 0 (a polka with our prevote), we prevote
  * nil on another fresh block in a later round. */
 static void test_locked_prevotes_nil_on_other_block(void **state)
@@ -802,6 +871,7 @@ int main(void)
         cmocka_unit_test(test_max_block_txs),
         cmocka_unit_test(test_rounds_follow_the_rule),
         cmocka_unit_test(test_locked_prevotes_nil_on_other_block),
+        cmocka_unit_test(test_relayed_polka_is_checked_and_counted),
         cmocka_unit_test(test_negative_score_waits_for_peers),
         cmocka_unit_test(test_negative_score_asked_for),
     };

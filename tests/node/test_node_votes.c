@@ -1,7 +1,8 @@
 /* test_node_votes.c - node_votes.c: peers' votes verified and counted,
  * the certificate at more than 2/3 of the stake, our one vote per height
  * (persisted before it is sent, resent after a restart, never a second),
- * and votes for the next height kept and replayed once it starts. */
+ * and votes for the next height kept and replayed once it starts; a
+ * slow round's polka relayed once. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -224,6 +225,62 @@ static void test_own_vote_durable_and_resent_after_restart(void **state)
     fx_free(&f);
 }
 
+/* A round that went slow relays its polka once: prevotes of 1, 2, 3 for
+ * b (a polka), precommits of 1, 2 (nil) and 3 (b) are more than 2/3 but
+ * decide nothing. The POLKA carries b and a proof of the three prevotes.
+ * A round that decides relays nothing. */
+static void test_slow_round_relays_its_polka_once(void **state)
+{
+    (void)state;
+    fx f;
+    fx_init(&f, 4, "local", 0, 0);
+    fx_block b;
+    fx_make_block(&f, &b, 0, NULL, 0, 0, 0);
+    fx_propose(&f, &b);
+    fx_clear_outbox(&f);
+    for (uint32_t v = 1; v <= 3; v++)
+        assert_int_equal(fx_round_vote(&f, v, LUXC_PREVOTE, 0, &b), LUXC_OK);
+    assert_int_equal(fx_round_vote(&f, 1, LUXC_PRECOMMIT, 0, NULL), LUXC_OK);
+    assert_int_equal(fx_round_vote(&f, 2, LUXC_PRECOMMIT, 0, NULL), LUXC_OK);
+    assert_int_equal(fx_sent(&f, LUXC_WIRE_POLKA, UINT32_MAX, NULL), 0); /* 2 of 4: not yet */
+    assert_int_equal(fx_round_vote(&f, 3, LUXC_PRECOMMIT, 0, &b), LUXC_OK);
+    const fx_msg *p;
+    assert_int_equal(fx_sent(&f, LUXC_WIRE_POLKA, UINT32_MAX, NULL), 3);
+    assert_int_equal(fx_sent(&f, LUXC_WIRE_POLKA, 2, &p), 1);
+    luxc_wire_msg m;
+    assert_int_equal(luxc_wire_decode(&m, p->data, p->len), LUXC_OK);
+    assert_int_equal(m.round, 0);
+    assert_int_equal(m.block_len, b.len);
+    assert_memory_equal(m.block, b.bytes, b.len);
+    luxc_cert *c;
+    assert_int_equal(luxc_cert_decode_polka(&c, m.cert, m.cert_len, f.node->cfg.members, 4),
+                     LUXC_OK);
+    assert_memory_equal(luxc_cert_vote(c)->block, b.id, 32);
+    assert_int_equal(luxc_cert_vote(c)->phase, LUXC_PREVOTE);
+    assert_int_equal(luxc_cert_vote(c)->round, 0);
+    assert_true(luxc_cert_num_signers(c) >= 3);
+    luxc_cert_free(c);
+    /* once: more votes and ticks of that round send no second one */
+    fx_clear_outbox(&f);
+    assert_int_equal(fx_round_vote(&f, 1, LUXC_PREVOTE, 0, &b), LUXC_OK);
+    assert_int_equal(fx_run_ms(&f, 20), LUXC_OK);
+    assert_int_equal(fx_sent(&f, LUXC_WIRE_POLKA, UINT32_MAX, NULL), 0);
+    fx_free(&f);
+
+    /* the same polka with precommits that decide: nothing relayed */
+    fx_init(&f, 4, "local", 0, 0);
+    fx_make_block(&f, &b, 0, NULL, 0, 0, 0);
+    fx_propose(&f, &b);
+    fx_clear_outbox(&f);
+    for (uint32_t v = 1; v <= 3; v++)
+        assert_int_equal(fx_round_vote(&f, v, LUXC_PREVOTE, 0, &b), LUXC_OK);
+    for (uint32_t v = 1; v <= 3; v++)
+        assert_int_equal(fx_round_vote(&f, v, LUXC_PRECOMMIT, 0, &b), LUXC_OK);
+    assert_int_equal(fx_status(&f).height, 1);
+    assert_int_equal(fx_sent(&f, LUXC_WIRE_POLKA, UINT32_MAX, NULL), 0);
+    fx_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -233,6 +290,7 @@ int main(void)
         cmocka_unit_test(test_certified_block_we_lack_is_fetched),
         cmocka_unit_test(test_next_height_votes_replayed_once),
         cmocka_unit_test(test_own_vote_durable_and_resent_after_restart),
+        cmocka_unit_test(test_slow_round_relays_its_polka_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
