@@ -3,6 +3,6 @@
 # random networks and shorter chains at that size.
 if(LUXC_SANITIZE OR LUXC_TSAN)
   set_property(TEST consensus_test_sim_rounds APPEND PROPERTY ENVIRONMENT
-    "LUXC_SIM_ROUNDS_RUNS=20;LUXC_SIM_ROUNDS_BIG_BLOCKS=3")
+    "LUXC_SIM_ROUNDS_RUNS=20;LUXC_SIM_ROUNDS_BIG_BLOCKS=4")
 endif()
 set_tests_properties(consensus_test_sim_rounds PROPERTIES TIMEOUT 600)

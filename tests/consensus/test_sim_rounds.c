@@ -154,7 +154,9 @@ static void test_presets_at_10000_validators(void **state)
         cfg.candidates = 3;
         cfg.loss = 0.2;
         cfg.delay = 5;
-        cfg.gst = 150;
+        /* A height takes 20-30 ticks here: GST a third of the way in leaves
+         * heights on both sides of it however short the chain. */
+        cfg.gst = 10 * (uint64_t)blocks;
         cfg.blocks = blocks;
         cfg.seed = 7;
         luxc_sim_result r;
