@@ -30,7 +30,8 @@
 
 typedef struct opts {
     uint32_t nodes, blocks, seconds, load, byz_nodes, block_time, kill_every;
-    int json, keep;
+    int json, keep, chaos, chaos_seed_set;
+    uint64_t chaos_seed;
     luxc_behaviour byz;
     const char *dir;
 } opts;
@@ -65,10 +66,17 @@ static void usage(FILE *f)
             "  -x, --kill-every MS     crash test: every MS ms kill -9 a random honest\n"
             "                          node and restart it 200 ms later (it recovers from\n"
             "                          its store and catches up from certified blocks)\n"
+            "  -c, --chaos             perturb the running network: kill -9 a node, kill -9\n"
+            "                          every node at once, or SIGSTOP a node for 1-3 s, each\n"
+            "                          followed by 4-6 s of calm (a seeded schedule)\n"
+            "      --chaos-seed N      the schedule's seed (default: from the clock; the\n"
+            "                          summary prints it)\n"
             "      --keep              keep the work folder (logs in DIR/node*/node.log)\n"
             "  -j, --json              print one JSON object: nodes, blocks_finalized,\n"
             "                          blocks_per_s, finality_p50_ms, finality_p99_ms,\n"
-            "                          safety_violations, cpu_pct_per_node, ...\n"
+            "                          safety_violations, cpu_pct_per_node,\n"
+            "                          longest_stall_ms (the longest time in which no node\n"
+            "                          finalized a new height; +-0.25 s), perturbations, ...\n"
             "  -h, --help              show this text\n"
             "\n"
             "Exit status: 0 when the network finalized blocks with no safety violation,\n"
@@ -96,13 +104,14 @@ static int parse(int argc, char **argv, opts *o)
         {"byzantine-nodes", required_argument, NULL, 'k'}, {"dir", required_argument, NULL, 'd'},
         {"keep", no_argument, NULL, 'K'},          {"json", no_argument, NULL, 'j'},
         {"kill-every", required_argument, NULL, 'x'},
+        {"chaos", no_argument, NULL, 'c'},         {"chaos-seed", required_argument, NULL, 'S'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     o->nodes = 5;
     o->byz_nodes = 1;
     int ch;
     optind = 1;
-    while ((ch = getopt_long(argc, argv, "n:b:s:l:t:B:k:d:x:jh", lo, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "n:b:s:l:t:B:k:d:x:cjh", lo, NULL)) != -1) {
         int bad = 0;
         switch (ch) {
         case 'n': bad = num(optarg, 1, DEVNET_MAX_NODES, &o->nodes); break;
@@ -118,6 +127,15 @@ static int parse(int argc, char **argv, opts *o)
             o->byz = b > 0 ? (luxc_behaviour)b : LUXC_HONEST;
             break;
         }
+        case 'c': o->chaos = 1; break;
+        case 'S': {
+            char *end;
+            errno = 0;
+            o->chaos_seed = strtoull(optarg, &end, 10);
+            bad = *optarg < '0' || *optarg > '9' || *end || errno != 0;
+            o->chaos_seed_set = 1;
+            break;
+        }
         case 'd': o->dir = optarg; break;
         case 'K': o->keep = 1; break;
         case 'j': o->json = 1; break;
@@ -125,12 +143,20 @@ static int parse(int argc, char **argv, opts *o)
         default: usage(stderr); return 2;
         }
         if (bad) {
-            fprintf(stderr, "luxc devnet: bad value '%s' for -%c (see --help)\n", optarg, ch);
+            const char *name = "?";
+            for (const struct option *l = lo; l->name; l++)
+                if (l->val == ch)
+                    name = l->name;
+            fprintf(stderr, "luxc devnet: bad value '%s' for --%s (see --help)\n", optarg, name);
             return 2;
         }
     }
     if (optind < argc) {
         fprintf(stderr, "luxc devnet: unexpected argument '%s'\n", argv[optind]);
+        return 2;
+    }
+    if (o->chaos && o->kill_every) {
+        fprintf(stderr, "luxc devnet: --chaos and --kill-every are two schedules; choose one\n");
         return 2;
     }
     if (!o->blocks && !o->seconds)
@@ -141,8 +167,15 @@ static int parse(int argc, char **argv, opts *o)
     return 0;
 }
 
-static pid_t spawn(const devnet_node *nd, const opts *o, char *const self_exe)
+typedef struct spawn_ctx {
+    const opts *o;
+    char *self_exe;
+} spawn_ctx;
+
+static pid_t spawn(devnet_node *nd, void *ctx)
 {
+    const opts *o = ((spawn_ctx *)ctx)->o;
+    char *const self_exe = ((spawn_ctx *)ctx)->self_exe;
     char log[600], load[16];
     snprintf(log, sizeof log, "%s/node.log", nd->dir);
     snprintf(load, sizeof load, "%u", o->load);
@@ -210,54 +243,6 @@ static int read_status(devnet_node *nd)
     return 0;
 }
 
-typedef struct totals {
-    uint64_t min_h, max_h, msgs, equivocations, dropped;
-    double p50, p99, cpu_pct, bytes_per_s;
-    uint32_t up;
-} totals;
-
-static int cmp_d(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Network figures over honest nodes: height range, median of the nodes'
- * p50, worst p99, mean CPU % and bytes/s since the run phase began. */
-static void sum_up(const devnet *d, totals *t)
-{
-    memset(t, 0, sizeof *t);
-    t->min_h = UINT64_MAX;
-    double p50s[DEVNET_MAX_NODES];
-    uint32_t k = 0;
-    for (uint32_t i = 0; i < d->n; i++) {
-        const devnet_node *nd = &d->nodes[i];
-        if (!nd->up || nd->byzantine)
-            continue;
-        t->up++;
-        t->min_h = nd->height < t->min_h ? nd->height : t->min_h;
-        t->max_h = nd->height > t->max_h ? nd->height : t->max_h;
-        t->msgs += nd->msgs_in;
-        t->equivocations += nd->equivocations;
-        t->dropped += nd->dropped;
-        p50s[k++] = nd->p50;
-        t->p99 = nd->p99 > t->p99 ? nd->p99 : t->p99;
-        double wall = nd->uptime - nd->uptime0;
-        if (wall > 0) {
-            t->cpu_pct += 100.0 * (nd->cpu - nd->cpu0) / wall;
-            t->bytes_per_s += (double)(nd->bytes_in + nd->bytes_out - nd->bytes0) / wall;
-        }
-    }
-    if (k) {
-        qsort(p50s, k, sizeof *p50s, cmp_d);
-        t->p50 = p50s[(k - 1) / 2];
-        t->cpu_pct /= k;
-        t->bytes_per_s /= k;
-    }
-    if (t->min_h == UINT64_MAX)
-        t->min_h = 0;
-}
-
 /* Compare every node's finalized blocks height by height (stores opened
  * read-only after the nodes stopped). */
 static uint64_t safety_violations(const devnet *d, uint64_t *checked)
@@ -300,61 +285,6 @@ static void stop_all(devnet *d)
             }
         }
     }
-}
-
-static void print_summary(const devnet *d, const totals *t, double secs, uint64_t base_h,
-                          uint64_t violations, uint64_t checked)
-{
-    fprintf(stdout, "\n%-8s %8s %8s %10s %10s %8s %12s %12s\n", "node", "height", "peers",
-            "p50 ms", "p99 ms", "CPU %", "msgs in", "bytes/s");
-    for (uint32_t i = 0; i < d->n; i++) {
-        const devnet_node *nd = &d->nodes[i];
-        double wall = nd->uptime - nd->uptime0;
-        fprintf(stdout, "node%-4u %8llu %8u %10.2f %10.2f %8.1f %12llu %12.0f%s\n", i,
-                (unsigned long long)nd->height, nd->peers, nd->p50, nd->p99,
-                wall > 0 ? 100.0 * (nd->cpu - nd->cpu0) / wall : 0.0,
-                (unsigned long long)nd->msgs_in,
-                wall > 0 ? (double)(nd->bytes_in + nd->bytes_out - nd->bytes0) / wall : 0.0,
-                nd->byzantine ? "  (byzantine)" : nd->up ? "" : "  (no status)");
-    }
-    uint64_t blocks = t->min_h > base_h ? t->min_h - base_h : 0;
-    fprintf(stdout,
-            "\n%u nodes, %.1f s: %llu blocks finalized by every honest node (%.1f blocks/s), "
-            "finality p50 %.2f ms, p99 %.2f ms, CPU %.1f %% per node, %.0f bytes/s per node\n"
-            "safety: %llu violations over %llu heights compared across stores\n",
-            d->n, secs, (unsigned long long)blocks, secs > 0 ? blocks / secs : 0.0, t->p50,
-            t->p99, t->cpu_pct, t->bytes_per_s, (unsigned long long)violations,
-            (unsigned long long)checked);
-}
-
-static int print_json(const devnet *d, const opts *o, const totals *t, double secs,
-                       uint64_t base_h, uint64_t violations, uint64_t checked, uint32_t kills)
-{
-    uint64_t blocks = t->min_h > base_h ? t->min_h - base_h : 0;
-    static const char *const names[] = {"none", "silent", "random", "equivocate"};
-    cJSON *j = cJSON_CreateObject();
-    /* dir is the user's --dir: cJSON escapes whatever it holds */
-    int ok = j && luxc_jadd_u64(j, "nodes", d->n) &&
-             cJSON_AddStringToObject(j, "byzantine", names[o->byz]) &&
-             luxc_jadd_u64(j, "byzantine_nodes", o->byz ? o->byz_nodes : 0) &&
-             luxc_jadd_fixed(j, "seconds", secs, 3) && luxc_jadd_u64(j, "blocks_finalized", blocks) &&
-             luxc_jadd_fixed(j, "blocks_per_s", secs > 0 ? blocks / secs : 0.0, 3) &&
-             luxc_jadd_fixed(j, "finality_p50_ms", t->p50, 3) &&
-             luxc_jadd_fixed(j, "finality_p99_ms", t->p99, 3) &&
-             luxc_jadd_u64(j, "safety_violations", violations) &&
-             luxc_jadd_u64(j, "heights_compared", checked) &&
-             luxc_jadd_fixed(j, "cpu_pct_per_node", t->cpu_pct, 2) &&
-             luxc_jadd_fixed(j, "bytes_per_s_per_node", t->bytes_per_s, 0) &&
-             luxc_jadd_u64(j, "max_height", t->max_h) && luxc_jadd_u64(j, "messages_in", t->msgs) &&
-             luxc_jadd_u64(j, "kills", kills) &&
-             luxc_jadd_u64(j, "equivocations_seen", t->equivocations) &&
-             luxc_jadd_u64(j, "dropped_messages", t->dropped) &&
-             cJSON_AddStringToObject(j, "dir", o->keep ? d->dir : "") &&
-             luxc_jput_line(stdout, j) == LUXC_OK;
-    cJSON_Delete(j);
-    if (!ok)
-        fprintf(stderr, "luxc devnet: cannot write the JSON summary\n");
-    return ok;
 }
 
 static int wait_ready(devnet *d, int sigfd, double timeout)
@@ -423,8 +353,9 @@ int luxc_cmd_devnet(int argc, char **argv)
     sigaddset(&mask, SIGTERM);
     sigprocmask(SIG_BLOCK, &mask, NULL);
     int sigfd = signalfd(-1, &mask, SFD_CLOEXEC);
+    spawn_ctx sc = {&o, self_exe};
     for (uint32_t i = 0; i < d.n; i++)
-        d.nodes[i].pid = spawn(&d.nodes[i], &o, self_exe);
+        d.nodes[i].pid = spawn(&d.nodes[i], &sc);
     if (!o.json)
         fprintf(stderr, "luxc devnet: %u nodes (%s preset) in %s\n", d.n, d.preset, d.dir);
     int interrupted = wait_ready(&d, sigfd, 30) != 0;
@@ -434,26 +365,36 @@ int luxc_cmd_devnet(int argc, char **argv)
         nd->uptime0 = nd->uptime;
         nd->bytes0 = nd->bytes_in + nd->bytes_out;
     }
-    totals t;
-    sum_up(&d, &t);
+    devnet_totals t;
+    devnet_sum_up(&d, &t);
     uint64_t base_h = t.min_h;
     double t0 = mono_s(), last_msgs_t = t0;
     uint64_t last_msgs = t.msgs;
     int tty = isatty(2);
     uint32_t kills = 0;
-    int down = -1; /* node killed and waiting to restart */
+    int down = -1; /* node killed by --kill-every and waiting to restart */
     double next_kill = t0 + o.kill_every / 1e3, restart_at = 0;
-    uint64_t chaos = (uint64_t)getpid() * 2654435761u;
+    uint64_t kill_rng = (uint64_t)getpid() * 2654435761u;
+    uint64_t chaos_seed = o.chaos_seed_set ? o.chaos_seed
+                                           : (uint64_t)time(NULL) * 1000003u ^ (uint64_t)getpid();
+    devnet_chaos chaos;
+    devnet_chaos_init(&chaos, chaos_seed, t0);
+    /* the frontier: the highest height any honest node has shown, and when */
+    uint64_t frontier = t.max_h;
+    double frontier_t = t0;
+    static const char *const byz_names[] = {"none", "silent", "random", "equivocate"};
+    devnet_facts rf = {.chaos = o.chaos ? &chaos : NULL,
+                       .chaos_seed = chaos_seed,
+                       .byzantine = byz_names[o.byz],
+                       .byzantine_nodes = o.byz ? o.byz_nodes : 0,
+                       .keep = o.keep};
     while (!interrupted) {
         double now0 = mono_s();
         if (o.kill_every && down < 0 && now0 >= next_kill) {
-            chaos = chaos * 6364136223846793005u + 1442695040888963407u;
-            uint32_t victim = (uint32_t)((chaos >> 33) % d.n);
+            kill_rng = kill_rng * 6364136223846793005u + 1442695040888963407u;
+            uint32_t victim = (uint32_t)((kill_rng >> 33) % d.n);
             if (!d.nodes[victim].byzantine && d.nodes[victim].pid > 0) {
-                kill(d.nodes[victim].pid, SIGKILL);
-                waitpid(d.nodes[victim].pid, NULL, 0);
-                d.nodes[victim].pid = 0;
-                d.nodes[victim].up = 0;
+                devnet_node_kill(&d.nodes[victim]);
                 down = (int)victim;
                 kills++;
                 restart_at = now0 + 0.2;
@@ -461,12 +402,12 @@ int luxc_cmd_devnet(int argc, char **argv)
             next_kill = now0 + o.kill_every / 1e3;
         }
         if (down >= 0 && now0 >= restart_at) {
-            devnet_node *nd = &d.nodes[down];
-            nd->pid = spawn(nd, &o, self_exe);
-            nd->cpu0 = nd->uptime0 = 0; /* a new process counts from zero */
-            nd->bytes0 = 0;
+            devnet_node_restart(&d.nodes[down], spawn, &sc);
             down = -1;
         }
+        if (o.chaos && devnet_chaos_step(&chaos, &d, now0, spawn, &sc) && !o.json && !tty &&
+            chaos.active != DEVNET_CHAOS_NONE)
+            fprintf(stderr, "[%5.1fs] chaos: %s\n", now0 - t0, chaos.last);
         struct pollfd p = {sigfd, POLLIN, 0};
         if (poll(&p, 1, 250) > 0) {
             struct signalfd_siginfo si;
@@ -475,18 +416,27 @@ int luxc_cmd_devnet(int argc, char **argv)
             break;
         }
         for (uint32_t i = 0; i < d.n; i++)
-            read_status(&d.nodes[i]);
-        sum_up(&d, &t);
+            if (!d.nodes[i].paused)
+                read_status(&d.nodes[i]);
+        devnet_sum_up(&d, &t);
         double now = mono_s(), el = now - t0;
+        if (t.max_h > frontier) {
+            devnet_note_stall(&rf, chaos.latest, now - frontier_t);
+            frontier = t.max_h;
+            frontier_t = now;
+        }
         double mps = now > last_msgs_t ? (t.msgs - last_msgs) / (now - last_msgs_t) : 0;
         last_msgs = t.msgs;
         last_msgs_t = now;
         if (!o.json && tty)
             fprintf(stderr,
                     "\r[%5.1fs] height %llu  %.1f blocks/s  finality p50 %.2f ms p99 %.2f ms  "
-                    "%.0f msgs/s  CPU %.1f%%/node   ",
+                    "%.0f msgs/s  CPU %.1f%%/node%s%s%s   ",
                     el, (unsigned long long)t.min_h, el > 0 ? (t.min_h - base_h) / el : 0.0, t.p50,
-                    t.p99, mps, t.cpu_pct);
+                    t.p99, mps, t.cpu_pct, o.chaos ? "  chaos: " : "",
+                    o.chaos ? chaos.last : "",
+                    o.chaos && chaos.active == DEVNET_CHAOS_NONE && chaos.perturbations ? " (over)"
+                                                                                        : "");
         else if (!o.json && (int)(el * 4) % 8 == 0)
             fprintf(stderr, "[%5.1fs] height %llu  %.1f blocks/s\n", el,
                     (unsigned long long)t.min_h, el > 0 ? (t.min_h - base_h) / el : 0.0);
@@ -496,18 +446,23 @@ int luxc_cmd_devnet(int argc, char **argv)
             break;
     }
     double secs = mono_s() - t0;
+    devnet_chaos_finish(&chaos, &d);
     for (uint32_t i = 0; i < d.n; i++)
         read_status(&d.nodes[i]);
-    sum_up(&d, &t);
+    devnet_sum_up(&d, &t);
+    /* the stall still open when the run ended counts too */
+    double end_t = mono_s();
+    devnet_note_stall(&rf, chaos.latest, t.max_h > frontier ? 0 : end_t - frontier_t);
     stop_all(&d);
     if (!o.json && tty)
         fprintf(stderr, "\n");
     uint64_t checked = 0, violations = safety_violations(&d, &checked);
     int printed = 1;
+    rf.kills = kills + chaos.kills;
     if (o.json)
-        printed = print_json(&d, &o, &t, secs, base_h, violations, checked, kills);
+        printed = devnet_print_json(&d, &t, secs, base_h, violations, checked, &rf);
     else
-        print_summary(&d, &t, secs, base_h, violations, checked);
+        devnet_print_summary(&d, &t, secs, base_h, violations, checked, &rf);
     if (!o.keep && !o.dir) {
         char cmd[600];
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", d.dir);

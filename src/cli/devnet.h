@@ -1,6 +1,8 @@
 /* devnet.h - pieces of `luxc devnet` shared by its files:
  *   cmd_devnet.c      options, the run, progress line and summary
  *   devnet_setup.c    keys, genesis and node configs in a folder
+ *   devnet_chaos.c    kill -9, kill all, SIGSTOP: the --chaos schedule
+ *   devnet_report.c   network figures, stalls, the summary and the JSON
  * One thread. */
 #ifndef LUXC_CLI_DEVNET_H
 #define LUXC_CLI_DEVNET_H
@@ -18,6 +20,7 @@ typedef struct devnet_node {
     char submit[64];
     pid_t pid;
     int byzantine;
+    int paused; /* SIGSTOPped by chaos: not asked for status */
     /* last status read */
     int up;
     uint64_t height, blocks, msgs_in, msgs_out, bytes_in, bytes_out, equivocations, dropped;
@@ -34,6 +37,75 @@ typedef struct devnet {
     uint32_t block_time_ms;
     devnet_node nodes[DEVNET_MAX_NODES];
 } devnet;
+
+/* Start the node's process; returns its pid (the caller's, cmd_devnet.c). */
+typedef pid_t (*devnet_spawn_fn)(devnet_node *nd, void *ctx);
+
+/* kill -9 the node and reap it (pid 0, not up); nothing if it is not running. */
+void devnet_node_kill(devnet_node *nd);
+/* Start it again through spawn; its CPU, uptime and byte counters restart. */
+void devnet_node_restart(devnet_node *nd, devnet_spawn_fn spawn, void *ctx);
+
+typedef enum devnet_chaos_kind {
+    DEVNET_CHAOS_NONE,
+    DEVNET_CHAOS_KILL_ONE, /* kill -9 one honest node, restart it 0.2-1.5 s later */
+    DEVNET_CHAOS_KILL_ALL, /* kill -9 every node, restart all 0.2-1.0 s later */
+    DEVNET_CHAOS_PAUSE     /* SIGSTOP one honest node, SIGCONT it 1-3 s later */
+} devnet_chaos_kind;
+
+/* The --chaos schedule: a perturbation, then 4-6 s of calm, and again. */
+#define DEVNET_CHAOS_DECK 5
+typedef struct devnet_chaos {
+    uint64_t rng;
+    devnet_chaos_kind deck[DEVNET_CHAOS_DECK]; /* kinds still to come this cycle */
+    int deck_left;
+    double next_at;           /* when the next perturbation begins */
+    double until;             /* when the one in progress is undone */
+    devnet_chaos_kind active; /* in progress, or NONE */
+    devnet_chaos_kind latest; /* the latest begun, or NONE before the first */
+    int victim;               /* its node, -1 for all */
+    uint32_t perturbations, kills, kill_alls, pauses;
+    char last[48]; /* the latest, for the progress line: "SIGSTOP node2" */
+} devnet_chaos;
+
+void devnet_chaos_init(devnet_chaos *c, uint64_t seed, double now);
+/* At time now (seconds, monotonic): undo the perturbation whose time is
+ * up, or begin the next one that is due. Returns 1 when it did either. */
+int devnet_chaos_step(devnet_chaos *c, devnet *d, double now, devnet_spawn_fn spawn, void *ctx);
+/* Before stopping the network: resume a stopped node (killed ones stay down). */
+void devnet_chaos_finish(devnet_chaos *c, devnet *d);
+const char *devnet_chaos_kind_name(devnet_chaos_kind k);
+
+/* Network figures over the honest nodes that answered: height range, the
+ * median of their p50, the worst p99, mean CPU % and bytes/s since the run
+ * phase began. */
+typedef struct devnet_totals {
+    uint64_t min_h, max_h, msgs, equivocations, dropped;
+    double p50, p99, cpu_pct, bytes_per_s;
+    uint32_t up;
+} devnet_totals;
+void devnet_sum_up(const devnet *d, devnet_totals *t);
+
+/* What the run did to the network and how long it went without a new
+ * height. */
+typedef struct devnet_facts {
+    uint32_t kills;
+    double longest_stall_ms;
+    /* by the kind of the latest perturbation begun when the stall ended */
+    double stall_by_kind_ms[4];
+    const devnet_chaos *chaos; /* NULL without --chaos */
+    uint64_t chaos_seed;
+    const char *byzantine; /* "none", "silent", ... */
+    uint32_t byzantine_nodes;
+    int keep; /* the work folder stays: its path goes in the JSON */
+} devnet_facts;
+/* A stretch of seconds with no new height ended (or the run did). */
+void devnet_note_stall(devnet_facts *f, devnet_chaos_kind latest, double seconds);
+void devnet_print_summary(const devnet *d, const devnet_totals *t, double secs, uint64_t base_h,
+                          uint64_t violations, uint64_t checked, const devnet_facts *f);
+/* One JSON object on stdout; 0 (and a message) if it could not be written. */
+int devnet_print_json(const devnet *d, const devnet_totals *t, double secs, uint64_t base_h,
+                      uint64_t violations, uint64_t checked, const devnet_facts *f);
 
 /* Create dir/node<i>/keys, dir/genesis.json and dir/node<i>/config.json.
  * Returns 0, or -1 with a message in err. */

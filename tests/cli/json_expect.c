@@ -1,6 +1,6 @@
 /* json_expect.c - check one JSON object read from stdin against conditions
- * given as arguments: "field=N", "field>=N", "field<=N" (numbers) or
- * "field==true". Prints the object and the failed condition on failure.
+ * given as arguments: "field=N", "field>=N", "field<=N", "field>N",
+ * "field<N" (numbers) or "field==true". Prints the object and the failed condition on failure.
  * Exit 0 if all hold, 1 otherwise. Used by CTest on `luxc devnet --json`. */
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -37,8 +37,9 @@ int main(int argc, char **argv)
             ok = cJSON_IsBool(v) && (cJSON_IsTrue(v) == !strcmp(rhs, "true"));
         } else {
             double want = strtod(rhs, NULL), got = cJSON_GetNumberValue(v);
-            ok = cJSON_IsNumber(v) && (op[0] == '>' ? got >= want
-                                       : op[0] == '<' ? got <= want
+            int or_equal = op[1] == '=';
+            ok = cJSON_IsNumber(v) && (op[0] == '>'   ? (or_equal ? got >= want : got > want)
+                                       : op[0] == '<' ? (or_equal ? got <= want : got < want)
                                                       : got == want);
         }
         if (!ok) {
