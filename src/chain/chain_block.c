@@ -51,21 +51,32 @@ static void put_header(uint8_t *o, const luxc_chain_block *b)
     luxc_be32_store(o + 157, b->payload_len);
 }
 
-int luxc_chain_block_encode(luxc_chain_block *b, uint8_t *out, size_t cap, size_t *len,
-                            uint8_t id[32])
+/* The payload a block is about to carry: present if it has a length, not
+ * too big, framed as tx_count transactions. */
+static int check_payload(const luxc_chain_block *b)
 {
-    if (!b || !out || !len || !id || (b->payload_len && !b->payload))
+    if (b->payload_len && !b->payload)
         return LUXC_EINVAL;
     if (b->payload_len > LUXC_CHAIN_PAYLOAD_MAX)
         return LUXC_ETOOBIG;
     uint32_t count;
     if (check_framing(b->payload, b->payload_len, &count) != LUXC_OK || count != b->tx_count)
         return LUXC_EINVAL;
+    return LUXC_OK;
+}
+
+int luxc_chain_block_encode(luxc_chain_block *b, uint8_t *out, size_t cap, size_t *len,
+                            uint8_t id[32])
+{
+    if (!b || !out || !len || !id)
+        return LUXC_EINVAL;
+    int rc = check_payload(b);
+    if (rc)
+        return rc;
     size_t total = LUXC_CHAIN_BLOCK_HEADERBYTES + b->payload_len;
     if (cap < total)
         return LUXC_EFULL;
-    int rc = luxc_hash(b->payload_digest, b->payload, b->payload_len);
-    if (rc)
+    if ((rc = luxc_hash(b->payload_digest, b->payload, b->payload_len)) != LUXC_OK)
         return rc;
     put_header(out, b);
     if (b->payload_len)
@@ -76,14 +87,11 @@ int luxc_chain_block_encode(luxc_chain_block *b, uint8_t *out, size_t cap, size_
 
 int luxc_chain_block_prepare(luxc_chain_block *b, const uint8_t parent_state_root[32])
 {
-    if (!b || !parent_state_root || (b->payload_len && !b->payload))
+    if (!b || !parent_state_root)
         return LUXC_EINVAL;
-    if (b->payload_len > LUXC_CHAIN_PAYLOAD_MAX)
-        return LUXC_ETOOBIG;
-    uint32_t count;
-    if (check_framing(b->payload, b->payload_len, &count) != LUXC_OK || count != b->tx_count)
-        return LUXC_EINVAL;
-    int rc = luxc_hash(b->payload_digest, b->payload, b->payload_len);
+    int rc = check_payload(b);
+    if (rc == LUXC_OK)
+        rc = luxc_hash(b->payload_digest, b->payload, b->payload_len);
     if (rc == LUXC_OK)
         rc = luxc_chain_state_root(b->state_root, parent_state_root, b->payload_digest);
     return rc;

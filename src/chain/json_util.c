@@ -12,24 +12,21 @@
 #include <sodium.h>
 
 #include "luxc/common.h"
+#include "common/errdetail.h"
 
 int luxc_jerr(const luxc_jctx *ctx, int rc, const char *field, const char *fmt, ...)
 {
     if (!ctx->err || ctx->errlen == 0)
         return rc;
-    int n = snprintf(ctx->err, ctx->errlen, "%s: %s%s", ctx->origin, field ? field : "",
-                     field ? ": " : "");
-    if (n < 0 || (size_t)n >= ctx->errlen)
-        return rc;
+    char detail[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(ctx->err + n, ctx->errlen - (size_t)n, fmt, ap);
+    vsnprintf(detail, sizeof detail, fmt, ap);
     va_end(ap);
-    /* one line, always: values echoed from the file may hold newlines */
-    for (char *p = ctx->err; *p; p++)
-        if ((unsigned char)*p < 0x20)
-            *p = '?';
-    return rc;
+    /* one line, always (luxc_errf): values echoed from the file may hold
+     * newlines */
+    return luxc_errf(ctx->err, ctx->errlen, rc, "%s: %s%s%s", ctx->origin, field ? field : "",
+                     field ? ": " : "", detail);
 }
 
 int luxc_read_file(const char *path, size_t max, char **out, size_t *len, char *err,

@@ -13,6 +13,26 @@ static int fixed(size_t len, size_t need)
     return len > need ? LUXC_ETRAILING : LUXC_OK;
 }
 
+/* A block with its be32 length at p, then a certificate or proof to the
+ * end: the tail of PROPOSAL, POLKA and SYNC_BLOCK. The block is never
+ * empty; the proof may be (cert NULL), which the caller decides. */
+static int block_then_proof(luxc_wire_msg *m, const uint8_t *p, size_t len)
+{
+    if (len < 4)
+        return LUXC_ETRUNC;
+    size_t bl = luxc_be32_load(p);
+    if (bl == 0 || bl > len - 4)
+        return LUXC_ETRUNC;
+    size_t pl = len - 4 - bl;
+    if (pl > LUXC_WIRE_CERT_MAX)
+        return LUXC_ETOOBIG;
+    m->block = p + 4;
+    m->block_len = bl;
+    m->cert = pl ? p + 4 + bl : NULL;
+    m->cert_len = pl;
+    return LUXC_OK;
+}
+
 static int decode_body(luxc_wire_msg *m, const uint8_t *p, size_t len)
 {
     int rc;
@@ -28,36 +48,20 @@ static int decode_body(luxc_wire_msg *m, const uint8_t *p, size_t len)
             return LUXC_ETRUNC;
         m->round = luxc_be32_load(p);
         m->valid_round = luxc_be32_load(p + 4);
-        size_t bl = luxc_be32_load(p + 8);
-        if (bl == 0 || bl > len - 12)
-            return LUXC_ETRUNC;
-        size_t pl = len - 12 - bl;
-        if (pl > LUXC_WIRE_CERT_MAX)
-            return LUXC_ETOOBIG;
+        if ((rc = block_then_proof(m, p + 8, len - 8)) != LUXC_OK)
+            return rc;
         int reproposal = m->valid_round != LUXC_WIRE_NO_ROUND;
-        if ((reproposal && m->valid_round >= m->round) || reproposal != (pl > 0))
+        if ((reproposal && m->valid_round >= m->round) || reproposal != (m->cert_len > 0))
             return LUXC_ECORRUPT;
-        m->block = p + 12;
-        m->block_len = bl;
-        m->cert = pl ? p + 12 + bl : NULL;
-        m->cert_len = pl;
         return LUXC_OK;
     }
     case LUXC_WIRE_POLKA: {
         if (len < 8)
             return LUXC_ETRUNC;
         m->round = luxc_be32_load(p);
-        size_t bl = luxc_be32_load(p + 4);
-        if (bl == 0 || bl >= len - 8) /* a block, and a proof after it */
-            return LUXC_ETRUNC;
-        size_t pl = len - 8 - bl;
-        if (pl > LUXC_WIRE_CERT_MAX)
-            return LUXC_ETOOBIG;
-        m->block = p + 8;
-        m->block_len = bl;
-        m->cert = p + 8 + bl;
-        m->cert_len = pl;
-        return LUXC_OK;
+        if ((rc = block_then_proof(m, p + 4, len - 4)) != LUXC_OK)
+            return rc;
+        return m->cert_len ? LUXC_OK : LUXC_ETRUNC; /* a polka is its proof */
     }
     case LUXC_WIRE_QUERY:
     case LUXC_WIRE_CHITS:
@@ -91,23 +95,9 @@ static int decode_body(luxc_wire_msg *m, const uint8_t *p, size_t len)
         m->max = luxc_be32_load(p + 8);
         return m->max > LUXC_WIRE_SYNC_MAX ? LUXC_ETOOBIG : LUXC_OK;
     case LUXC_WIRE_SYNC_BLOCK: {
-        if (len < 4)
-            return LUXC_ETRUNC;
-        size_t bl = luxc_be32_load(p);
-        if (bl == 0)
-            return LUXC_ETOOBIG;
-        if (bl > len - 4)
-            return LUXC_ETRUNC;
-        size_t cl = len - 4 - bl;
-        if (cl == 0)
-            return LUXC_ETRUNC;
-        if (cl > LUXC_WIRE_CERT_MAX)
-            return LUXC_ETOOBIG;
-        m->block = p + 4;
-        m->block_len = bl;
-        m->cert = p + 4 + bl;
-        m->cert_len = cl;
-        return LUXC_OK;
+        if ((rc = block_then_proof(m, p, len)) != LUXC_OK)
+            return rc;
+        return m->cert_len ? LUXC_OK : LUXC_ETRUNC; /* certified, or nothing */
     }
     case LUXC_WIRE_GET_BLOCK:
         if ((rc = fixed(len, 32)) != LUXC_OK)

@@ -99,51 +99,52 @@ void devnet_print_summary(const devnet *d, const devnet_totals *t, double secs, 
                 rf->chaos->perturbations - rf->chaos->kill_alls - rf->chaos->pauses,
                 rf->chaos->kill_alls, rf->chaos->pauses, rf->kills);
     if (rf->chaos)
-        fprintf(stdout, "\nlongest stall after kill -9 of one node %.0f ms, of all %.0f ms, "
-                        "SIGSTOP %.0f ms",
-                rf->stall_by_kind_ms[DEVNET_CHAOS_KILL_ONE], rf->stall_by_kind_ms[DEVNET_CHAOS_KILL_ALL],
+        fprintf(stdout,
+                "\nlongest stall after kill -9 of one node %.0f ms, of all %.0f ms, "
+                "SIGSTOP %.0f ms",
+                rf->stall_by_kind_ms[DEVNET_CHAOS_KILL_ONE],
+                rf->stall_by_kind_ms[DEVNET_CHAOS_KILL_ALL],
                 rf->stall_by_kind_ms[DEVNET_CHAOS_PAUSE]);
     else if (rf->kills)
         fprintf(stdout, "; %u kill -9", rf->kills);
     fprintf(stdout, "\n");
 }
 
-int devnet_print_json(const devnet *d, const devnet_totals *t, double secs,
-                       uint64_t base_h, uint64_t violations, uint64_t checked,
-                       const devnet_facts *rf)
+int devnet_print_json(const devnet *d, const devnet_totals *t, double secs, uint64_t base_h,
+                      uint64_t violations, uint64_t checked, const devnet_facts *rf)
 {
     const devnet_chaos *c = rf->chaos;
     uint64_t blocks = t->min_h > base_h ? t->min_h - base_h : 0;
     cJSON *j = cJSON_CreateObject();
     /* dir is the user's --dir: cJSON escapes whatever it holds */
-    int ok = j && luxc_jadd_u64(j, "nodes", d->n) &&
-             cJSON_AddStringToObject(j, "byzantine", rf->byzantine) &&
-             luxc_jadd_u64(j, "byzantine_nodes", rf->byzantine_nodes) &&
-             luxc_jadd_fixed(j, "seconds", secs, 3) && luxc_jadd_u64(j, "blocks_finalized", blocks) &&
-             luxc_jadd_fixed(j, "blocks_per_s", secs > 0 ? blocks / secs : 0.0, 3) &&
-             luxc_jadd_fixed(j, "finality_p50_ms", t->p50, 3) &&
-             luxc_jadd_fixed(j, "finality_p99_ms", t->p99, 3) &&
-             luxc_jadd_u64(j, "safety_violations", violations) &&
-             luxc_jadd_u64(j, "heights_compared", checked) &&
-             luxc_jadd_fixed(j, "cpu_pct_per_node", t->cpu_pct, 2) &&
-             luxc_jadd_fixed(j, "bytes_per_s_per_node", t->bytes_per_s, 0) &&
-             luxc_jadd_u64(j, "max_height", t->max_h) && luxc_jadd_u64(j, "messages_in", t->msgs) &&
-             luxc_jadd_u64(j, "kills", rf->kills) &&
-             luxc_jadd_fixed(j, "longest_stall_ms", rf->longest_stall_ms, 0) &&
-             luxc_jadd_u64(j, "perturbations", c ? c->perturbations : 0) &&
-             luxc_jadd_u64(j, "kill_alls", c ? c->kill_alls : 0) &&
-             luxc_jadd_u64(j, "pauses", c ? c->pauses : 0) &&
-             luxc_jadd_fixed(j, "longest_stall_kill_one_ms",
-                             rf->stall_by_kind_ms[DEVNET_CHAOS_KILL_ONE], 0) &&
-             luxc_jadd_fixed(j, "longest_stall_kill_all_ms",
-                             rf->stall_by_kind_ms[DEVNET_CHAOS_KILL_ALL], 0) &&
-             luxc_jadd_fixed(j, "longest_stall_pause_ms", rf->stall_by_kind_ms[DEVNET_CHAOS_PAUSE],
-                             0) &&
-             (!c || luxc_jadd_u64(j, "chaos_seed", rf->chaos_seed)) &&
-             luxc_jadd_u64(j, "equivocations_seen", t->equivocations) &&
-             luxc_jadd_u64(j, "dropped_messages", t->dropped) &&
-             cJSON_AddStringToObject(j, "dir", rf->keep ? d->dir : "") &&
-             luxc_jput_line(stdout, j) == LUXC_OK;
+    int ok =
+        j && luxc_jadd_u64(j, "nodes", d->n) &&
+        cJSON_AddStringToObject(j, "byzantine", rf->byzantine) &&
+        luxc_jadd_u64(j, "byzantine_nodes", rf->byzantine_nodes) &&
+        luxc_jadd_fixed(j, "seconds", secs, 3) && luxc_jadd_u64(j, "blocks_finalized", blocks) &&
+        luxc_jadd_fixed(j, "blocks_per_s", secs > 0 ? blocks / secs : 0.0, 3) &&
+        luxc_jadd_fixed(j, "finality_p50_ms", t->p50, 3) &&
+        luxc_jadd_fixed(j, "finality_p99_ms", t->p99, 3) &&
+        luxc_jadd_u64(j, "safety_violations", violations) &&
+        luxc_jadd_u64(j, "heights_compared", checked) &&
+        luxc_jadd_fixed(j, "cpu_pct_per_node", t->cpu_pct, 2) &&
+        luxc_jadd_fixed(j, "bytes_per_s_per_node", t->bytes_per_s, 0) &&
+        luxc_jadd_u64(j, "max_height", t->max_h) && luxc_jadd_u64(j, "messages_in", t->msgs) &&
+        luxc_jadd_u64(j, "kills", rf->kills) &&
+        luxc_jadd_fixed(j, "longest_stall_ms", rf->longest_stall_ms, 0) &&
+        luxc_jadd_u64(j, "perturbations", c ? c->perturbations : 0) &&
+        luxc_jadd_u64(j, "kill_alls", c ? c->kill_alls : 0) &&
+        luxc_jadd_u64(j, "pauses", c ? c->pauses : 0) &&
+        luxc_jadd_fixed(j, "longest_stall_kill_one_ms", rf->stall_by_kind_ms[DEVNET_CHAOS_KILL_ONE],
+                        0) &&
+        luxc_jadd_fixed(j, "longest_stall_kill_all_ms", rf->stall_by_kind_ms[DEVNET_CHAOS_KILL_ALL],
+                        0) &&
+        luxc_jadd_fixed(j, "longest_stall_pause_ms", rf->stall_by_kind_ms[DEVNET_CHAOS_PAUSE], 0) &&
+        (!c || luxc_jadd_u64(j, "chaos_seed", rf->chaos_seed)) &&
+        luxc_jadd_u64(j, "equivocations_seen", t->equivocations) &&
+        luxc_jadd_u64(j, "dropped_messages", t->dropped) &&
+        cJSON_AddStringToObject(j, "dir", rf->keep ? d->dir : "") &&
+        luxc_jput_line(stdout, j) == LUXC_OK;
     cJSON_Delete(j);
     if (!ok)
         fprintf(stderr, "luxc devnet: cannot write the JSON summary\n");

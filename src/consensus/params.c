@@ -3,6 +3,8 @@
  * must satisfy. Pure: no allocation, no state. */
 #include "luxc/consensus.h"
 
+#include "common/errdetail.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -48,19 +50,6 @@ int luxc_params_preset(luxc_params *out, const char *name)
     return LUXC_ENOTFOUND;
 }
 
-static int reject(char *msg, size_t msglen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int reject(char *msg, size_t msglen, const char *fmt, ...)
-{
-    if (msg && msglen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(msg, msglen, fmt, ap);
-        va_end(ap);
-    }
-    return LUXC_EPARAM;
-}
 
 int luxc_params_validate(const luxc_params *p, char *msg, size_t msglen)
 {
@@ -70,41 +59,42 @@ int luxc_params_validate(const luxc_params *p, char *msg, size_t msglen)
         return LUXC_EINVAL;
     uint64_t k = p->k, ap = p->alpha_pref, ac = p->alpha_conf;
     if (k < 1 || k > LUXC_CONSENSUS_MAX_K)
-        return reject(msg, msglen, "rule 1 <= K <= %u violated: K=%u", LUXC_CONSENSUS_MAX_K,
-                      p->k);
+        return luxc_errf(msg, msglen, LUXC_EPARAM, "rule 1 <= K <= %u violated: K=%u",
+                         LUXC_CONSENSUS_MAX_K, p->k);
     if (p->beta < 1)
-        return reject(msg, msglen, "rule beta >= 1 violated: beta=%u", p->beta);
+        return luxc_errf(msg, msglen, LUXC_EPARAM, "rule beta >= 1 violated: beta=%u", p->beta);
     if (2 * ap <= k)
-        return reject(msg, msglen, "rule K/2 < alpha_pref violated: K=%u alpha_pref=%u", p->k,
-                      p->alpha_pref);
+        return luxc_errf(msg, msglen, LUXC_EPARAM,
+                         "rule K/2 < alpha_pref violated: K=%u alpha_pref=%u", p->k, p->alpha_pref);
     if (ap > ac)
-        return reject(msg, msglen,
-                      "rule alpha_pref <= alpha_conf violated: alpha_pref=%u alpha_conf=%u",
-                      p->alpha_pref, p->alpha_conf);
+        return luxc_errf(msg, msglen, LUXC_EPARAM,
+                         "rule alpha_pref <= alpha_conf violated: alpha_pref=%u alpha_conf=%u",
+                         p->alpha_pref, p->alpha_conf);
     if (ac > k)
-        return reject(msg, msglen, "rule alpha_conf <= K violated: alpha_conf=%u K=%u",
-                      p->alpha_conf, p->k);
+        return luxc_errf(msg, msglen, LUXC_EPARAM,
+                         "rule alpha_conf <= K violated: alpha_conf=%u K=%u", p->alpha_conf, p->k);
     /* alpha/K >= 0.66 in integers: 100*alpha >= 66*K. */
     if (100 * ap < 66 * k)
-        return reject(msg, msglen,
-                      "rule alpha/K in [0.66, 1] violated: alpha_pref=%u K=%u (ratio %.4f)",
-                      p->alpha_pref, p->k, (double)ap / (double)k);
+        return luxc_errf(msg, msglen, LUXC_EPARAM,
+                         "rule alpha/K in [0.66, 1] violated: alpha_pref=%u K=%u (ratio %.4f)",
+                         p->alpha_pref, p->k, (double)ap / (double)k);
     uint64_t f = (k - 1) / 3;
     if (2 * ap < k + f + 1)
-        return reject(msg, msglen,
-                      "rule BFT floor 2*alpha_pref - K >= f+1 violated: alpha_pref=%u K=%u "
-                      "f=floor((K-1)/3)=%llu (2*alpha_pref-K=%lld)",
-                      p->alpha_pref, p->k, (unsigned long long)f,
-                      (long long)(2 * ap) - (long long)k);
+        return luxc_errf(msg, msglen, LUXC_EPARAM,
+                         "rule BFT floor 2*alpha_pref - K >= f+1 violated: alpha_pref=%u K=%u "
+                         "f=floor((K-1)/3)=%llu (2*alpha_pref-K=%lld)",
+                         p->alpha_pref, p->k, (unsigned long long)f,
+                         (long long)(2 * ap) - (long long)k);
     if (p->fpc) {
         if (!isfinite(p->theta_min) || !isfinite(p->theta_max))
-            return reject(msg, msglen, "rule FPC theta finite violated: theta_min=%g theta_max=%g",
-                          p->theta_min, p->theta_max);
+            return luxc_errf(msg, msglen, LUXC_EPARAM,
+                             "rule FPC theta finite violated: theta_min=%g theta_max=%g",
+                             p->theta_min, p->theta_max);
         if (p->theta_min < 0.5 || p->theta_max > 0.8 || p->theta_min > p->theta_max)
-            return reject(msg, msglen,
-                          "rule FPC 0.5 <= theta_min <= theta_max <= 0.8 violated: "
-                          "theta_min=%g theta_max=%g",
-                          p->theta_min, p->theta_max);
+            return luxc_errf(msg, msglen, LUXC_EPARAM,
+                             "rule FPC 0.5 <= theta_min <= theta_max <= 0.8 violated: "
+                             "theta_min=%g theta_max=%g",
+                             p->theta_min, p->theta_max);
     }
     return LUXC_OK;
 }

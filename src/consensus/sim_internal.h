@@ -1,7 +1,8 @@
 /* sim_internal.h - what the simulator's two finality models share
  * (sim.c: the snowman race alone; sim_rounds.c: the race feeding the
  * round rule, luxc/rounds.h): the validators, their preferences and the
- * one snowball poll. Not part of the public API. */
+ * one snowball poll (sim_poll.c, which both call). Not part of the public
+ * API. */
 #ifndef LUXC_SIM_INTERNAL_H
 #define LUXC_SIM_INTERNAL_H
 

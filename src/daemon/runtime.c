@@ -27,6 +27,7 @@
 #include "luxc/net.h"
 #include "chain/json_util.h"
 #include "common/logfmt.h"
+#include "common/errdetail.h"
 #include "node_model.h"
 #include "runtime_links.h"
 #include "runtime_status.h"
@@ -69,25 +70,13 @@ static uint64_t wall_us(void)
     return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return rc;
-}
 
 /* Consensus parameters: the genesis preset with its overrides. */
 static int make_params(rt *r, char *err, size_t errlen)
 {
     const luxc_genesis_consensus *c = &r->genesis->consensus;
     if (luxc_params_preset(&r->params, c->preset) != LUXC_OK)
-        return fail(err, errlen, LUXC_EPARAM, "%s: consensus.preset \"%s\" is unknown",
+        return luxc_errf(err, errlen, LUXC_EPARAM, "%s: consensus.preset \"%s\" is unknown",
                     r->cfg.genesis_path, c->preset);
     if (c->k)
         r->params.k = c->k;
@@ -103,7 +92,7 @@ static int make_params(rt *r, char *err, size_t errlen)
         r->params.round_timeout_ms = c->round_timeout_ms;
     char msg[256];
     if (luxc_params_validate(&r->params, msg, sizeof msg) != LUXC_OK)
-        return fail(err, errlen, LUXC_EPARAM, "%s: consensus: %s", r->cfg.genesis_path, msg);
+        return luxc_errf(err, errlen, LUXC_EPARAM, "%s: consensus: %s", r->cfg.genesis_path, msg);
     return LUXC_OK;
 }
 
@@ -151,26 +140,26 @@ static int open_net(rt *r, char *err, size_t errlen)
         rc = luxc_valset_add(r->valset, pk, v->stake, v->name, v->address);
     }
     if (rc != LUXC_OK)
-        return fail(err, errlen, rc, "validator set: %s", luxc_strerror(rc));
+        return luxc_errf(err, errlen, rc, "validator set: %s", luxc_strerror(rc));
     memset(&r->ncfg, 0, sizeof r->ncfg);
     r->ncfg.valset = r->valset;
     r->ncfg.identity_pk = r->keys.pk;
     r->ncfg.identity_sk = r->keys.sk;
     if (luxc_chain_id_hash(r->ncfg.chain_id, r->genesis->chain_id) != LUXC_OK)
-        return fail(err, errlen, LUXC_ECRYPTO, "cannot hash the chain id");
+        return luxc_errf(err, errlen, LUXC_ECRYPTO, "cannot hash the chain id");
     r->ncfg.max_record = RECV_MAX;
     r->ncfg.log = net_log;
     r->ncfg.log_ctx = r;
     r->zctx = zmq_ctx_new();
     if (!r->zctx)
-        return fail(err, errlen, LUXC_EIO, "cannot create a ZeroMQ context");
+        return luxc_errf(err, errlen, LUXC_EIO, "cannot create a ZeroMQ context");
     rc = luxc_zserver_new(&r->server, r->zctx, r->cfg.listen, &r->ncfg);
     if (rc != LUXC_OK)
-        return fail(err, errlen, rc, "%s: listen \"%s\": %s", r->opts->config_path,
+        return luxc_errf(err, errlen, rc, "%s: listen \"%s\": %s", r->opts->config_path,
                     r->cfg.listen, luxc_strerror(rc));
     rc = luxc_links_new(&r->links, r->zctx, &r->ncfg, r->self);
     if (rc != LUXC_OK)
-        return fail(err, errlen, rc, "peer links: %s", luxc_strerror(rc));
+        return luxc_errf(err, errlen, rc, "peer links: %s", luxc_strerror(rc));
     if (r->cfg.submit[0]) {
         r->submit = zmq_socket(r->zctx, ZMQ_PULL);
         /* above LUXC_TX_MAX we still read (and count) the message; only
@@ -180,7 +169,7 @@ static int open_net(rt *r, char *err, size_t errlen)
         if (!r->submit || zmq_setsockopt(r->submit, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) ||
             zmq_setsockopt(r->submit, ZMQ_LINGER, &linger, sizeof linger) ||
             zmq_bind(r->submit, r->cfg.submit) != 0)
-            return fail(err, errlen, LUXC_EIO, "%s: submit \"%s\": %s", r->opts->config_path,
+            return luxc_errf(err, errlen, LUXC_EIO, "%s: submit \"%s\": %s", r->opts->config_path,
                         r->cfg.submit, zmq_strerror(zmq_errno()));
     }
     return LUXC_OK;
@@ -363,27 +352,27 @@ static int load_files(rt *r, char *err, size_t errlen)
     char msg[512] = "";
     int rc = luxc_node_config_load(&r->cfg, o->config_path, msg, sizeof msg);
     if (rc)
-        return fail(err, errlen, rc, "%s", msg);
+        return luxc_errf(err, errlen, rc, "%s", msg);
     luxc_logger_init(&r->log, 2, r->cfg.log_level, NULL);
     char tag[80];
     snprintf(tag, sizeof tag, "node=%s", r->cfg.name);
     luxc_logger_init(&r->log, 2, r->cfg.log_level, tag);
     if ((rc = luxc_genesis_load(&r->genesis, r->cfg.genesis_path, msg, sizeof msg)) != LUXC_OK)
-        return fail(err, errlen, rc, "%s", msg);
+        return luxc_errf(err, errlen, rc, "%s", msg);
     long self = luxc_genesis_find(r->genesis, r->cfg.name);
     if (self < 0)
-        return fail(err, errlen, LUXC_ENOTMEMBER, "%s: name: \"%s\" is not a validator in %s",
+        return luxc_errf(err, errlen, LUXC_ENOTMEMBER, "%s: name: \"%s\" is not a validator in %s",
                     o->config_path, r->cfg.name, r->cfg.genesis_path);
     r->self = (uint32_t)self;
     if ((rc = luxc_crypto_init()) != LUXC_OK)
-        return fail(err, errlen, rc, "crypto: %s", luxc_strerror(rc));
+        return luxc_errf(err, errlen, rc, "crypto: %s", luxc_strerror(rc));
     if ((rc = luxc_keys_load(r->cfg.key_dir, &r->keys, msg, sizeof msg)) != LUXC_OK)
-        return fail(err, errlen, rc, "%s", msg);
+        return luxc_errf(err, errlen, rc, "%s", msg);
     const luxc_genesis_validator *me = &r->genesis->validators[r->self];
     if (memcmp(r->keys.pk, me->ed25519_pk, LUXC_ED25519_PUBLICKEYBYTES) != 0 ||
         memcmp(r->keys.pk + LUXC_ED25519_PUBLICKEYBYTES, me->mldsa65_pk,
                LUXC_MLDSA_PUBLICKEYBYTES) != 0)
-        return fail(err, errlen, LUXC_EAUTH,
+        return luxc_errf(err, errlen, LUXC_EAUTH,
                     "%s: key_dir holds other keys than validator %s's in the genesis",
                     o->config_path, r->cfg.name);
     return make_params(r, err, errlen);
@@ -397,20 +386,20 @@ static int start(rt *r, char *err, size_t errlen)
         return rc;
     uint8_t chain[32];
     if (luxc_chain_id_hash(chain, r->genesis->chain_id) != LUXC_OK)
-        return fail(err, errlen, LUXC_ECRYPTO, "cannot hash the chain id");
+        return luxc_errf(err, errlen, LUXC_ECRYPTO, "cannot hash the chain id");
     luxc_store_cfg sc = {.path = r->cfg.data_dir, .chain_id = chain,
                          .flags = LUXC_STORE_CREATE | (o->store_nosync ? LUXC_STORE_NOSYNC : 0),
                          .log = store_log, .log_ctx = r};
     if ((rc = luxc_store_new(&r->store, &sc, err, errlen)) != LUXC_OK)
         return rc;
     if ((rc = luxc_node_ai_new(&r->ai, r->cfg.name, r->genesis, r->store)) != LUXC_OK)
-        return fail(err, errlen, rc, "model: %s", luxc_strerror(rc));
+        return luxc_errf(err, errlen, rc, "model: %s", luxc_strerror(rc));
     luxc_node_ai_set_log(r->ai, luxc_logger_sink, &r->log);
     r->buf = malloc(RECV_MAX);
     r->sessions = calloc(r->genesis->n_validators, sizeof *r->sessions);
     r->heard_us = calloc(r->genesis->n_validators, sizeof *r->heard_us);
     if (!r->buf || !r->sessions || !r->heard_us)
-        return fail(err, errlen, LUXC_ENOMEM, "out of memory");
+        return luxc_errf(err, errlen, LUXC_ENOMEM, "out of memory");
     if ((rc = open_net(r, err, errlen)) != LUXC_OK)
         return rc;
     luxc_node_cfg nc;
@@ -430,12 +419,12 @@ static int start(rt *r, char *err, size_t errlen)
     nc.behaviour = o->behaviour;
     nc.async = 1;
     if ((rc = luxc_node_new(&r->node, &nc)) != LUXC_OK)
-        return fail(err, errlen, rc, "node: %s", luxc_strerror(rc));
+        return luxc_errf(err, errlen, rc, "node: %s", luxc_strerror(rc));
     if (r->cfg.metrics[0] && (rc = luxc_status_metrics_new(&r->metrics)) != LUXC_OK)
-        return fail(err, errlen, rc, "metrics: %s", luxc_strerror(rc));
+        return luxc_errf(err, errlen, rc, "metrics: %s", luxc_strerror(rc));
     if (r->cfg.metrics[0] &&
         (rc = luxc_http_server_new(&r->http, r->cfg.metrics, http_handler, r)) != LUXC_OK)
-        return fail(err, errlen, rc, "%s: metrics \"%s\": %s", o->config_path, r->cfg.metrics,
+        return luxc_errf(err, errlen, rc, "%s: metrics \"%s\": %s", o->config_path, r->cfg.metrics,
                     luxc_strerror(rc));
     return LUXC_OK;
 }
@@ -471,7 +460,7 @@ int luxc_node_check(const char *config_path, char *summary, size_t slen, char *e
                     size_t errlen)
 {
     if (!config_path)
-        return fail(err, errlen, LUXC_EINVAL, "no configuration file given");
+        return luxc_errf(err, errlen, LUXC_EINVAL, "no configuration file given");
     luxc_run_opts o = {.config_path = config_path};
     rt r;
     memset(&r, 0, sizeof r);
@@ -488,7 +477,7 @@ int luxc_node_check(const char *config_path, char *summary, size_t slen, char *e
 int luxc_node_run(const luxc_run_opts *o, char *err, size_t errlen)
 {
     if (!o || !o->config_path)
-        return fail(err, errlen, 1, "no configuration file given");
+        return luxc_errf(err, errlen, 1, "no configuration file given");
     rt r;
     memset(&r, 0, sizeof r);
     r.opts = o;
@@ -503,7 +492,7 @@ int luxc_node_run(const luxc_run_opts *o, char *err, size_t errlen)
     r.sigfd = signalfd(-1, &mask, SFD_CLOEXEC);
     int status = 1;
     if (r.sigfd < 0) {
-        fail(err, errlen, 1, "signalfd: %s", strerror(errno));
+        luxc_errf(err, errlen, 1, "signalfd: %s", strerror(errno));
     } else if (start(&r, err, errlen) == LUXC_OK) {
         publish(&r, wall_us());
         char listen[2 * sizeof r.cfg.listen + 4], metrics[2 * sizeof r.cfg.metrics + 4];

@@ -46,6 +46,10 @@ int luxc_chan_new_internal(luxc_chan **out, const luxc_net_limits *lim,
 size_t luxc_net_maxmsg(const luxc_net_limits *lim);
 /* Apply MAXMSGSIZE and LINGER to a fresh socket. LUXC_EIO on failure. */
 int luxc_net_zsock_setup(void *sock, const luxc_net_limits *lim);
+/* Log event ("bind failed", "connect failed") at error level with the
+ * endpoint and zmq's text for the current zmq_errno(). */
+void luxc_net_log_zmq_failure(const luxc_net_limits *lim, const char *event,
+                              const char *endpoint);
 /* Receive one whole message (all frames) into msgs[0..*nframes) (at most
  * maxframes; extra frames are received and discarded, *nframes counts all).
  * Waits up to timeout_ms (-1 forever). LUXC_EAGAIN on timeout, LUXC_EIO. */

@@ -88,10 +88,7 @@ int luxc_zclient_new(luxc_zclient **out, void *zctx, const char *endpoint,
     if ((rc = luxc_net_zsock_setup(c->sock, &c->lim)) != LUXC_OK)
         goto fail;
     if (zmq_connect(c->sock, endpoint) != 0) {
-        char ep[LUXC_NET_ADDRMAX + 8], e[128];
-        luxc_net_logf(&c->lim, LUXC_LOG_ERROR, "connect failed", "endpoint=%s error=%s",
-                      luxc_logfmt_value(ep, sizeof ep, endpoint),
-                      luxc_logfmt_value(e, sizeof e, zmq_strerror(zmq_errno())));
+        luxc_net_log_zmq_failure(&c->lim, "connect failed", endpoint);
         rc = LUXC_EIO;
         goto fail;
     }

@@ -94,10 +94,7 @@ int luxc_zserver_new(luxc_zserver **out, void *zctx, const char *endpoint,
         zmq_setsockopt(s->sock, ZMQ_ROUTER_MANDATORY, &one, sizeof one) != 0)
         goto fail;
     if (zmq_bind(s->sock, endpoint) != 0) {
-        char ep[LUXC_NET_ADDRMAX + 8], e[128];
-        luxc_net_logf(&s->lim, LUXC_LOG_ERROR, "bind failed", "endpoint=%s error=%s",
-                      luxc_logfmt_value(ep, sizeof ep, endpoint),
-                      luxc_logfmt_value(e, sizeof e, zmq_strerror(zmq_errno())));
+        luxc_net_log_zmq_failure(&s->lim, "bind failed", endpoint);
         goto fail;
     }
     size_t elen = sizeof s->endpoint;

@@ -1,6 +1,7 @@
 /* zutil.c - the few ZeroMQ calls shared by zserver.c and zclient.c.
  * Owns: socket limits (ZMQ_MAXMSGSIZE so libzmq never buffers more than
- * one legal message), bounded waits, and multi-frame receive. */
+ * one legal message), bounded waits, multi-frame receive, and the log
+ * event of a failed bind or connect. */
 #include "net/net_int.h"
 
 #include <errno.h>
@@ -21,6 +22,15 @@ int luxc_net_zsock_setup(void *sock, const luxc_net_limits *lim)
         zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof linger) != 0)
         return LUXC_EIO;
     return LUXC_OK;
+}
+
+void luxc_net_log_zmq_failure(const luxc_net_limits *lim, const char *event,
+                              const char *endpoint)
+{
+    char ep[LUXC_NET_ADDRMAX + 8], e[128];
+    luxc_net_logf(lim, LUXC_LOG_ERROR, event, "endpoint=%s error=%s",
+                  luxc_logfmt_value(ep, sizeof ep, endpoint),
+                  luxc_logfmt_value(e, sizeof e, zmq_strerror(zmq_errno())));
 }
 
 static int64_t mono_ms(void)

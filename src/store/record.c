@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common/be.h"
+#include "common/errdetail.h"
 #include "common/hex.h"
 #include "store/crc32c.h"
 
@@ -21,7 +22,7 @@ int store_err(store_msg *m, int rc, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(m->text, sizeof m->text, fmt, ap);
+    rc = luxc_verrf(m->text, sizeof m->text, rc, fmt, ap);
     va_end(ap);
     return rc;
 }

@@ -35,6 +35,7 @@ ai_parity/registry_clock.c  no direct test yet: the ticker thread runs under tes
 ai_parity/snapshot.c        covered by tests/ai_parity/test_registry.c
 chain/upgrade.c         covered by tests/node/test_node_upgrade.c (encode, decode, risk names)
 consensus/focus_tree.c  covered by tests/consensus/test_focus.c (the snowball tree)
+consensus/sim_poll.c    covered by tests/consensus/test_sim.c and test_sim_rounds.c (every run polls through it)
 crypto/mldsa_expand.c   covered by tests/crypto/test_keccak4x.c (against PQClean expand_a / mask)
 crypto/randombytes.c    PQClean key generation hook, exercised by tests/crypto/test_mldsa.c
 daemon/node_model.c     the ai glue of luxc node: tests/system/runtime_test.sh, cli_devnet_*
@@ -123,7 +124,10 @@ header_layer() {
   local h=$1 fn f best='' l
   if [[ -n ${hdr_layer[$h]+x} ]]; then echo "${hdr_layer[$h]}"; return; fi
   if [[ -f include/luxc/$h.h ]]; then
-    for fn in $(grep -oE '\bluxc_[a-z0-9_]+\(' "include/luxc/$h.h" | tr -d '(' | head -5); do
+    # names from declarations only (the line after LUXC_API, or the rest of
+    # its line), never from a comment that mentions another layer's call
+    for fn in $(awk '/^LUXC_API/ { if (NF > 1) print; else { getline; print } }' \
+                  "include/luxc/$h.h" | grep -oE '\bluxc_[a-z0-9_]+\(' | tr -d '(' | head -5); do
       f=$(grep -lE "^[A-Za-z].*[ *]$fn\(" src/*/*.c 2>/dev/null | head -1 || true)
       if [[ -n $f ]]; then best=$(basename "$(dirname "$f")"); break; fi
     done
