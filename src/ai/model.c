@@ -184,6 +184,9 @@ int luxc_ai_model_score(const luxc_ai_model *m, const double *x, size_t n, doubl
     return LUXC_OK;
 }
 
+/* Not common/hex.h: the id is no secret, and libsodium's constant-time
+ * encoder through a byte buffer made SimpleModelDecide 59 -> 74 ns/op
+ * (five interleaved runs), a quarter of the whole decision. */
 static void write_id(char id[LUXC_AI_DECISION_IDBYTES], uint64_t v)
 {
     static const char hex[] = "0123456789abcdef";
