@@ -52,15 +52,25 @@ static uint32_t live(const luxc_snowman *s, const uint8_t id[32])
     return st == SM_PROCESSING || st == SM_ROOT ? i : SM_NONE;
 }
 
-int luxc_prism_ancestors(const luxc_snowman *s, const uint8_t id[32], uint8_t (*out)[32],
-                         size_t cap, size_t *n)
+/* The common start of a walk from block id: arguments checked, nothing
+ * written yet, *at the block's live node. */
+static int start_walk(const luxc_snowman *s, const uint8_t id[32], uint8_t (*out)[32],
+                      size_t cap, size_t *n, uint32_t *at)
 {
     if (check(s, (const uint8_t(*)[32])out, cap, n) || !id)
         return LUXC_EINVAL;
     *n = 0;
-    uint32_t i = live(s, id);
-    if (i == SM_NONE)
-        return LUXC_ENOTFOUND;
+    *at = live(s, id);
+    return *at == SM_NONE ? LUXC_ENOTFOUND : LUXC_OK;
+}
+
+int luxc_prism_ancestors(const luxc_snowman *s, const uint8_t id[32], uint8_t (*out)[32],
+                         size_t cap, size_t *n)
+{
+    uint32_t i;
+    int rc = start_walk(s, id, out, cap, n, &i);
+    if (rc)
+        return rc;
     for (uint32_t p = s->nodes[i].parent; p != SM_NONE && s->nodes[p].state == SM_PROCESSING;
          p = s->nodes[p].parent)
         put(out, cap, n, &s->nodes[p]);
@@ -70,12 +80,10 @@ int luxc_prism_ancestors(const luxc_snowman *s, const uint8_t id[32], uint8_t (*
 int luxc_prism_descendants(const luxc_snowman *s, const uint8_t id[32], uint8_t (*out)[32],
                            size_t cap, size_t *n)
 {
-    if (check(s, (const uint8_t(*)[32])out, cap, n) || !id)
-        return LUXC_EINVAL;
-    *n = 0;
-    uint32_t i = live(s, id);
-    if (i == SM_NONE)
-        return LUXC_ENOTFOUND;
+    uint32_t i;
+    int rc = start_walk(s, id, out, cap, n, &i);
+    if (rc)
+        return rc;
     /* BFS over the scratch queue: views run between polls, never inside
      * one, and the queue is not part of the observable state. */
     uint32_t *q = s->scratch3, head = 0, tail = 0;

@@ -7,7 +7,8 @@
  * sampling, wave for the thresholds, focus (snowball) for confidence. No
  * clock, no threads: one xoshiro256** stream drives everything in a
  * fixed order. */
-#include "sim_internal.h"
+#include "sim_poll.h"
+#include "sim_rounds.h"
 
 #include <math.h>
 #include <stdlib.h>

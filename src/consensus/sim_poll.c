@@ -4,7 +4,7 @@
  * height's snowball, reading its preference, the FPC seed, and counted
  * allocation. A leaf: it calls nothing of sim.c or sim_rounds.c, so the
  * two models call down into it and never into each other. */
-#include "sim_internal.h"
+#include "sim_poll.h"
 
 #include <stdlib.h>
 #include <string.h>

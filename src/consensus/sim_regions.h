@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "luxc/rounds.h"
-#include "sim_internal.h"
+#include "sim_poll.h"
 
 #define LUXC_SIMNET_ROUNDS 64u /* rounds of one height the regions count */
 #define LUXC_SIMNET_RING 256u  /* ticks a message may be in flight, at most */

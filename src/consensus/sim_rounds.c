@@ -1,13 +1,14 @@
 /* sim_rounds.c - the simulator's rounds finality (luxc/consensus_sim.h):
  * every honest validator runs the node's round rule (luxc_rounds, the
  * same code the node drives) over what its region has heard, with the
- * snowman race of sim.c as round 0's choice.
+ * snowman race (sim_poll.c) as round 0's choice.
  * Owns: the validators' rules and their views, Byzantine votes and
  * proposals, crashes and restarts from persisted state, and the
  * per-height accounting of decisions and signed certificates.
- * Not here: the snowball poll and the Byzantine poll answers (sim.c);
+ * Not here: the snowball poll and the Byzantine poll answers (sim_poll.c);
  * what regions hear and the messages in flight (sim_regions.c). */
 #include "sim_regions.h"
+#include "sim_rounds.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -11,24 +11,7 @@
 /* The permutation, inlined into each compiled variant below. */
 static inline __attribute__((always_inline)) void f1600x4(luxc_v4 s[25])
 {
-    luxc_v4 a00 = s[0], a10 = s[1], a20 = s[2], a30 = s[3], a40 = s[4];
-    luxc_v4 a01 = s[5], a11 = s[6], a21 = s[7], a31 = s[8], a41 = s[9];
-    luxc_v4 a02 = s[10], a12 = s[11], a22 = s[12], a32 = s[13], a42 = s[14];
-    luxc_v4 a03 = s[15], a13 = s[16], a23 = s[17], a33 = s[18], a43 = s[19];
-    luxc_v4 a04 = s[20], a14 = s[21], a24 = s[22], a34 = s[23], a44 = s[24];
-    luxc_v4 c0, c1, c2, c3, c4, d0, d1, d2, d3, d4;
-    luxc_v4 b00, b10, b20, b30, b40, b01, b11, b21, b31, b41, b02, b12, b22,
-        b32, b42, b03, b13, b23, b33, b43, b04, b14, b24, b34, b44;
-
-    for (int r = 0; r < 24; r += 2) {
-        KECCAK_ROUND(keccak_rc[r]);
-        KECCAK_ROUND(keccak_rc[r + 1]);
-    }
-    s[0] = a00; s[1] = a10; s[2] = a20; s[3] = a30; s[4] = a40;
-    s[5] = a01; s[6] = a11; s[7] = a21; s[8] = a31; s[9] = a41;
-    s[10] = a02; s[11] = a12; s[12] = a22; s[13] = a32; s[14] = a42;
-    s[15] = a03; s[16] = a13; s[17] = a23; s[18] = a33; s[19] = a43;
-    s[20] = a04; s[21] = a14; s[22] = a24; s[23] = a34; s[24] = a44;
+    KECCAK_F1600_BODY(luxc_v4, s);
 }
 
 /* x86-64 built without AVX2 (the portable, non -march=native build): the

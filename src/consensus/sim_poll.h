@@ -1,10 +1,10 @@
-/* sim_internal.h - what the simulator's two finality models share
+/* sim_poll.h - what the simulator's two finality models share
  * (sim.c: the snowman race alone; sim_rounds.c: the race feeding the
  * round rule, luxc/rounds.h): the validators, their preferences and the
  * one snowball poll (sim_poll.c, which both call). Not part of the public
  * API. */
-#ifndef LUXC_SIM_INTERNAL_H
-#define LUXC_SIM_INTERNAL_H
+#ifndef LUXC_SIM_POLL_H
+#define LUXC_SIM_POLL_H
 
 #include "luxc/consensus_sim.h"
 #include "luxc/rng.h"
@@ -55,7 +55,4 @@ static inline double luxc_sim_uniform(luxc_xoshiro *x)
     return (double)(luxc_xoshiro_next(x) >> 11) * 0x1p-53;
 }
 
-/* The round-rule model (sim_rounds.c): run every height; fills res. */
-int luxc_sim_rounds_run(sim *s, luxc_sim_result *res);
-
-#endif /* LUXC_SIM_INTERNAL_H */
+#endif /* LUXC_SIM_POLL_H */
