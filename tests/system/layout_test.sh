@@ -29,9 +29,7 @@ cd "$src"
 ALLOW='
 ai/batch.c              covered by tests/ai/test_model.c (decide_batch, merge_weighted)
 ai/normalizer.c         covered by tests/ai/test_features.c and test_model.c
-ai/reasoning.c          no direct test yet: only through the decisions of tests/ai/test_model.c
 ai_parity/node_weights.c    covered by tests/ai_parity/test_pipeline.c
-ai_parity/registry_clock.c  no direct test yet: the ticker thread runs under tests/ai_parity/test_registry.c
 ai_parity/snapshot.c        covered by tests/ai_parity/test_registry.c
 chain/upgrade.c         covered by tests/node/test_node_upgrade.c (encode, decode, risk names)
 consensus/focus_tree.c  covered by tests/consensus/test_focus.c (the snowball tree)
