@@ -30,8 +30,13 @@ struct luxc_ai_model {
 };
 
 /* reasoning.c: writes the reference's reasoning text for a decision into
- * buf (cap bytes, cap >= 8) and returns its length (without the NUL).
- * influence[f] = |w[f] x[f]|; factors with influence > 0.1 are listed. */
+ * buf (cap bytes) and returns its length (without the NUL). Below
+ * LUXC_AI_REASONING_MINBYTES (the header without its score, ". Key
+ * factors: [" and "...]" with the NUL) it writes "" and returns 0; the
+ * score is left out when it does not fit, factors that do not fit are
+ * cut with "...]". influence[f] = |w[f] x[f]|; factors with influence >
+ * 0.1 are listed. */
+#define LUXC_AI_REASONING_MINBYTES (35u + 16u + 5u)
 size_t luxc_ai_reasoning_format(char *buf, size_t cap, int action, double score,
                                 const luxc_ai_model *m, const double *influence,
                                 uint32_t *key_factors);

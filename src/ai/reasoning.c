@@ -56,9 +56,18 @@ size_t luxc_ai_reasoning_format(char *buf, size_t cap, int action, double score,
     static const char ha[] = "Decision to approve based on score ";
     static const char hr[] = "Decision to reject based on score ";
     static const char kf[] = ". Key factors: [";
-    char *p = buf, *end = buf + cap - 5; /* room for "...]" + NUL */
     uint32_t mask = 0;
     int cut = 0;
+    /* The fixed text always fits: the longer header, ". Key factors: ["
+     * and "...]" with its NUL. Below that nothing is written but "". */
+    if (cap < LUXC_AI_REASONING_MINBYTES) {
+        if (cap)
+            buf[0] = '\0';
+        if (key_factors)
+            *key_factors = 0;
+        return 0;
+    }
+    char *p = buf, *end = buf + cap - 5; /* room for "...]" + NUL */
     if (action == LUXC_AI_APPROVE) {
         memcpy(p, ha, sizeof ha - 1);
         p += sizeof ha - 1;
@@ -66,7 +75,8 @@ size_t luxc_ai_reasoning_format(char *buf, size_t cap, int action, double score,
         memcpy(p, hr, sizeof hr - 1);
         p += sizeof hr - 1;
     }
-    p += luxc_ai_format_fixed(p, (size_t)(end - p), score, 3);
+    /* the score's NUL may stand where ". Key factors: [" begins */
+    p += luxc_ai_format_fixed(p, (size_t)(end - p) - (sizeof kf - 1) + 1, score, 3);
     memcpy(p, kf, sizeof kf - 1);
     p += sizeof kf - 1;
     for (size_t f = 0; f < m->n; f++) {

@@ -383,6 +383,41 @@ static void test_reasoning_worst_case_fits(void **state)
     assert_string_equal(got + strlen(got) - 4, "...]");
 }
 
+/* Every cap below the smallest full text, in a heap buffer of exactly
+ * cap bytes (the sanitizer builds catch a byte past it): below
+ * LUXC_AI_REASONING_MINBYTES "" and 0, from there on the fixed text with
+ * whatever score and factors fit, never a byte past cap. (The first
+ * version wrote its 35-byte header into any cap.) */
+static void test_reasoning_small_caps_stay_inside(void **state)
+{
+    (void)state;
+    static const char *const names[4] = {"height", "tx_count", "size", "gas_used"};
+    luxc_ai_model m;
+    set_schema(&m, 4, names);
+    double infl[4] = {50.0, 10.0, 0, 0};
+    for (size_t cap = 0; cap < 90; cap++) {
+        for (int action = 0; action < 2; action++) {
+            char *buf = malloc(cap ? cap : 1);
+            assert_non_null(buf);
+            uint32_t mask = 99;
+            size_t k = luxc_ai_reasoning_format(
+                buf, cap, action ? LUXC_AI_APPROVE : LUXC_AI_REJECT, -123.456, &m, infl, &mask);
+            if (cap < LUXC_AI_REASONING_MINBYTES) {
+                assert_int_equal(k, 0);
+                assert_int_equal(mask, 0);
+                if (cap)
+                    assert_int_equal(buf[0], '\0');
+            } else {
+                assert_true(k < cap);
+                assert_int_equal(strlen(buf), k);
+                assert_non_null(strstr(buf, ". Key factors: ["));
+                assert_int_equal(buf[k - 1], ']');
+            }
+            free(buf);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -391,6 +426,7 @@ int main(void)
         cmocka_unit_test(test_fixed_bad_arguments),
         cmocka_unit_test(test_reasoning_reference_shape),
         cmocka_unit_test(test_reasoning_random_against_model),
+        cmocka_unit_test(test_reasoning_small_caps_stay_inside),
         cmocka_unit_test(test_reasoning_worst_case_fits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
