@@ -160,6 +160,18 @@ int luxc_wire_propose(uint8_t *out, size_t cap, size_t *len, const uint8_t *bloc
     return LUXC_OK;
 }
 
+/* The tail block_then_proof reads: be32 block length, block, proof (may
+ * be empty). Returns the bytes written; the caller checked the room. */
+static size_t put_block_then_proof(uint8_t *p, const uint8_t *block, size_t block_len,
+                                   const uint8_t *proof, size_t proof_len)
+{
+    luxc_be32_store(p, (uint32_t)block_len);
+    memcpy(p + 4, block, block_len);
+    if (proof_len)
+        memcpy(p + 4 + block_len, proof, proof_len);
+    return 4 + block_len + proof_len;
+}
+
 int luxc_wire_proposal(uint8_t *out, size_t cap, size_t *len, uint32_t round,
                        uint32_t valid_round, const uint8_t *block, size_t block_len,
                        const uint8_t *proof, size_t proof_len)
@@ -174,11 +186,7 @@ int luxc_wire_proposal(uint8_t *out, size_t cap, size_t *len, uint32_t round,
     out[0] = LUXC_WIRE_PROPOSAL;
     luxc_be32_store(out + 1, round);
     luxc_be32_store(out + 5, valid_round);
-    luxc_be32_store(out + 9, (uint32_t)block_len);
-    memcpy(out + 13, block, block_len);
-    if (proof_len)
-        memcpy(out + 13 + block_len, proof, proof_len);
-    *len = 13 + block_len + proof_len;
+    *len = 9 + put_block_then_proof(out + 9, block, block_len, proof, proof_len);
     return LUXC_OK;
 }
 
@@ -193,10 +201,7 @@ int luxc_wire_polka(uint8_t *out, size_t cap, size_t *len, uint32_t round,
         return rc;
     out[0] = LUXC_WIRE_POLKA;
     luxc_be32_store(out + 1, round);
-    luxc_be32_store(out + 5, (uint32_t)block_len);
-    memcpy(out + 9, block, block_len);
-    memcpy(out + 9 + block_len, proof, proof_len);
-    *len = 9 + block_len + proof_len;
+    *len = 5 + put_block_then_proof(out + 5, block, block_len, proof, proof_len);
     return LUXC_OK;
 }
 
@@ -256,10 +261,7 @@ int luxc_wire_sync_block(uint8_t *out, size_t cap, size_t *len, const uint8_t *b
     if (rc)
         return rc;
     out[0] = LUXC_WIRE_SYNC_BLOCK;
-    luxc_be32_store(out + 1, (uint32_t)block_len);
-    memcpy(out + 5, block, block_len);
-    memcpy(out + 5 + block_len, cert, cert_len);
-    *len = 5 + block_len + cert_len;
+    *len = 1 + put_block_then_proof(out + 1, block, block_len, cert, cert_len);
     return LUXC_OK;
 }
 

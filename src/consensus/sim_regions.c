@@ -12,6 +12,19 @@
 #define RESEND 2u /* ticks between a lost message and its resend */
 #define MAX_RESENDS 64u
 
+/* An array of *cap elements made twice as long (first when empty); the
+ * new pointer with *cap updated, or NULL with both as they were. */
+static void *grow(void *p, size_t *cap, size_t elem, size_t first)
+{
+    size_t n = *cap ? *cap * 2 : first;
+    if (n > SIZE_MAX / elem)
+        return NULL;
+    void *q = realloc(p, n * elem);
+    if (q)
+        *cap = n;
+    return q;
+}
+
 int luxc_simnet_push(luxc_simnet *net, uint64_t at, const luxc_simnet_event *e)
 {
     luxc_simnet_queue *q = &net->ring[at % LUXC_SIMNET_RING];
@@ -24,12 +37,10 @@ int luxc_simnet_push(luxc_simnet *net, uint64_t at, const luxc_simnet_event *e)
         }
     }
     if (q->len == q->cap) {
-        size_t cap = q->cap ? q->cap * 2 : 256;
-        luxc_simnet_event *ev = realloc(q->ev, cap * sizeof *ev);
+        luxc_simnet_event *ev = grow(q->ev, &q->cap, sizeof *ev, 256);
         if (!ev)
             return LUXC_ENOMEM;
         q->ev = ev;
-        q->cap = cap;
     }
     q->ev[q->len++] = *e;
     return LUXC_OK;
@@ -187,12 +198,10 @@ int luxc_simnet_cast(luxc_simnet *net, uint32_t from, uint8_t phase, uint32_t ro
     luxc_simnet_event e = {from, round, 1, (uint16_t)value, phase};
     luxc_simnet_hear(net, &e);
     if (net->ncast == net->cast_cap) {
-        size_t cap = net->cast_cap ? net->cast_cap * 2 : 1024;
-        luxc_simnet_cast_vote *cv = realloc(net->cast, cap * sizeof *cv);
+        luxc_simnet_cast_vote *cv = grow(net->cast, &net->cast_cap, sizeof *cv, 1024);
         if (!cv)
             return LUXC_ENOMEM;
         net->cast = cv;
-        net->cast_cap = cap;
     }
     net->cast[net->ncast++] = (luxc_simnet_cast_vote){from, round, (uint16_t)value, phase};
     return LUXC_OK;
