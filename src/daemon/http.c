@@ -1,7 +1,9 @@
 /* http.c - the metrics/status HTTP endpoint (libmicrohttpd) and a minimal
  * HTTP/1.0 GET client for `luxc status` and `luxc devnet`.
- * Owns: address parsing, the server thread's lifecycle, and reading a
- * response without trusting its size (bounded by the caller's buffer). */
+ * Owns: address parsing, the server thread's lifecycle and its limits
+ * (GET and HEAD only, paths as sent, a fixed 404, connections per address
+ * and in all, idle timeout), and reading a response without trusting its
+ * size (bounded by the caller's buffer). */
 #include "daemon/metrics.h"
 
 #include <arpa/inet.h>
@@ -19,6 +21,12 @@
 #include <unistd.h>
 
 #define HTTP_BODY_MAX (1u << 20)
+/* A scrape takes one connection for well under a second: a few per
+ * address, a few dozen in all, and an idle one is dropped after 5 s, so
+ * idle connections from one address cannot keep another out. */
+#define HTTP_CONNECTIONS_MAX 64u
+#define HTTP_CONNECTIONS_PER_IP 8u
+#define HTTP_IDLE_SECONDS 5u
 
 struct luxc_http_server {
     struct MHD_Daemon *daemon;
@@ -60,6 +68,16 @@ static int resolve_v4(const char *host, uint16_t port, struct sockaddr_in *sa)
     return LUXC_OK;
 }
 
+/* Paths are taken as sent, never %-decoded: the endpoint serves a few
+ * fixed paths, and decoding let "/metrics%00.txt" reach the handler as
+ * "/metrics". */
+static size_t keep_escapes(void *cls, struct MHD_Connection *conn, char *s)
+{
+    (void)cls;
+    (void)conn;
+    return strlen(s);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_size, void **req_cls)
@@ -75,15 +93,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     char *body = malloc(HTTP_BODY_MAX);
     if (!body)
         return MHD_NO;
-    if (strcmp(method, "GET") != 0) {
+    /* HEAD is GET without the body (libmicrohttpd leaves it out) */
+    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
         status = MHD_HTTP_METHOD_NOT_ALLOWED;
-        len = (size_t)snprintf(body, HTTP_BODY_MAX, "only GET\n");
+        len = (size_t)snprintf(body, HTTP_BODY_MAX, "only GET and HEAD\n");
     } else {
         int rc = s->handler(s->ctx, url, body, HTTP_BODY_MAX, &len, &type);
         if (rc == LUXC_ENOTFOUND) {
             status = MHD_HTTP_NOT_FOUND;
             type = "text/plain; charset=utf-8";
-            len = (size_t)snprintf(body, HTTP_BODY_MAX, "not found: %s\n", url);
+            /* fixed text: the path is the requester's, not ours to echo */
+            len = (size_t)snprintf(body, HTTP_BODY_MAX, "not found\n");
         } else if (rc != LUXC_OK || len > HTTP_BODY_MAX) {
             status = MHD_HTTP_INTERNAL_SERVER_ERROR;
             type = "text/plain; charset=utf-8";
@@ -122,7 +142,11 @@ int luxc_http_server_new(luxc_http_server **out, const char *hostport, luxc_http
     s->ctx = ctx;
     s->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL, port, NULL,
                                  NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &sa,
-                                 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10, MHD_OPTION_END);
+                                 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_IDLE_SECONDS,
+                                 MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONNECTIONS_MAX,
+                                 MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+                                 (unsigned)HTTP_CONNECTIONS_PER_IP, MHD_OPTION_UNESCAPE_CALLBACK,
+                                 keep_escapes, NULL, MHD_OPTION_END);
     if (!s->daemon) {
         free(s);
         return LUXC_EIO;

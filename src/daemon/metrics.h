@@ -61,7 +61,11 @@ typedef int (*luxc_http_handler)(void *ctx, const char *path, char *body, size_t
 
 typedef struct luxc_http_server luxc_http_server;
 
-/* Serve on hostport ("127.0.0.1:9100"; port 0 = pick a free one).
+/* Serve on hostport ("127.0.0.1:9100"; port 0 = pick a free one). GET and
+ * HEAD only (405 otherwise); the path reaches the handler as sent (no
+ * %-decoding; the query string apart); 404 says "not found" and nothing
+ * of the request; at most 8 connections per client address and 64 in all,
+ * an idle one closed after 5 s.
  * LUXC_EINVAL (bad address), LUXC_EIO (cannot bind), LUXC_ENOMEM. */
 LUXC_MUST_CHECK int luxc_http_server_new(luxc_http_server **out, const char *hostport,
                                          luxc_http_handler handler, void *ctx);
