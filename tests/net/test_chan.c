@@ -507,6 +507,58 @@ static void test_bad_frames_counted(void **state)
     pair_free(&p);
 }
 
+/* Replays of every kind, each refused and counted, the stream unharmed:
+ * every old record again (the oldest, one far back, the latest), a
+ * record from far in the future (sealed but held back while 999 others
+ * were skipped), and an old record whose sequence number was rewritten
+ * to the expected one (the number is authenticated). */
+static void test_replays_refused(void **state)
+{
+    (void)state;
+    luxc_net_cfg cfg = base_cfg();
+    pair p;
+    pair_new(&p, &cfg);
+    enum { N = 20 };
+    uint8_t m[16], f[N][16 + LUXC_NET_RECOVERHEAD], o[16];
+    size_t flen[N], olen;
+    for (int i = 0; i < N; i++) {
+        memset(m, i, sizeof m);
+        assert_int_equal(luxc_chan_seal(p.a, f[i], sizeof f[i], &flen[i], m, sizeof m), LUXC_OK);
+        assert_int_equal(luxc_chan_open(p.b, o, sizeof o, &olen, f[i], flen[i]), LUXC_OK);
+        assert_int_equal(o[0], i);
+    }
+    for (int i = 0; i < N; i++) /* every old record, oldest first */
+        assert_int_equal(luxc_chan_open(p.b, o, sizeof o, &olen, f[i], flen[i]), LUXC_EREPLAY);
+    assert_int_equal(luxc_chan_open(p.b, o, sizeof o, &olen, f[N - 1], flen[N - 1]),
+                     LUXC_EREPLAY); /* the latest, twice */
+    /* an old record with the expected sequence number written in */
+    uint8_t forged[sizeof f[0]];
+    memcpy(forged, f[3], flen[3]);
+    luxc_be64_store(forged + 10, N);
+    assert_int_equal(luxc_chan_open(p.b, o, sizeof o, &olen, forged, flen[3]), LUXC_EAUTH);
+
+    /* record N is genuine and next: accepted; then one from 1000 ahead */
+    uint8_t next[sizeof f[0]], far[sizeof f[0]];
+    size_t nlen, farlen;
+    assert_int_equal(luxc_chan_seal(p.a, next, sizeof next, &nlen, m, sizeof m), LUXC_OK);
+    for (int i = 0; i < 999; i++) {
+        uint8_t skip[sizeof f[0]];
+        size_t sl;
+        assert_int_equal(luxc_chan_seal(p.a, skip, sizeof skip, &sl, m, sizeof m), LUXC_OK);
+    }
+    assert_int_equal(luxc_chan_seal(p.a, far, sizeof far, &farlen, m, sizeof m), LUXC_OK);
+    assert_int_equal(luxc_chan_open(p.b, o, sizeof o, &olen, next, nlen), LUXC_OK);
+    assert_int_equal(luxc_chan_open(p.b, o, sizeof o, &olen, far, farlen), LUXC_EREPLAY);
+
+    luxc_net_stats st;
+    luxc_chan_stats(p.b, &st);
+    assert_int_equal(st.drop_replay, N + 1);
+    assert_int_equal(st.drop_reorder, 1);
+    assert_int_equal(st.drop_auth, 1);
+    assert_int_equal(st.recv_records, N + 1);
+    pair_free(&p);
+}
+
 /* Flip every bit of a sealed frame in turn: never accepted, always counted. */
 static void test_every_bit_flip_dropped(void **state)
 {
@@ -607,6 +659,7 @@ int main(void)
         cmocka_unit_test(test_forced_rekey_keeps_stream),
         cmocka_unit_test(test_receiver_enforces_rekey_limits),
         cmocka_unit_test(test_bad_frames_counted),
+        cmocka_unit_test(test_replays_refused),
         cmocka_unit_test(test_every_bit_flip_dropped),
         cmocka_unit_test(test_random_garbage),
         cmocka_unit_test(test_wrong_key),
