@@ -224,9 +224,9 @@ static void print_table(const result *rs, size_t count, unsigned runs)
         any |= rs[i].c->ref_ns_per_op > 0;
     if (!any)
         return;
-    printf("\n%-22s %12s %12s %9s %10s %10s %9s %9s\n", "benchmark",
-           runs > 1 ? "median ns/op" : "ns/op", "ref ns/op", "speed-up", "B/op", "ref B/op",
-           "allocs", "ref allocs");
+    printf("\n%-22s %12s %12s %-7s %9s %10s %10s %9s %9s\n", "benchmark",
+           runs > 1 ? "median ns/op" : "ns/op", "ref ns/op", "ref of", "speed-up", "B/op",
+           "ref B/op", "allocs", "ref allocs");
     for (size_t i = 0; i + runs <= count; i += runs) {
         const result *r = &rs[i];
         int failed = 0;
@@ -238,12 +238,14 @@ static void print_table(const result *rs, size_t count, unsigned runs)
         char ns[32], ref[32];
         fmt_ns(ns, sizeof ns, med);
         fmt_ns(ref, sizeof ref, r->c->ref_ns_per_op);
-        printf("%-22s %12s %12s %8.1fx %10.0f %10.0f %9.2f %9.0f\n", r->c->name, ns, ref,
+        printf("%-22s %12s %12s %-7s %8.1fx %10.0f %10.0f %9.2f %9.0f\n", r->c->name, ns, ref,
+               r->c->ref_source ? r->c->ref_source : LUXC_BENCH_REF_GO,
                r->c->ref_ns_per_op / (med > 0 ? med : 1e-9), r->bytes_per_op,
                r->c->ref_bytes_per_op, r->allocs_per_op, r->c->ref_allocs_per_op);
     }
-    printf("(reference: Go, Apple M1 Max, 2025-11-06, SPEC section 3; ours: "
-           "this machine, %u CPUs%s)\n",
+    printf("(ref of: Go = the reference's Go benchmarks, Apple M1 Max, 2025-11-06, SPEC "
+           "section 3; C port = the reference's C port; claim = the reference report's "
+           "figure, not measured by it. Ours: this machine, %u CPUs%s)\n",
            luxc_bench_procs(), runs > 1 ? ", median of each benchmark's runs" : "");
 }
 

@@ -48,7 +48,15 @@ typedef struct luxc_bench_case {
     double ref_bytes_per_op;
     double ref_allocs_per_op;
     const char *unit_note; /* NULL, or e.g. "per element" */
+    /* Where ref_ns_per_op comes from: NULL = the Go reference measured on
+     * an Apple M1 Max (SPEC section 3), or LUXC_BENCH_REF_CPORT /
+     * LUXC_BENCH_REF_CLAIM. */
+    const char *ref_source;
 } luxc_bench_case;
+
+#define LUXC_BENCH_REF_GO "Go"       /* the reference's Go benchmarks, Apple M1 Max */
+#define LUXC_BENCH_REF_CPORT "C port" /* the reference's C port */
+#define LUXC_BENCH_REF_CLAIM "claim"  /* the report's figure, with no code behind it */
 
 /* Timer control, as in Go's testing.B. */
 void luxc_bench_reset_timer(luxc_bench_b *b);

@@ -1,6 +1,7 @@
 /* bench_json_check.c - validate `luxc bench --json` output read from stdin:
  * one JSON array of objects with name (string), iterations (> 0), ns_per_op
- * (> 0), bytes_per_op and allocs_per_op (numbers >= 0). With arguments, each
+ * (> 0), bytes_per_op and allocs_per_op (numbers >= 0), and none marked
+ * "failed": true (a benchmark whose self-check failed). With arguments, each
  * named benchmark must be present. Exit 0 if valid, 1 with a reason if not. */
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -48,6 +49,10 @@ int main(int argc, char **argv)
             !cJSON_IsNumber(ns) || !(ns->valuedouble > 0) || !cJSON_IsNumber(by) ||
             by->valuedouble < 0 || !cJSON_IsNumber(al) || al->valuedouble < 0) {
             rc = fail("malformed entry", cJSON_IsString(name) ? name->valuestring : "?");
+            break;
+        }
+        if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(item, "failed"))) {
+            rc = fail("benchmark failed its self-check", name->valuestring);
             break;
         }
     }
