@@ -162,6 +162,7 @@ typedef struct luxc_node_status {
     uint64_t upgrades_approved, upgrades_rejected; /* decided by the network */
     double last_latency_ms;       /* proposal timestamp -> final, last block */
     double latency_p50_ms, latency_p99_ms; /* over the last 1024 blocks */
+    uint64_t latency_samples;     /* blocks behind those percentiles (<= 1024) */
 } luxc_node_status;
 
 LUXC_API

@@ -79,8 +79,9 @@ static void usage(FILE *f)
             "                          finalized a new height; +-0.25 s), perturbations, ...\n"
             "  -h, --help              show this text\n"
             "\n"
-            "Exit status: 0 when the network finalized blocks with no safety violation,\n"
-            "1 otherwise, 2 on a usage error.\n",
+            "Exit status: 0 when the network finalized blocks with no safety violation, no\n"
+            "honest node crashed, and every honest store opened and read; 1 otherwise,\n"
+            "2 on a usage error.\n",
             DEVNET_MAX_NODES);
 }
 
@@ -232,6 +233,7 @@ static int read_status(devnet_node *nd)
     GET("bytes_out", nd->bytes_out);
     GET("finality_p50_ms", nd->p50);
     GET("finality_p99_ms", nd->p99);
+    GET("finality_samples", nd->samples);
     GET("cpu_seconds", nd->cpu);
     GET("uptime_seconds", nd->uptime);
     GET("peers", nd->peers);
@@ -243,27 +245,63 @@ static int read_status(devnet_node *nd)
     return 0;
 }
 
-/* Compare every node's finalized blocks height by height (stores opened
- * read-only after the nodes stopped). */
-static uint64_t safety_violations(const devnet *d, uint64_t *checked)
+/* Compare every honest node's finalized blocks height by height (stores
+ * opened read-only after the nodes stopped); a store that will not open
+ * is counted and named, never skipped in silence. */
+static void check_stores(const devnet *d, devnet_facts *f)
 {
     luxc_store *s[DEVNET_MAX_NODES] = {0};
     for (uint32_t i = 0; i < d->n; i++) {
-        char path[600];
+        if (d->nodes[i].byzantine)
+            continue;
+        char path[600], err[256] = "";
         snprintf(path, sizeof path, "%s/data", d->nodes[i].dir);
         luxc_store_cfg sc = {.path = path, .flags = LUXC_STORE_RDONLY | LUXC_STORE_NOVERIFY};
-        if (d->nodes[i].byzantine || luxc_store_new(&s[i], &sc, NULL, 0) != LUXC_OK)
+        int rc = luxc_store_new(&s[i], &sc, err, sizeof err);
+        if (rc != LUXC_OK) {
             s[i] = NULL;
+            f->store_open_errors++;
+            fprintf(stderr, "luxc devnet: node%u's store %s does not open: %s (%s)\n", i, path,
+                    luxc_strerror(rc), err);
+        } else {
+            f->stores_opened++;
+        }
     }
-    store_cmp_result r;
-    store_compare(s, d->n, &r);
+    store_compare(s, d->n, &f->cmp);
     for (uint32_t i = 0; i < d->n; i++)
         luxc_store_free(s[i]);
-    *checked = r.heights_compared;
-    return r.violations;
 }
 
-static void stop_all(devnet *d)
+/* A node's exit that we did not cause (not our kill -9): count it, and
+ * say so on stderr also with --json (stdout holds only the object). */
+static void note_exit(devnet_node *nd, uint32_t i, int status, int json)
+{
+    nd->crashes++;
+    nd->last_status = status;
+    fprintf(stderr, "%sluxc devnet: node%u exited by itself (%s %d); see %s/node.log\n",
+            json ? "" : "\n", i,
+                WIFSIGNALED(status) ? "signal" : "exit status",
+                WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status), nd->dir);
+}
+
+/* Reap children that ended on their own while the network runs. */
+static void reap_crashed(devnet *d, int json)
+{
+    for (uint32_t i = 0; i < d->n; i++) {
+        devnet_node *nd = &d->nodes[i];
+        int st;
+        if (nd->pid > 0 && waitpid(nd->pid, &st, WNOHANG) == nd->pid) {
+            nd->pid = 0;
+            nd->up = 0;
+            nd->paused = 0;
+            note_exit(nd, i, st, json);
+        }
+    }
+}
+
+/* SIGTERM every node; a node must then exit with status 0 within 10 s
+ * (anything else, or the SIGKILL after 10 s, is counted as a crash). */
+static void stop_all(devnet *d, int json)
 {
     for (uint32_t i = 0; i < d->n; i++)
         if (d->nodes[i].pid > 0)
@@ -272,13 +310,18 @@ static void stop_all(devnet *d)
     for (uint32_t i = 0; i < d->n; i++) {
         devnet_node *nd = &d->nodes[i];
         while (nd->pid > 0) {
-            pid_t r = waitpid(nd->pid, NULL, WNOHANG);
+            int st = 0;
+            pid_t r = waitpid(nd->pid, &st, WNOHANG);
             if (r == nd->pid || (r < 0 && errno == ECHILD)) {
+                int reaped = r == nd->pid;
                 nd->pid = 0;
+                if (reaped && !(WIFEXITED(st) && WEXITSTATUS(st) == 0))
+                    note_exit(nd, i, st, json);
             } else if (mono_s() > deadline) {
                 kill(nd->pid, SIGKILL);
-                waitpid(nd->pid, NULL, 0);
+                waitpid(nd->pid, &st, 0);
                 nd->pid = 0;
+                note_exit(nd, i, st, json);
             } else {
                 struct timespec ts = {0, 20000000};
                 nanosleep(&ts, NULL);
@@ -415,6 +458,7 @@ int luxc_cmd_devnet(int argc, char **argv)
                 interrupted = 1;
             break;
         }
+        reap_crashed(&d, o.json);
         for (uint32_t i = 0; i < d.n; i++)
             if (!d.nodes[i].paused)
                 read_status(&d.nodes[i]);
@@ -440,9 +484,15 @@ int luxc_cmd_devnet(int argc, char **argv)
         else if (!o.json && (int)(el * 4) % 8 == 0)
             fprintf(stderr, "[%5.1fs] height %llu  %.1f blocks/s\n", el,
                     (unsigned long long)t.min_h, el > 0 ? (t.min_h - base_h) / el : 0.0);
-        if (down < 0 && ((o.blocks && t.up == d.n - (o.byz ? o.byz_nodes : 0) &&
-                          t.min_h - base_h >= o.blocks) ||
-                         (o.seconds && el >= o.seconds)))
+        /* End in calm: nothing killed or stopped by us, every honest node
+         * answering again (or 10 s past the time, for one that cannot). */
+        uint32_t honest = 0; /* honest nodes that should answer: not crashed and down */
+        for (uint32_t i = 0; i < d.n; i++)
+            honest += !d.nodes[i].byzantine && !(d.nodes[i].pid <= 0 && d.nodes[i].crashes);
+        int calm = down < 0 && chaos.active == DEVNET_CHAOS_NONE &&
+                   (t.up == honest || (o.seconds && el >= o.seconds + 10.0));
+        if (calm && ((o.blocks && t.up == honest && t.min_h - base_h >= o.blocks) ||
+                     (o.seconds && el >= o.seconds)))
             break;
     }
     double secs = mono_s() - t0;
@@ -453,16 +503,23 @@ int luxc_cmd_devnet(int argc, char **argv)
     /* the stall still open when the run ended counts too */
     double end_t = mono_s();
     devnet_note_stall(&rf, chaos.latest, t.max_h > frontier ? 0 : end_t - frontier_t);
-    stop_all(&d);
+    reap_crashed(&d, o.json);
+    stop_all(&d, o.json);
     if (!o.json && tty)
         fprintf(stderr, "\n");
-    uint64_t checked = 0, violations = safety_violations(&d, &checked);
+    check_stores(&d, &rf);
+    for (uint32_t i = 0; i < d.n; i++) {
+        if (d.nodes[i].byzantine)
+            rf.byzantine_crashes += d.nodes[i].crashes;
+        else
+            rf.honest_crashes += d.nodes[i].crashes;
+    }
     int printed = 1;
     rf.kills = kills + chaos.kills;
     if (o.json)
-        printed = devnet_print_json(&d, &t, secs, base_h, violations, checked, &rf);
+        printed = devnet_print_json(&d, &t, secs, base_h, &rf);
     else
-        devnet_print_summary(&d, &t, secs, base_h, violations, checked, &rf);
+        devnet_print_summary(&d, &t, secs, base_h, &rf);
     if (!o.keep && !o.dir) {
         char cmd[600];
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", d.dir);
@@ -472,5 +529,5 @@ int luxc_cmd_devnet(int argc, char **argv)
         fprintf(stderr, "work folder kept: %s\n", d.dir);
     }
     close(sigfd);
-    return (violations == 0 && t.min_h > base_h && !interrupted && printed) ? 0 : 1;
+    return (devnet_run_ok(&d, &t, base_h, &rf) && !interrupted && printed) ? 0 : 1;
 }

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "store_compare.h"
+
 #define DEVNET_MAX_NODES 64
 
 typedef struct devnet_node {
@@ -20,11 +22,15 @@ typedef struct devnet_node {
     char submit[64];
     pid_t pid;
     int byzantine;
+    /* exits we did not cause: a crash while running, or a failed stop */
+    uint32_t crashes;
+    int last_status; /* waitpid status of the latest such exit */
     int paused; /* SIGSTOPped by chaos: not asked for status */
     /* last status read */
     int up;
     uint64_t height, blocks, msgs_in, msgs_out, bytes_in, bytes_out, equivocations, dropped;
     double p50, p99, cpu, cpu0, uptime, uptime0;
+    uint64_t samples; /* finalized blocks behind p50 and p99 */
     uint64_t bytes0;
     uint32_t peers;
 } devnet_node;
@@ -82,6 +88,7 @@ const char *devnet_chaos_kind_name(devnet_chaos_kind k);
 typedef struct devnet_totals {
     uint64_t min_h, max_h, msgs, equivocations, dropped;
     double p50, p99, cpu_pct, bytes_per_s;
+    uint64_t samples; /* fewest blocks behind any honest node's p50/p99 */
     uint32_t up;
 } devnet_totals;
 void devnet_sum_up(const devnet *d, devnet_totals *t);
@@ -95,6 +102,10 @@ typedef struct devnet_facts {
     double stall_by_kind_ms[4];
     const devnet_chaos *chaos; /* NULL without --chaos */
     uint64_t chaos_seed;
+    /* the stores afterwards: compared, opened, not opened (honest only) */
+    store_cmp_result cmp;
+    uint32_t stores_opened, store_open_errors;
+    uint32_t honest_crashes, byzantine_crashes;
     const char *byzantine; /* "none", "silent", ... */
     uint32_t byzantine_nodes;
     int keep; /* the work folder stays: its path goes in the JSON */
@@ -102,10 +113,13 @@ typedef struct devnet_facts {
 /* A stretch of seconds with no new height ended (or the run did). */
 void devnet_note_stall(devnet_facts *f, devnet_chaos_kind latest, double seconds);
 void devnet_print_summary(const devnet *d, const devnet_totals *t, double secs, uint64_t base_h,
-                          uint64_t violations, uint64_t checked, const devnet_facts *f);
+                          const devnet_facts *f);
 /* One JSON object on stdout; 0 (and a message) if it could not be written. */
 int devnet_print_json(const devnet *d, const devnet_totals *t, double secs, uint64_t base_h,
-                      uint64_t violations, uint64_t checked, const devnet_facts *f);
+                      const devnet_facts *f);
+/* Does the run pass: no violation, no honest crash, every honest store
+ * opened and read, the heights held by two or more stores, progress? */
+int devnet_run_ok(const devnet *d, const devnet_totals *t, uint64_t base_h, const devnet_facts *f);
 
 /* Create dir/node<i>/keys, dir/genesis.json and dir/node<i>/config.json.
  * Returns 0, or -1 with a message in err. */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include <cjson/cJSON.h>
 
@@ -41,6 +42,7 @@ void devnet_sum_up(const devnet *d, devnet_totals *t)
         t->dropped += nd->dropped;
         p50s[k++] = nd->p50;
         t->p99 = nd->p99 > t->p99 ? nd->p99 : t->p99;
+        t->samples = k == 1 || nd->samples < t->samples ? nd->samples : t->samples;
         double wall = nd->uptime - nd->uptime0;
         if (wall > 0) {
             t->cpu_pct += 100.0 * (nd->cpu - nd->cpu0) / wall;
@@ -68,7 +70,7 @@ void devnet_note_stall(devnet_facts *rf, devnet_chaos_kind latest, double second
 }
 
 void devnet_print_summary(const devnet *d, const devnet_totals *t, double secs, uint64_t base_h,
-                          uint64_t violations, uint64_t checked, const devnet_facts *rf)
+                          const devnet_facts *rf)
 {
     fprintf(stdout, "\n%-8s %8s %8s %10s %10s %8s %12s %12s\n", "node", "height", "peers",
             "p50 ms", "p99 ms", "CPU %", "msgs in", "bytes/s");
@@ -81,15 +83,30 @@ void devnet_print_summary(const devnet *d, const devnet_totals *t, double secs, 
                 (unsigned long long)nd->msgs_in,
                 wall > 0 ? (double)(nd->bytes_in + nd->bytes_out - nd->bytes0) / wall : 0.0,
                 nd->byzantine ? "  (byzantine)" : nd->up ? "" : "  (no status)");
+        if (nd->crashes)
+            fprintf(stdout, "         crashed %u time%s, last: %s %d; see %s/node.log\n",
+                    nd->crashes, nd->crashes == 1 ? "" : "s",
+                    WIFSIGNALED(nd->last_status) ? "signal" : "exit status",
+                    WIFSIGNALED(nd->last_status) ? WTERMSIG(nd->last_status)
+                                                 : WEXITSTATUS(nd->last_status),
+                    nd->dir);
     }
     uint64_t blocks = t->min_h > base_h ? t->min_h - base_h : 0;
     fprintf(stdout,
-            "\n%u nodes, %.1f s: %llu blocks finalized by every honest node (%.1f blocks/s), "
-            "finality p50 %.2f ms, p99 %.2f ms, CPU %.1f %% per node, %.0f bytes/s per node\n"
-            "safety: %llu violations over %llu heights compared across stores\n",
-            d->n, secs, (unsigned long long)blocks, secs > 0 ? blocks / secs : 0.0, t->p50,
-            t->p99, t->cpu_pct, t->bytes_per_s, (unsigned long long)violations,
-            (unsigned long long)checked);
+            "\n%u nodes, %.1f s: %llu blocks finalized by every honest node%s (%.1f blocks/s), "
+            "finality p50 %.2f ms, p99 %.2f ms (each node's last %llu blocks at least), CPU %.1f "
+            "%% per node, %.0f bytes/s per node\n"
+            "safety: %llu violations over %llu heights (%llu held by two or more stores), "
+            "%u stores opened, %u not opened, %llu read errors\n",
+            d->n, secs, (unsigned long long)blocks, rf->honest_crashes ? " still running" : "",
+            secs > 0 ? blocks / secs : 0.0, t->p50, t->p99, (unsigned long long)t->samples,
+            t->cpu_pct, t->bytes_per_s,
+            (unsigned long long)rf->cmp.violations, (unsigned long long)rf->cmp.heights_compared,
+            (unsigned long long)rf->cmp.heights_shared, rf->stores_opened, rf->store_open_errors,
+            (unsigned long long)rf->cmp.read_errors);
+    if (rf->honest_crashes || rf->byzantine_crashes)
+        fprintf(stdout, "crashes: %u of honest nodes, %u of byzantine nodes\n", rf->honest_crashes,
+                rf->byzantine_crashes);
     fprintf(stdout, "longest stall: %.0f ms without a new finalized height", rf->longest_stall_ms);
     if (rf->chaos)
         fprintf(stdout,
@@ -110,8 +127,20 @@ void devnet_print_summary(const devnet *d, const devnet_totals *t, double secs, 
     fprintf(stdout, "\n");
 }
 
+int devnet_run_ok(const devnet *d, const devnet_totals *t, uint64_t base_h, const devnet_facts *f)
+{
+    uint32_t honest = 0;
+    for (uint32_t i = 0; i < d->n; i++)
+        honest += !d->nodes[i].byzantine;
+    /* every honest store holds heights 1..min_h, so with two of them at
+     * least that many heights must have been compared between stores */
+    int shared_ok = honest < 2 || f->cmp.heights_shared >= t->min_h;
+    return f->cmp.violations == 0 && f->honest_crashes == 0 && f->store_open_errors == 0 &&
+           f->cmp.read_errors == 0 && shared_ok && t->min_h > base_h;
+}
+
 int devnet_print_json(const devnet *d, const devnet_totals *t, double secs, uint64_t base_h,
-                      uint64_t violations, uint64_t checked, const devnet_facts *rf)
+                      const devnet_facts *rf)
 {
     const devnet_chaos *c = rf->chaos;
     uint64_t blocks = t->min_h > base_h ? t->min_h - base_h : 0;
@@ -125,8 +154,15 @@ int devnet_print_json(const devnet *d, const devnet_totals *t, double secs, uint
         luxc_jadd_fixed(j, "blocks_per_s", secs > 0 ? blocks / secs : 0.0, 3) &&
         luxc_jadd_fixed(j, "finality_p50_ms", t->p50, 3) &&
         luxc_jadd_fixed(j, "finality_p99_ms", t->p99, 3) &&
-        luxc_jadd_u64(j, "safety_violations", violations) &&
-        luxc_jadd_u64(j, "heights_compared", checked) &&
+        luxc_jadd_u64(j, "finality_samples", t->samples) &&
+        luxc_jadd_u64(j, "safety_violations", rf->cmp.violations) &&
+        luxc_jadd_u64(j, "heights_compared", rf->cmp.heights_compared) &&
+        luxc_jadd_u64(j, "heights_shared", rf->cmp.heights_shared) &&
+        luxc_jadd_u64(j, "read_errors", rf->cmp.read_errors) &&
+        luxc_jadd_u64(j, "stores_opened", rf->stores_opened) &&
+        luxc_jadd_u64(j, "store_open_errors", rf->store_open_errors) &&
+        luxc_jadd_u64(j, "node_crashes", rf->honest_crashes) &&
+        luxc_jadd_u64(j, "byzantine_crashes", rf->byzantine_crashes) &&
         luxc_jadd_fixed(j, "cpu_pct_per_node", t->cpu_pct, 2) &&
         luxc_jadd_fixed(j, "bytes_per_s_per_node", t->bytes_per_s, 0) &&
         luxc_jadd_u64(j, "max_height", t->max_h) && luxc_jadd_u64(j, "messages_in", t->msgs) &&

@@ -30,6 +30,7 @@ int luxc_status_json(const char *name, const luxc_published *p, char *body, size
              luxc_jadd_fixed(o, "finality_last_ms", s->last_latency_ms, 3) &&
              luxc_jadd_fixed(o, "finality_p50_ms", s->latency_p50_ms, 3) &&
              luxc_jadd_fixed(o, "finality_p99_ms", s->latency_p99_ms, 3) &&
+             luxc_jadd_u64(o, "finality_samples", s->latency_samples) &&
              luxc_jadd_u64(o, "msgs_in", s->msgs_in) && luxc_jadd_u64(o, "msgs_out", s->msgs_out) &&
              luxc_jadd_u64(o, "bytes_in", s->bytes_in) &&
              luxc_jadd_u64(o, "bytes_out", s->bytes_out) &&

@@ -501,6 +501,7 @@ void luxc_node_status_get(const luxc_node *n, luxc_node_status *out)
     out->round = luxc_rounds_state(n->ballot.rule)->round;
     out->mempool_len = n->pool.count;
     out->latency_p50_ms = out->latency_p99_ms = 0;
+    out->latency_samples = n->nlat;
     if (n->nlat) {
         double sorted[NODE_LATENCY_RING];
         memcpy(sorted, n->lat, n->nlat * sizeof *sorted);

@@ -32,11 +32,18 @@ set_tests_properties(cli_bench_help PROPERTIES PASS_REGULAR_EXPRESSION "--filter
 # ones the issues fix: the nine reference rows, consensus, crypto, transport.
 set(LUXC_BENCH_REQUIRED "UpdateChain GetState ShouldUpgrade ConcurrentAccess OrthogonalProcessing SimpleModelDecide SimpleModelLearn FeatureExtraction Sigmoid SigmoidBatch RecordPoll AddBlock CertVerifyFake SimRound MLKEM768Keygen MLKEM768Encaps MLKEM768Decaps MLDSA65Sign MLDSA65Verify Handshake Record1KiB")
 if(NOT LUXC_SANITIZE AND NOT LUXC_FUZZ)
+  # pipefail: a bench run that exits non-zero fails the test even when
+  # the JSON it printed before is well formed
   add_test(NAME cli_bench_json
-    COMMAND sh -c "\"$0\" bench --json --time 0.01 | \"$1\" $2"
+    COMMAND bash -c "set -o pipefail; \"$0\" bench --json --time 0.01 | \"$1\" $2"
             ${LUXC_CLI} $<TARGET_FILE:cli_bench_json_check> "${LUXC_BENCH_REQUIRED}")
   set_tests_properties(cli_bench_json PROPERTIES TIMEOUT 600)
 endif()
+# the checker refuses a benchmark marked "failed" (its self-check failed)
+add_test(NAME cli_bench_json_check_refuses_failed
+  COMMAND sh -c "echo '[{\"name\":\"X\",\"iterations\":1,\"ns_per_op\":1,\"bytes_per_op\":0,\"allocs_per_op\":0,\"failed\":true}]' | \"$0\" 2>/dev/null && exit 1; \
+    echo '[{\"name\":\"X\",\"iterations\":1,\"ns_per_op\":1,\"bytes_per_op\":0,\"allocs_per_op\":0}]' | \"$0\""
+  $<TARGET_FILE:cli_bench_json_check>)
 
 # keygen: creates, then refuses to overwrite.
 add_test(NAME cli_keygen_and_refuse
@@ -60,7 +67,13 @@ function(luxc_devnet_test name args)
   set_tests_properties(${name} PROPERTIES TIMEOUT 300 RUN_SERIAL TRUE)
 endfunction()
 luxc_devnet_test(cli_devnet_agreement "--nodes 3 --blocks 60"
-  safety_violations=0 blocks_finalized>=60 heights_compared>=60)
+  safety_violations=0 blocks_finalized>=60 heights_compared>=60 heights_shared>=60
+  stores_opened=3 store_open_errors=0 read_errors=0 node_crashes=0)
+# a node that crashes (SIGSEGV) fails the run and shows in --json
+add_test(NAME cli_devnet_node_crash
+  COMMAND bash ${CMAKE_SOURCE_DIR}/tests/cli/devnet_crash_test.sh ${LUXC_CLI}
+          $<TARGET_FILE:cli_json_expect>)
+set_tests_properties(cli_devnet_node_crash PROPERTIES TIMEOUT 120 RUN_SERIAL TRUE)
 luxc_devnet_test(cli_devnet_crash_recovery "--nodes 4 --seconds 8 --kill-every 1200"
   safety_violations=0 kills>=3 blocks_finalized>=30)
 luxc_devnet_test(cli_devnet_byzantine_equivocate "--nodes 4 --seconds 5 --byzantine equivocate"

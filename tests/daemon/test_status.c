@@ -18,7 +18,7 @@
 static const char *const fields[] = {
     "name", "height", "last_id", "round", "peers", "links", "blocks_finalized",
     "blocks_synced", "txs_finalized", "finality_last_ms", "finality_p50_ms",
-    "finality_p99_ms", "msgs_in", "msgs_out", "bytes_in", "bytes_out", "dropped_msgs",
+    "finality_p99_ms", "finality_samples", "msgs_in", "msgs_out", "bytes_in", "bytes_out", "dropped_msgs",
     "dropped_txs", "dropped_frames", "refused_peers", "equivocations_seen", "mempool",
     "upgrades_pending", "upgrades_approved", "upgrades_rejected", "cpu_seconds",
     "uptime_seconds"};
