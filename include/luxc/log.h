@@ -13,6 +13,7 @@
 #define LUXC_LOG_H
 
 #include <stdarg.h>
+#include <stdint.h>
 
 #include "luxc/common.h"
 
@@ -48,6 +49,45 @@ void luxc_logv(const luxc_logger *lg, luxc_log_level level, const char *msg,
  *   cfg.log = luxc_logger_sink; cfg.log_ctx = &lg; */
 LUXC_API
 void luxc_logger_sink(void *ctx, luxc_log_level level, const char *event, const char *fields);
+
+/* ---- Repeats held back ---------------------------------------------------
+ * A luxc_log_limit sits in front of a luxc_logger: of one event (same level
+ * and event text; the fields may differ) it writes at most `burst` lines
+ * per window, counts the rest, and says so once when that event next
+ * comes after its window, or at luxc_log_limit_flush:
+ *   msg="log lines suppressed" event="handshake refused" level_of=warn suppressed=9990
+ * so a stranger who can make a node log cannot make it write without
+ * bound. It tracks LUXC_LOG_LIMIT_EVENTS distinct events; more share one
+ * slot. Thread-safe: a mutex guards the counts and the writes under it
+ * (one write(2) a line, as always). */
+#define LUXC_LOG_LIMIT_EVENTS 64u
+
+typedef struct luxc_log_limit luxc_log_limit;
+
+typedef struct luxc_log_limit_cfg {
+    const luxc_logger *logger; /* where lines go; must outlive the limiter */
+    unsigned burst;            /* lines per event per window; 0 = 20 */
+    unsigned window_ms;        /* 0 = 1000 */
+    /* milliseconds of a monotonic clock; NULL = CLOCK_MONOTONIC */
+    uint64_t (*clock_ms)(void *ctx);
+    void *clock_ctx;
+} luxc_log_limit_cfg;
+
+/* LUXC_EINVAL (NULL, no logger), LUXC_ENOMEM. */
+LUXC_API
+int luxc_log_limit_new(luxc_log_limit **out, const luxc_log_limit_cfg *cfg);
+/* Reports what is still held back, then frees. NULL is a no-op. */
+LUXC_API
+void luxc_log_limit_free(luxc_log_limit *l);
+/* The luxc_log_fn: ctx is the luxc_log_limit. */
+LUXC_API
+void luxc_log_limit_sink(void *ctx, luxc_log_level level, const char *event, const char *fields);
+/* Say, for every event whose window has ended, how many lines it held back. */
+LUXC_API
+void luxc_log_limit_flush(luxc_log_limit *l);
+/* Lines held back since _new (written or not yet in a summary). */
+LUXC_API
+uint64_t luxc_log_limit_suppressed(luxc_log_limit *l);
 
 /* "error", "warn", "info", "debug". */
 LUXC_API

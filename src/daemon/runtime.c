@@ -42,6 +42,10 @@ typedef struct rt {
     luxc_keypair keys;
     luxc_params params;
     luxc_logger log;
+    /* what the layers report goes through it: what strangers can make a
+     * node log (net events, refused frames) is held back past 20 lines an
+     * event a second, and counted */
+    luxc_log_limit *limit;
     luxc_store *store;
     luxc_node_ai *ai;
     luxc_node *node;
@@ -97,17 +101,27 @@ static int make_params(rt *r, char *err, size_t errlen)
 }
 
 /* The net layer's events, tagged so that a line says which layer spoke. */
+/* A layer's event, tagged with its component, through the limiter. */
+static void layer_log(rt *r, const char *component, luxc_log_level level, const char *event,
+                      const char *fields)
+{
+    char tagged[LUXC_LOG_LINE_MAX];
+    snprintf(tagged, sizeof tagged, "component=%s%s%s", component, fields ? " " : "",
+             fields ? fields : "");
+    if (r->limit)
+        luxc_log_limit_sink(r->limit, level, event, tagged);
+    else
+        luxc_logger_sink(&r->log, level, event, tagged);
+}
+
 static void net_log(void *ctx, luxc_log_level level, const char *event, const char *fields)
 {
-    rt *r = ctx;
-    luxc_log(&r->log, level, event, "component=net%s%s", fields ? " " : "", fields ? fields : "");
+    layer_log(ctx, "net", level, event, fields);
 }
 
 static void store_log(void *ctx, luxc_log_level level, const char *event, const char *fields)
 {
-    rt *r = ctx;
-    luxc_log(&r->log, level, event, "component=store%s%s", fields ? " " : "",
-             fields ? fields : "");
+    layer_log(ctx, "store", level, event, fields);
 }
 
 static int io_send(void *ctx, uint32_t peer, const uint8_t *msg, size_t len)
@@ -288,6 +302,7 @@ static int loop(rt *r)
         }
         if (now >= last_sessions + 100000) {
             check_sessions(r);
+            luxc_log_limit_flush(r->limit); /* what a window held back */
             last_sessions = now;
         }
         if (now >= last_pub + 100000) {
@@ -357,6 +372,9 @@ static int load_files(rt *r, char *err, size_t errlen)
     char tag[80];
     snprintf(tag, sizeof tag, "node=%s", r->cfg.name);
     luxc_logger_init(&r->log, 2, r->cfg.log_level, tag);
+    luxc_log_limit_cfg lc = {.logger = &r->log};
+    if (luxc_log_limit_new(&r->limit, &lc) != LUXC_OK)
+        r->limit = NULL; /* lines then go out unlimited: still logged */
     if ((rc = luxc_genesis_load(&r->genesis, r->cfg.genesis_path, msg, sizeof msg)) != LUXC_OK)
         return luxc_errf(err, errlen, rc, "%s", msg);
     long self = luxc_genesis_find(r->genesis, r->cfg.name);
@@ -394,7 +412,10 @@ static int start(rt *r, char *err, size_t errlen)
         return rc;
     if ((rc = luxc_node_ai_new(&r->ai, r->cfg.name, r->genesis, r->store)) != LUXC_OK)
         return luxc_errf(err, errlen, rc, "model: %s", luxc_strerror(rc));
-    luxc_node_ai_set_log(r->ai, luxc_logger_sink, &r->log);
+    if (r->limit)
+        luxc_node_ai_set_log(r->ai, luxc_log_limit_sink, r->limit);
+    else
+        luxc_node_ai_set_log(r->ai, luxc_logger_sink, &r->log);
     r->buf = malloc(RECV_MAX);
     r->sessions = calloc(r->genesis->n_validators, sizeof *r->sessions);
     r->heard_us = calloc(r->genesis->n_validators, sizeof *r->heard_us);
@@ -413,8 +434,8 @@ static int start(rt *r, char *err, size_t errlen)
     nc.model = luxc_node_ai_hook(r->ai);
     nc.on_final = on_final;
     nc.on_final_ctx = r;
-    nc.log = luxc_logger_sink;
-    nc.log_ctx = &r->log;
+    nc.log = r->limit ? luxc_log_limit_sink : luxc_logger_sink;
+    nc.log_ctx = r->limit ? (void *)r->limit : (void *)&r->log;
     nc.log_level = r->log.level;
     nc.behaviour = o->behaviour;
     nc.async = 1;
@@ -454,6 +475,8 @@ static void stop(rt *r)
     free(r->buf);
     free(r->sessions);
     free(r->heard_us);
+    luxc_log_limit_free(r->limit); /* last: it says what it still held */
+    r->limit = NULL;
 }
 
 int luxc_node_check(const char *config_path, char *summary, size_t slen, char *err,
@@ -471,6 +494,7 @@ int luxc_node_check(const char *config_path, char *summary, size_t slen, char *e
                  r.cfg.name, r.genesis->chain_id, r.genesis->n_validators, r.cfg.listen);
     luxc_keypair_wipe(&r.keys); /* as stop() does: safe on keys never loaded */
     luxc_genesis_free(r.genesis);
+    luxc_log_limit_free(r.limit);
     return rc;
 }
 

@@ -2,15 +2,43 @@
  * empty and oversized transactions on its submission socket (PUSH), then a
  * stream of garbage frames and a forged-looking handshake on its peer
  * socket (DEALER). A healthy node drops and counts all of it and keeps
- * finalizing. Usage: junk SUBMIT_ENDPOINT PEER_ENDPOINT */
+ * finalizing. Usage: junk SUBMIT_ENDPOINT PEER_ENDPOINT
+ * With "flood N PEER_ENDPOINT": N two-byte frames 01 01 (a HELLO_I header
+ * with no body) on the peer socket, each one a refused handshake the node
+ * may log; the node must hold the lines back (issue 16: 40 KB of them once
+ * wrote 2.88 MB of log). */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <zmq.h>
 
+static int flood(long n, const char *peer)
+{
+    void *ctx = zmq_ctx_new();
+    void *dealer = zmq_socket(ctx, ZMQ_DEALER);
+    int linger = 5000;
+    zmq_setsockopt(dealer, ZMQ_LINGER, &linger, sizeof linger);
+    if (zmq_connect(dealer, peer) != 0) {
+        fprintf(stderr, "junk: connect: %s\n", zmq_strerror(zmq_errno()));
+        return 1;
+    }
+    static const uint8_t hello[2] = {1, 1};
+    long sent = 0;
+    for (long i = 0; i < n; i++)
+        sent += zmq_send(dealer, hello, sizeof hello, 0) == (int)sizeof hello;
+    sleep(1);
+    zmq_close(dealer);
+    zmq_ctx_term(ctx);
+    printf("junk: %ld frames sent\n", sent);
+    return sent == n ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 4 && !strcmp(argv[1], "flood"))
+        return flood(atol(argv[2]), argv[3]);
     if (argc != 3) {
         fprintf(stderr, "usage: junk SUBMIT_ENDPOINT PEER_ENDPOINT\n");
         return 2;
