@@ -4,6 +4,8 @@
  * Not here: the line format (log.c). */
 #include "luxc/log.h"
 
+#include "common/logfmt.h"
+
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,18 +66,10 @@ static void report(luxc_log_limit *l, slot *s)
 {
     if (!s->held)
         return;
-    char ev[EVENT_TEXT_MAX + 8];
-    size_t n = 0;
-    ev[n++] = '"';
-    for (const char *p = s->event; *p && n + 3 < sizeof ev; p++) {
-        if (*p == '"' || *p == '\\')
-            ev[n++] = '\\';
-        ev[n++] = *p;
-    }
-    ev[n++] = '"';
-    ev[n] = '\0';
+    char ev[2 * EVENT_TEXT_MAX + 3];
     luxc_log(l->cfg.logger, LUXC_LOG_WARN, "log lines suppressed",
-             "event=%s level_of=%s suppressed=%llu window_ms=%u", ev,
+             "event=%s level_of=%s suppressed=%llu window_ms=%u",
+             luxc_logfmt_value(ev, sizeof ev, s->event),
              luxc_log_level_name(s->level), (unsigned long long)s->held, l->cfg.window_ms);
     s->held = 0;
 }

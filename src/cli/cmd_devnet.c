@@ -168,6 +168,9 @@ static int parse(int argc, char **argv, opts *o)
     return 0;
 }
 
+/* luxc_behaviour's names, as `luxc node --byzantine` takes them */
+static const char *const behaviour_names[] = {"honest", "silent", "random", "equivocate"};
+
 typedef struct spawn_ctx {
     const opts *o;
     char *self_exe;
@@ -200,9 +203,8 @@ static pid_t spawn(devnet_node *nd, void *ctx)
         args[a++] = load;
     }
     if (nd->byzantine) {
-        static const char *const names[] = {"honest", "silent", "random", "equivocate"};
         args[a++] = (char *)"--byzantine";
-        args[a++] = (char *)names[o->byz];
+        args[a++] = (char *)behaviour_names[o->byz];
     }
     args[a] = NULL;
     execv(self_exe, args);
@@ -278,10 +280,9 @@ static void note_exit(devnet_node *nd, uint32_t i, int status, int json)
 {
     nd->crashes++;
     nd->last_status = status;
-    fprintf(stderr, "%sluxc devnet: node%u exited by itself (%s %d); see %s/node.log\n",
-            json ? "" : "\n", i,
-                WIFSIGNALED(status) ? "signal" : "exit status",
-                WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status), nd->dir);
+    char how[32];
+    fprintf(stderr, "%sluxc devnet: node%u exited by itself (%s); see %s/node.log\n",
+            json ? "" : "\n", i, devnet_exit_text(how, sizeof how, status), nd->dir);
 }
 
 /* Reap children that ended on their own while the network runs. */
@@ -425,10 +426,9 @@ int luxc_cmd_devnet(int argc, char **argv)
     /* the frontier: the highest height any honest node has shown, and when */
     uint64_t frontier = t.max_h;
     double frontier_t = t0;
-    static const char *const byz_names[] = {"none", "silent", "random", "equivocate"};
     devnet_facts rf = {.chaos = o.chaos ? &chaos : NULL,
                        .chaos_seed = chaos_seed,
-                       .byzantine = byz_names[o.byz],
+                       .byzantine = o.byz ? behaviour_names[o.byz] : "none",
                        .byzantine_nodes = o.byz ? o.byz_nodes : 0,
                        .keep = o.keep};
     while (!interrupted) {

@@ -110,6 +110,8 @@ typedef struct devnet_facts {
     uint32_t byzantine_nodes;
     int keep; /* the work folder stays: its path goes in the JSON */
 } devnet_facts;
+/* "signal 11" or "exit status 1" for a waitpid status, in buf; returns buf. */
+const char *devnet_exit_text(char *buf, size_t cap, int status);
 /* A stretch of seconds with no new height ended (or the run did). */
 void devnet_note_stall(devnet_facts *f, devnet_chaos_kind latest, double seconds);
 void devnet_print_summary(const devnet *d, const devnet_totals *t, double secs, uint64_t base_h,

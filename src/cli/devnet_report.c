@@ -60,6 +60,15 @@ void devnet_sum_up(const devnet *d, devnet_totals *t)
 }
 
 
+const char *devnet_exit_text(char *buf, size_t cap, int status)
+{
+    if (WIFSIGNALED(status))
+        snprintf(buf, cap, "signal %d", WTERMSIG(status));
+    else
+        snprintf(buf, cap, "exit status %d", WEXITSTATUS(status));
+    return buf;
+}
+
 void devnet_note_stall(devnet_facts *rf, devnet_chaos_kind latest, double seconds)
 {
     double ms = seconds * 1e3;
@@ -83,13 +92,12 @@ void devnet_print_summary(const devnet *d, const devnet_totals *t, double secs, 
                 (unsigned long long)nd->msgs_in,
                 wall > 0 ? (double)(nd->bytes_in + nd->bytes_out - nd->bytes0) / wall : 0.0,
                 nd->byzantine ? "  (byzantine)" : nd->up ? "" : "  (no status)");
-        if (nd->crashes)
-            fprintf(stdout, "         crashed %u time%s, last: %s %d; see %s/node.log\n",
+        if (nd->crashes) {
+            char how[32];
+            fprintf(stdout, "         crashed %u time%s, last: %s; see %s/node.log\n",
                     nd->crashes, nd->crashes == 1 ? "" : "s",
-                    WIFSIGNALED(nd->last_status) ? "signal" : "exit status",
-                    WIFSIGNALED(nd->last_status) ? WTERMSIG(nd->last_status)
-                                                 : WEXITSTATUS(nd->last_status),
-                    nd->dir);
+                    devnet_exit_text(how, sizeof how, nd->last_status), nd->dir);
+        }
     }
     uint64_t blocks = t->min_h > base_h ? t->min_h - base_h : 0;
     fprintf(stdout,
@@ -111,14 +119,12 @@ void devnet_print_summary(const devnet *d, const devnet_totals *t, double secs, 
     if (rf->chaos)
         fprintf(stdout,
                 "\nchaos (seed %llu): %u perturbations - %u kill -9 of one node, %u of all, "
-                "%u SIGSTOP; %u processes killed",
-                (unsigned long long)rf->chaos_seed, rf->chaos->perturbations,
-                rf->chaos->perturbations - rf->chaos->kill_alls - rf->chaos->pauses,
-                rf->chaos->kill_alls, rf->chaos->pauses, rf->kills);
-    if (rf->chaos)
-        fprintf(stdout,
+                "%u SIGSTOP; %u processes killed"
                 "\nlongest stall after kill -9 of one node %.0f ms, of all %.0f ms, "
                 "SIGSTOP %.0f ms",
+                (unsigned long long)rf->chaos_seed, rf->chaos->perturbations,
+                rf->chaos->perturbations - rf->chaos->kill_alls - rf->chaos->pauses,
+                rf->chaos->kill_alls, rf->chaos->pauses, rf->kills,
                 rf->stall_by_kind_ms[DEVNET_CHAOS_KILL_ONE],
                 rf->stall_by_kind_ms[DEVNET_CHAOS_KILL_ALL],
                 rf->stall_by_kind_ms[DEVNET_CHAOS_PAUSE]);

@@ -124,8 +124,9 @@ static void test_events_and_levels_apart(void **state)
     luxc_log_limit_flush(x.l); /* twice: nothing new */
     out = contents(&x);
     assert_int_equal(count(out, "log lines suppressed"), 3);
-    assert_non_null(strstr(out, "event=\"b\" level_of=warn suppressed=47"));
-    assert_non_null(strstr(out, "event=\"a\" level_of=error suppressed=47"));
+    /* the event as a logfmt value: bare when it needs no quotes */
+    assert_non_null(strstr(out, "event=b level_of=warn suppressed=47"));
+    assert_non_null(strstr(out, "event=a level_of=error suppressed=47"));
     free(out);
     teardown(&x);
 }

@@ -325,9 +325,9 @@ static void test_connection_limits(void **state)
     int flood = (int)(want - 200) / 2;
     if (flood > 1100)
         flood = 1100;
-    if (flood < 1030) {
-        print_message("skipped: %d descriptors are too few for the flood\n", (int)want);
-        return;
+    if (flood < 1030) { /* reported as skipped, not as passed */
+        print_message("%d descriptors are too few for the flood\n", (int)want);
+        skip();
     }
     seen s;
     uint16_t port;
